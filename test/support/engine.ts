@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Engine, type EngineOptions } from '../../infra/local/stepfunctions/engine.js';
+import { LambdaRegistry, type LambdaHandler } from '../../infra/local/stepfunctions/integrations/lambda.js';
+
+export const ROLE = 'arn:aws:iam::123456789012:role/test';
+export const fnArn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
+
+export interface RunResult {
+  status: string;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  /** History event types, in order. */
+  events: string[];
+  history: Record<string, any>[];
+  executionArn: string;
+}
+
+/** An in-process engine with registered functions; durable when `dataDir` is given. */
+export function testEngine(functions: Record<string, LambdaHandler> = {}, options: EngineOptions = {}) {
+  const lambda = new LambdaRegistry();
+  for (const [name, handler] of Object.entries(functions)) lambda.register(name, handler);
+  const engine = new Engine({ lambda, ...options }).start();
+  let n = 0;
+
+  /** Creates a machine from a definition, runs it with `input`, and waits for the end. */
+  async function run(definition: object, input: unknown = {}, type: 'STANDARD' | 'EXPRESS' = 'STANDARD'): Promise<RunResult> {
+    const { stateMachineArn } = engine.createStateMachine({ name: `m${++n}`, definition: JSON.stringify(definition), roleArn: ROLE, type });
+    const { executionArn } = engine.startExecution({ stateMachineArn, input: JSON.stringify(input) });
+    return finished(executionArn);
+  }
+
+  async function finished(executionArn: string): Promise<RunResult> {
+    const done = await engine.awaitExecution(executionArn, new AbortController().signal);
+    const history = engine.getExecutionHistory({ executionArn, maxResults: 1000 }).events;
+    return {
+      status: done.status,
+      output: done.output === undefined ? undefined : JSON.parse(done.output),
+      error: done.error,
+      cause: done.cause,
+      events: history.map((e) => e.type),
+      history,
+      executionArn,
+    };
+  }
+
+  return { engine, lambda, run, finished, close: () => engine.close() };
+}
+
+export function tempDir(prefix = 'nuanliu-sfn-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `ms`. */
+export async function eventually<T>(check: () => T | undefined, ms = 5000, what = 'condition'): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
