@@ -188,7 +188,7 @@ export class Engine implements Host {
     this.store.putExecution(rec);
     const run = new ExecutionRun(this, rec);
     run.emit(undefined, 'ExecutionStarted', {
-      executionStartedEventDetails: { input, inputDetails: { truncated: false }, roleArn: rec.roleArn, stateMachineArn: rec.machineArn },
+      executionStartedEventDetails: { input, inputDetails: { truncated: false }, roleArn: rec.roleArn },
     });
     this.store.flush();
     this.launch(rec, run);

@@ -3,6 +3,7 @@ import { catchOutput, checkSize, effectiveInput, finishState, jsonataScope, nume
 import { runtimeError, StatesError } from './errors.js';
 import { Frame } from './frame.js';
 import { evaluateJsonataField } from './jsonata.js';
+import { evaluateIntrinsic } from './intrinsics.js';
 import { readPath } from './paths.js';
 import type { ThreadRecord } from './records.js';
 import { findCatcher, findRetrier, retryDelayMs } from './retry.js';
@@ -149,7 +150,10 @@ async function failure(d: StateData): Promise<StatesError> {
   const field = async (name: 'Error' | 'Cause') => {
     if (d.language === 'JSONata' && state[name] !== undefined) return String(await evaluateJsonataField(name, state[name], jsonataScope(d)));
     if (state[`${name}Path`] !== undefined) {
-      const value = readPath(state[`${name}Path`], pathScope(d, d.input));
+      // A reference path, or an intrinsic function that returns a string (docs: "Fail workflow state").
+      const expr = state[`${name}Path`] as string;
+      const scope = pathScope(d, d.input);
+      const value = expr.startsWith('States.') ? evaluateIntrinsic(expr, scope) : readPath(expr, scope);
       if (typeof value !== 'string') throw runtimeError(`The value of ${name}Path must be a string`);
       return value;
     }

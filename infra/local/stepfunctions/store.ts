@@ -39,7 +39,7 @@ export class Store {
       lines++;
       this.apply(record, offset, bytes);
     });
-    if (lines > 1000 && lines > 2 * this.compactSize()) {
+    if (lines > 1000 && lines > 1.25 * this.compactSize()) {
       this.journal.rewrite(this.snapshot());
       this.clear();
       this.journal.open((record, offset, bytes) => this.apply(record, offset, bytes));

@@ -63,7 +63,8 @@ export async function runTask(thread: Thread, d: StateData): Promise<unknown> {
   } finally {
     thread.signal.removeEventListener('abort', onAbort);
     local.abort(new Error('task finished'));
-    if (rec.token) run.store.closeToken(rec.token);
+    // A cancelled task's token stays open: a restart resumes the wait (StopExecution closes it).
+    if (rec.token && !thread.signal.aborted) run.store.closeToken(rec.token);
   }
 }
 
