@@ -60,6 +60,36 @@ describe('restart on the same data directory', () => {
     second.close();
   });
 
+  it('resumes a nested .sync:2 task without starting its child twice', async () => {
+    const dataDir = dir();
+    const tokens: string[] = [];
+    const first = testEngine({ notify: (e: { token: string }) => void tokens.push(e.token) }, { dataDir });
+    const child = first.engine.createStateMachine({ name: 'child', definition: JSON.stringify(approval), roleArn: 'arn:aws:iam::123456789012:role/r' });
+    const parent = {
+      StartAt: 'Nested',
+      States: {
+        Nested: {
+          Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync:2',
+          Parameters: { StateMachineArn: child.stateMachineArn, Input: { 'case.$': '$.case' } },
+          OutputPath: '$.Output', End: true,
+        },
+      },
+    };
+    const { stateMachineArn } = first.engine.createStateMachine({ name: 'parent', definition: JSON.stringify(parent), roleArn: 'arn:aws:iam::123456789012:role/r' });
+    const { executionArn } = first.engine.startExecution({ stateMachineArn, input: JSON.stringify({ case: 'nested' }) });
+    await eventually(() => (tokens.length ? true : undefined));
+    // The child's answer is on disk, but the engine stops before either execution moves on.
+    first.engine.sendTaskSuccess({ taskToken: tokens[0], output: JSON.stringify({ approved: true }) });
+    first.close();
+
+    const second = testEngine({ notify: () => undefined }, { dataDir });
+    const result = await second.finished(executionArn);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toEqual({ approved: true });
+    expect(second.engine.listExecutions({ stateMachineArn: child.stateMachineArn }).executions).toHaveLength(1);
+    second.close();
+  });
+
   it('compacts a long journal and keeps every execution and its history', async () => {
     const dataDir = dir();
     const loop = {

@@ -38,7 +38,7 @@ export async function runParallel(thread: Thread, d: StateData): Promise<unknown
     run.emit(rec, 'ParallelStateSucceeded');
     return results;
   } catch (err) {
-    if (!thread.signal.aborted) run.emit(rec, 'ParallelStateFailed');
+    if (!thread.signal.aborted) thread.failedEvent = 'ParallelStateFailed';
     throw err;
   }
 }
@@ -47,11 +47,11 @@ export async function runParallel(thread: Thread, d: StateData): Promise<unknown
 export async function runMap(thread: Thread, d: StateData): Promise<unknown[]> {
   const items = await mapItems(d);
   const processor = d.state.ItemProcessor ?? d.state.Iterator;
-  if (processor?.ProcessorConfig?.Mode === 'DISTRIBUTED') return runDistributedMap(thread, d, items);
   const { rec, run } = thread;
-  const maxConcurrency = (await numericField(d, 'MaxConcurrency')) ?? 0;
-  if (rec.phase !== 'children') run.emit(rec, 'MapStateStarted', { mapStateStartedEventDetails: { length: items.length } });
   try {
+    if (processor?.ProcessorConfig?.Mode === 'DISTRIBUTED') return await runDistributedMap(thread, d, items);
+    const maxConcurrency = (await numericField(d, 'MaxConcurrency')) ?? 0;
+    if (rec.phase !== 'children') run.emit(rec, 'MapStateStarted', { mapStateStartedEventDetails: { length: items.length } });
     const results = await runChildren(thread, {
       count: items.length,
       concurrency: maxConcurrency === 0 ? INLINE_CONCURRENCY : Math.min(maxConcurrency, INLINE_CONCURRENCY),
@@ -66,7 +66,8 @@ export async function runMap(thread: Thread, d: StateData): Promise<unknown[]> {
     run.emit(rec, 'MapStateSucceeded');
     return results;
   } catch (err) {
-    if (!thread.signal.aborted) run.emit(rec, 'MapStateFailed');
+    // Only a Map that started (MapStateStarted) records MapStateFailed.
+    if (!thread.signal.aborted && rec.phase === 'children') thread.failedEvent = 'MapStateFailed';
     throw err;
   }
 }
@@ -82,7 +83,12 @@ export async function mapItems(d: StateData): Promise<unknown[]> {
     const input = selectInput(d);
     items = d.state.ItemsPath === undefined ? input : readPath(d.state.ItemsPath, pathScope(d, input));
   }
-  if (!Array.isArray(items)) throw runtimeError(`The Map state's items must be an array, got ${JSON.stringify(items)?.slice(0, 100)}`);
+  if (!Array.isArray(items)) {
+    const message = `The Map state's items must be an array, got ${JSON.stringify(items)?.slice(0, 100)}`;
+    // An Items expression with an incorrectly typed result is a query evaluation error (docs: "Error names").
+    if (d.language === 'JSONata' && typeof d.state.Items === 'string') throw new StatesError('States.QueryEvaluationError', message);
+    throw runtimeError(message);
+  }
   return items;
 }
 

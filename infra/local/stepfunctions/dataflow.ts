@@ -64,7 +64,7 @@ export interface StateOutcome {
 export async function finishState(d: StateData, result: unknown, hasResult: boolean): Promise<StateOutcome> {
   if (d.language === 'JSONata') {
     const scope = jsonataScope(d, hasResult ? { result } : {});
-    const assigned = d.state.Assign === undefined ? undefined : ((await evaluateJsonataTemplate(d.state.Assign, scope)) as Record<string, unknown>);
+    const assigned = d.state.Assign === undefined ? undefined : ((await evaluateJsonataTemplate(d.state.Assign, scope, 'Assign')) as Record<string, unknown>);
     const output = d.state.Output === undefined ? (hasResult ? result : d.input) : await evaluateJsonataField('Output', d.state.Output, scope);
     return { output, assigned };
   }
@@ -92,7 +92,7 @@ export async function catchOutput(
 ): Promise<StateOutcome> {
   if (d.language === 'JSONata') {
     const scope = jsonataScope(d, { errorOutput });
-    const assigned = catcher.Assign === undefined ? undefined : ((await evaluateJsonataTemplate(catcher.Assign, scope)) as Record<string, unknown>);
+    const assigned = catcher.Assign === undefined ? undefined : ((await evaluateJsonataTemplate(catcher.Assign, scope, 'Assign')) as Record<string, unknown>);
     const output = catcher.Output === undefined ? errorOutput : await evaluateJsonataField('Output', catcher.Output, scope);
     return { output, assigned };
   }
@@ -105,12 +105,15 @@ export async function numericField(d: StateData, field: string): Promise<number 
   const value = d.state[field];
   const path = d.state[`${field}Path`];
   let n: unknown;
-  if (typeof value === 'string' && d.language === 'JSONata') n = await evaluateJsonataField(field, value, jsonataScope(d));
+  const fromJsonata = typeof value === 'string' && d.language === 'JSONata';
+  if (fromJsonata) n = await evaluateJsonataField(field, value, jsonataScope(d));
   else if (value !== undefined) n = value;
   else if (path !== undefined) n = readPath(path, pathScope(d, selectInput(d)));
   else return undefined;
   if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
-    throw new StatesError('States.Runtime', `The value of ${field}${path !== undefined ? 'Path' : ''} must be a non-negative number, got ${JSON.stringify(n)}`);
+    // An expression with an incorrectly typed result is a query evaluation error (docs: "Error names").
+    const error = fromJsonata ? 'States.QueryEvaluationError' : 'States.Runtime';
+    throw new StatesError(error, `The value of ${field}${path !== undefined ? 'Path' : ''} must be a non-negative number, got ${JSON.stringify(n)}`);
   }
   return n;
 }

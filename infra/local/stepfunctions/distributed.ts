@@ -38,6 +38,8 @@ export async function runDistributedMap(thread: Thread, d: StateData, items: unk
       arn: rec.child, exec: run.rec.arn, thread: rec.id, status: 'RUNNING', startDate: run.clock.now(),
       maxConcurrency, toleratedFailurePercentage: toleratedPercentage, toleratedFailureCount: toleratedCount, total: batches.length,
     });
+    // AWS records MapStateStarted (with the item count) before the Map Run, as for an inline Map.
+    run.emit(rec, 'MapStateStarted', { mapStateStartedEventDetails: { length: items.length } });
     run.emit(rec, 'MapRunStarted', { mapRunStartedEventDetails: { mapRunArn: rec.child } });
     rec.phase = 'children';
     persist(thread);
@@ -46,6 +48,9 @@ export async function runDistributedMap(thread: Thread, d: StateData, items: unk
   const runId = runArn.slice(runArn.lastIndexOf(':') + 1);
   const { processorDefinition, language } = childDefinition(d);
   const results = new Array<unknown>(batches.length);
+  // The thresholds count failed items ("Setting failure thresholds for Distributed Map
+  // states"): a failed child fails every item of its batch.
+  const itemsIn = (slot: number) => (d.state.ItemBatcher ? (batches[slot] as { Items: unknown[] }).Items.length : 1);
   let failures = 0;
   let exceeded = false;
   const cancel = new AbortController();
@@ -55,7 +60,7 @@ export async function runDistributedMap(thread: Thread, d: StateData, items: unk
   // Either threshold, where given, fails the run; with neither, no failure is tolerated.
   const tolerated = () =>
     (count !== undefined && failures > count) ||
-    (percentage !== undefined && (failures / batches.length) * 100 > percentage) ||
+    (percentage !== undefined && (failures / items.length) * 100 > percentage) ||
     (count === undefined && percentage === undefined && failures > 0);
 
   const runOne = async (slot: number): Promise<void> => {
@@ -73,7 +78,7 @@ export async function runDistributedMap(thread: Thread, d: StateData, items: unk
     const done: ExecutionRecord = await host.awaitExecution(child.arn, cancel.signal);
     if (done.status === 'SUCCEEDED') results[slot] = JSON.parse(done.output ?? 'null');
     else {
-      failures++;
+      failures += itemsIn(slot);
       results[slot] = { Error: done.error ?? `States.${done.status}`, Cause: done.cause };
       if (tolerated() && !exceeded) {
         exceeded = true;
@@ -104,12 +109,13 @@ export async function runDistributedMap(thread: Thread, d: StateData, items: unk
   }
   if (exceeded) {
     finish('FAILED');
-    const error = new StatesError('States.ExceedToleratedFailureThreshold', `The specified tolerated failure threshold was exceeded: ${failures} of ${batches.length} child executions failed`);
+    const error = new StatesError('States.ExceedToleratedFailureThreshold', `The specified tolerated failure threshold was exceeded: ${failures} of ${items.length} items failed`);
     run.emit(rec, 'MapRunFailed', { mapRunFailedEventDetails: { error: error.error, cause: error.causeText } });
     throw error;
   }
   finish('SUCCEEDED');
   run.emit(rec, 'MapRunSucceeded');
+  run.emit(rec, 'MapStateSucceeded');
   return results;
 }
 
@@ -119,7 +125,7 @@ function childDefinition(d: StateData) {
   return { processorDefinition, language: processorDefinition.QueryLanguage ?? d.language };
 }
 
-/** Each child's input: one selected item, or a batch `{ Items: [...], ...BatchInput }`. */
+/** Each child's input: one selected item, or a batch `{ BatchInput: {...}, Items: [...] }` (ItemBatcher (Map)). */
 async function batchInputs(d: StateData, items: unknown[]): Promise<unknown[]> {
   const selected: unknown[] = [];
   for (let i = 0; i < items.length; i++) selected.push(await selectItem(d, items, i));
@@ -130,24 +136,26 @@ async function batchInputs(d: StateData, items: unknown[]): Promise<unknown[]> {
   const maxBytes = (await numericField(batcherData, 'MaxInputBytesPerBatch')) ?? 256 * 1024;
   const batchInput =
     batcher.BatchInput === undefined
-      ? {}
+      ? undefined
       : d.language === 'JSONata'
         ? await evaluateJsonataTemplate(batcher.BatchInput, jsonataScope(d))
         : evaluatePayloadTemplate(batcher.BatchInput, pathScope(d, d.input));
-  const fixedBytes = Buffer.byteLength(JSON.stringify({ Items: [], ...(batchInput as object) }));
+  // BatchInput goes under its own key, next to Items.
+  const batch = (Items: unknown[]) => (batchInput === undefined ? { Items } : { BatchInput: batchInput, Items });
+  const fixedBytes = Buffer.byteLength(JSON.stringify(batch([])));
   const batches: unknown[] = [];
   let current: unknown[] = [];
   let bytes = fixedBytes;
   for (const item of selected) {
     const size = Buffer.byteLength(JSON.stringify(item)) + 1;
     if (current.length && (current.length >= maxItems || bytes + size > maxBytes)) {
-      batches.push({ Items: current, ...(batchInput as object) });
+      batches.push(batch(current));
       current = [];
       bytes = fixedBytes;
     }
     current.push(item);
     bytes += size;
   }
-  if (current.length) batches.push({ Items: current, ...(batchInput as object) });
+  if (current.length) batches.push(batch(current));
   return batches;
 }

@@ -41,6 +41,8 @@ export class Engine implements Host {
   private readonly runs = new Map<string, ExecutionRun>();
   private readonly tokenWaiters = new Map<string, Waiter<TokenOutcome>>();
   private readonly executionWaiters = new Map<string, Set<Waiter<ExecutionRecord>>>();
+  /** Once closed, nothing more is recorded: running executions stay RUNNING for the next start. */
+  private closed = false;
 
   constructor(options: EngineOptions = {}) {
     this.region = options.region ?? 'us-east-1';
@@ -61,9 +63,10 @@ export class Engine implements Host {
 
   /** Stops running work without recording anything: as a crash would, but tidily. */
   close(): void {
+    this.closed = true;
+    this.store.close();
     for (const run of this.runs.values()) run.controller.abort(new Error('engine closed'));
     this.runs.clear();
-    this.store.close();
   }
 
   advanceClock(seconds: number): { offsetSeconds: number } {
@@ -84,7 +87,8 @@ export class Engine implements Host {
     const arn = stateMachineArn(this.partition, name);
     const existing = this.store.machines.get(arn);
     if (existing) {
-      if (existing.definition === definition && existing.roleArn === roleArn && existing.type === type) {
+      // The check is on name, definition and type; a different roleArn is ignored, not updated (API_CreateStateMachine).
+      if (existing.definition === definition && existing.type === type) {
         return { stateMachineArn: arn, creationDate: seconds(existing.creationDate) };
       }
       throw new ApiError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
@@ -97,6 +101,7 @@ export class Engine implements Host {
 
   updateStateMachine(req: { stateMachineArn?: string; definition?: string; roleArn?: string }) {
     const machine = this.machine(req.stateMachineArn);
+    if (req.definition === undefined && req.roleArn === undefined) throw new ApiError('MissingRequiredParameter', 'Either the definition or the roleArn must be specified');
     const definition = req.definition === undefined ? machine.definition : this.checkDefinition(req.definition, machine.type);
     const now = this.clock.now();
     const revisionId = randomUUID();
@@ -143,7 +148,8 @@ export class Engine implements Host {
 
   // ---- Executions --------------------------------------------------------------------------
 
-  startExecution(req: { stateMachineArn?: string; name?: string; input?: string; traceHeader?: string }) {
+  /** `attach`: return an execution of the same name and input even if it has ended (a re-invoked nested task). */
+  startExecution(req: { stateMachineArn?: string; name?: string; input?: string; traceHeader?: string }, options: { attach?: boolean } = {}) {
     const machine = this.machine(req.stateMachineArn);
     const rec = this.begin({
       name: req.name === undefined ? randomUUID() : checkName(req.name, 'execution'),
@@ -152,7 +158,7 @@ export class Engine implements Host {
       definition: machine.definition,
       input: req.input,
       roleArn: machine.roleArn,
-    });
+    }, options.attach);
     return { executionArn: rec.arn, startDate: seconds(rec.startDate)! };
   }
 
@@ -170,7 +176,7 @@ export class Engine implements Host {
   }
 
   /** Creates and launches an execution; idempotent for a running one with the same name and input. */
-  private begin(spec: Omit<ExecutionRecord, 'seq' | 'arn' | 'status' | 'startDate' | 'input'> & { input?: string; arn?: string }): ExecutionRecord {
+  private begin(spec: Omit<ExecutionRecord, 'seq' | 'arn' | 'status' | 'startDate' | 'input'> & { input?: string; arn?: string }, attach = false): ExecutionRecord {
     const input = spec.input ?? '{}';
     try {
       JSON.parse(input);
@@ -181,7 +187,7 @@ export class Engine implements Host {
     const arn = spec.arn ?? executionArn(this.partition, machineNameOf(spec.machineArn), spec.name, spec.type === 'EXPRESS');
     const existing = this.store.executions.get(arn);
     if (existing) {
-      if (existing.status === 'RUNNING' && existing.input === input) return existing;
+      if ((existing.status === 'RUNNING' || attach) && existing.input === input) return existing;
       throw new ApiError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
     }
     const rec: ExecutionRecord = { ...spec, input, arn, seq: this.store.nextSeq++, status: 'RUNNING', startDate: this.clock.now() };
@@ -228,7 +234,7 @@ export class Engine implements Host {
   private end(arn: string, status: Exclude<ExecutionStatus, 'RUNNING'>, root: { lastEvent: number } | undefined, result: { output?: string; error?: string; cause?: string }): void {
     const rec = this.store.executions.get(arn);
     const run = this.runs.get(arn);
-    if (!rec || rec.status !== 'RUNNING') return;
+    if (this.closed || !rec || rec.status !== 'RUNNING') return;
     const eventType = { SUCCEEDED: 'ExecutionSucceeded', FAILED: 'ExecutionFailed', TIMED_OUT: 'ExecutionTimedOut', ABORTED: 'ExecutionAborted' }[status];
     const details =
       status === 'SUCCEEDED'
@@ -267,7 +273,9 @@ export class Engine implements Host {
 
   listExecutions(req: { stateMachineArn?: string; mapRunArn?: string; statusFilter?: ExecutionStatus; maxResults?: number; nextToken?: string }) {
     if (req.stateMachineArn === undefined && req.mapRunArn === undefined) throw new ApiError('ValidationException', 'Either stateMachineArn or mapRunArn is required');
-    if (req.stateMachineArn !== undefined) this.machine(req.stateMachineArn);
+    if (req.stateMachineArn !== undefined && this.machine(req.stateMachineArn).type === 'EXPRESS') {
+      throw new ApiError('StateMachineTypeNotSupported', 'This operation is not supported by EXPRESS state machines');
+    }
     const all = [...this.store.executions.values()]
       .filter((x) => (req.mapRunArn ? x.mapRunArn === req.mapRunArn : x.machineArn === req.stateMachineArn && !x.mapRunArn))
       .filter((x) => !req.statusFilter || x.status === req.statusFilter)
@@ -282,7 +290,7 @@ export class Engine implements Host {
     const events = this.store.history.get(x.seq);
     const ids = Array.from({ length: events?.length ?? 0 }, (_, i) => i);
     if (req.reverseOrder) ids.reverse();
-    const { page, nextToken } = paginate(ids, req.maxResults ?? 1000, req.nextToken, 1000);
+    const { page, nextToken } = paginate(ids, req.maxResults, req.nextToken, 1000);
     return {
       events: page.map((i) => {
         const event = JSON.parse(events!.get(i));
@@ -438,7 +446,8 @@ function requireString(value: unknown, field: string): string {
 function paginate<T>(items: T[], maxResults = 100, nextToken?: string, limit = 1000): { page: T[]; nextToken?: string } {
   const start = nextToken ? Number(Buffer.from(nextToken, 'base64url').toString()) : 0;
   if (!Number.isInteger(start) || start < 0) throw new ApiError('InvalidToken', 'Invalid pagination token');
-  const size = Math.min(maxResults || limit, limit);
+  // AWS: the default page size is 100, and a value of 0 uses the default.
+  const size = Math.min(maxResults || 100, limit);
   const page = items.slice(start, start + size);
   const next = start + size < items.length ? Buffer.from(String(start + size)).toString('base64url') : undefined;
   return { page, nextToken: next };

@@ -13,6 +13,8 @@ export interface TaskCall {
   execution: ExecutionRecord;
   threadId: string;
   signal: AbortSignal;
+  /** For `.sync` calls: reports the service's first response (TaskSubmitted) before the job ends. */
+  submitted?: (response: unknown) => void;
 }
 
 /** What the interpreter needs from the engine around it. */

@@ -23,6 +23,12 @@ export interface Thread {
   rec: ThreadRecord;
   frame: Frame;
   signal: AbortSignal;
+  /**
+   * ParallelStateFailed / MapStateFailed, set when the branches or iterations failed. AWS
+   * writes it only once the state has failed for good: not before a retry, but before a
+   * Catch or the execution's failure.
+   */
+  failedEvent?: string;
 }
 
 /** What a state's body produces: its output, and the next state unless it ends the thread. */
@@ -85,6 +91,8 @@ async function stepWithRetries(thread: Thread, data: StateData): Promise<Step> {
     try {
       return await stepState(thread, data);
     } catch (err) {
+      const failedEvent = thread.failedEvent;
+      thread.failedEvent = undefined;
       const error = asStatesError(err, thread.signal);
       const index = findRetrier(data.state.Retry, error);
       const retries = (rec.retries ??= []);
@@ -97,6 +105,7 @@ async function stepWithRetries(thread: Thread, data: StateData): Promise<Step> {
         persist(thread);
         continue;
       }
+      if (failedEvent) run.emit(rec, failedEvent);
       const catcher = findCatcher(data.state.Catch, error);
       if (!catcher) throw error;
       const outcome = await catchOutput(data, catcher, { Error: error.error, Cause: error.causeText });
@@ -165,10 +174,7 @@ async function failure(d: StateData): Promise<StatesError> {
 async function choose(d: StateData): Promise<Step> {
   const { state } = d;
   for (const rule of state.Choices as StateDefinition[]) {
-    const matched =
-      d.language === 'JSONata'
-        ? (await evaluateJsonataField('Condition', rule.Condition, jsonataScope(d))) === true
-        : matchesChoiceRule(rule, pathScope(d, selectInput(d)));
+    const matched = d.language === 'JSONata' ? await condition(d, rule) : matchesChoiceRule(rule, pathScope(d, selectInput(d)));
     if (matched) {
       const outcome = await finishState({ ...d, state: { ...state, Assign: rule.Assign ?? state.Assign, Output: rule.Output ?? state.Output } }, undefined, false);
       return { ...outcome, next: rule.Next };
@@ -176,6 +182,15 @@ async function choose(d: StateData): Promise<Step> {
   }
   if (state.Default === undefined) throw new StatesError('States.NoChoiceMatched', 'No Choice Rules matched and no Default was specified');
   return { ...(await finishState(d, undefined, false)), next: state.Default };
+}
+
+/** A JSONata Choice rule's Condition: it must evaluate to a boolean (docs: "Choice workflow state"). */
+async function condition(d: StateData, rule: StateDefinition): Promise<boolean> {
+  const value = await evaluateJsonataField('Condition', rule.Condition, jsonataScope(d));
+  if (typeof value !== 'boolean') {
+    throw new StatesError('States.QueryEvaluationError', `The Condition must evaluate to a boolean, got ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 async function wait(thread: Thread, d: StateData): Promise<void> {

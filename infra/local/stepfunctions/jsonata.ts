@@ -84,23 +84,32 @@ function normalise(value: unknown): unknown {
 
 /**
  * Evaluates a JSONata template: every string of the form `{% ... %}`, at any depth,
- * is replaced by its value; everything else is kept as written.
+ * is replaced by its value; everything else is kept as written. An expression that
+ * returns nothing (undefined) fails with States.QueryEvaluationError, as JSON cannot
+ * hold it (docs: "Error names", States.QueryEvaluationError: "an undefined result").
+ * `location` names the field for that message, e.g. `Arguments/Input/pushLocation`.
  */
-export async function evaluateJsonataTemplate(template: unknown, scope: JsonataScope): Promise<unknown> {
-  if (typeof template === 'string') return isJsonataExpression(template) ? evaluateExpression(template, scope) : template;
-  if (Array.isArray(template)) return Promise.all(template.map((item) => evaluateJsonataTemplate(item, scope)));
+export async function evaluateJsonataTemplate(template: unknown, scope: JsonataScope, location = ''): Promise<unknown> {
+  if (typeof template === 'string') {
+    if (!isJsonataExpression(template)) return template;
+    const value = await evaluateExpression(template, scope);
+    if (value === undefined) {
+      throw queryError(`The JSONata expression '${EXPRESSION.exec(template)![1].trim()}' specified for the field '${location}' returned nothing (undefined).`);
+    }
+    return value;
+  }
+  if (Array.isArray(template)) return Promise.all(template.map((item, i) => evaluateJsonataTemplate(item, scope, `${location}[${i}]`)));
   if (template === null || typeof template !== 'object') return template;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(template)) {
-    const evaluated = await evaluateJsonataTemplate(value, scope);
-    if (evaluated !== undefined) out[key] = evaluated;
+    out[key] = await evaluateJsonataTemplate(value, scope, location ? `${location}/${key}` : key);
   }
   return out;
 }
 
 /** Evaluates a field that must produce a value (Output, Arguments, Condition, ...). */
 export async function evaluateJsonataField(field: string, template: unknown, scope: JsonataScope): Promise<unknown> {
-  const value = await evaluateJsonataTemplate(template, scope);
+  const value = await evaluateJsonataTemplate(template, scope, field);
   if (value === undefined) throw queryError(`The JSONata expression in the field '${field}' returned no value`);
   return value;
 }

@@ -83,6 +83,16 @@ async function callAndWait(
 ): Promise<unknown> {
   const { rec, run } = thread;
   const call = { resource, parameters, token: rec.token, execution: run.rec, threadId: rec.id, signal };
+  if (resource.pattern === 'sync' || resource.pattern === 'sync:2') {
+    // AWS records the job's start response as TaskSubmitted, then its end as TaskSucceeded/Failed.
+    const submitted = (response: unknown) => {
+      if (rec.phase === 'submitted') return;
+      run.emit(rec, 'TaskSubmitted', { taskSubmittedEventDetails: { ...taskInfo, output: checkSize(response, 'task output'), outputDetails: { truncated: false } } });
+      rec.phase = 'submitted';
+      persist(thread);
+    };
+    return run.host.callTask({ ...call, submitted });
+  }
   if (resource.pattern !== 'waitForTaskToken') return run.host.callTask(call);
   const reported = run.host.awaitToken(rec.token!, signal);
   if (rec.phase !== 'submitted') {

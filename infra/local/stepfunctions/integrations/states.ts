@@ -5,7 +5,7 @@ import type { ExecutionRecord } from '../records.js';
 
 /** The slice of the engine that nested workflows need. */
 export interface NestedExecutions {
-  startExecution(request: { stateMachineArn: string; name?: string; input?: string }): { executionArn: string; startDate: number };
+  startExecution(request: { stateMachineArn: string; name?: string; input?: string }, options?: { attach?: boolean }): { executionArn: string; startDate: number };
   awaitExecution(arn: string, signal: AbortSignal): Promise<ExecutionRecord>;
   stopExecution(arn: string, error?: string, cause?: string): void;
 }
@@ -19,12 +19,16 @@ export async function callStartExecution(engine: NestedExecutions, call: TaskCal
   const name = params.Name ?? createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
   let started;
   try {
-    started = engine.startExecution({ stateMachineArn: params.StateMachineArn, name, input });
+    // With our own name, an existing child with the same input is this task's, started before a restart.
+    started = engine.startExecution({ stateMachineArn: params.StateMachineArn, name, input }, { attach: params.Name === undefined });
   } catch (err) {
     throw new StatesError(`StepFunctions.${(err as Error).name}`, (err as Error).message);
   }
   const pattern = call.resource.pattern;
-  if (pattern !== 'sync' && pattern !== 'sync:2') return { ExecutionArn: started.executionArn, StartDate: started.startDate };
+  // Service integrations report dates in epoch milliseconds, as describe() below does.
+  const response = { ExecutionArn: started.executionArn, StartDate: Math.round(started.startDate * 1000) };
+  if (pattern !== 'sync' && pattern !== 'sync:2') return response;
+  call.submitted?.(response);
   const onAbort = () => engine.stopExecution(started.executionArn, 'States.Aborted', 'The parent execution was stopped');
   call.signal.addEventListener('abort', onAbort, { once: true });
   try {
