@@ -7,26 +7,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineOptions } from '../../infra/local/stepfunctions/engine.js';
-import type { LambdaHandler } from '../../infra/local/stepfunctions/integrations/lambda.js';
-import { fnArn, ROLE, testEngine, type RunResult } from '../support/engine.js';
+import { describe, expect, it } from 'vitest';
+import { fnArn, runAdvancingClock, sleep, type TestEngine } from '../support/engine.js';
+import { engineForTest } from '../support/harness.js';
+import { count, detailsOf } from '../support/history.js';
 
 // ---------------------------------------------------------------------------------------
 // Helpers
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-const engines: ReturnType<typeof testEngine>[] = [];
-afterEach(() => {
-  while (engines.length) engines.pop()!.close();
-});
-
-function setup(functions: Record<string, LambdaHandler> = {}, options: EngineOptions = {}) {
-  const t = testEngine(functions, options);
-  engines.push(t);
-  return t;
-}
 
 /**
  * Resolves what CloudFormation resolves at deploy time: CDK writes the partition of
@@ -58,19 +45,6 @@ function render(build: (stack: cdk.Stack) => sfn.IChainable): Record<string, any
 }
 
 const fn = (stack: Construct, name: string) => lambda.Function.fromFunctionArn(stack, `Fn-${name}`, fnArn(name));
-
-/** Runs with a movable clock pushed forward until the execution ends (Wait, Retry intervals). */
-async function runAdvancingClock(t: ReturnType<typeof setup>, definition: object, input: unknown = {}): Promise<RunResult> {
-  let done = false;
-  const result = t.run(definition, input).finally(() => (done = true));
-  while (!done) {
-    t.engine.advanceClock(60);
-    await sleep(5);
-  }
-  return result;
-}
-
-const detailsOf = (r: RunResult, type: string, key: string) => r.history.filter((e) => e.type === type).map((e) => e[key]);
 
 // ---------------------------------------------------------------------------------------
 
@@ -110,7 +84,7 @@ describe('Choice with CDK Conditions', () => {
     ['or(…, not(stringEquals))', { order: { country: 'FR', total: 5 } }, 'review'],
     ['otherwise', { order: { country: 'CN', total: 5 } }, 'standard'],
   ])('takes the branch of %s', async (_name, input, expected) => {
-    const t = setup();
+    const t = engineForTest();
     const r = await t.run(definition, input);
     expect(r.status).toBe('SUCCEEDED');
     expect(r.output).toBe(expected);
@@ -120,7 +94,7 @@ describe('Choice with CDK Conditions', () => {
 
 describe('LambdaInvoke', () => {
   it('with default settings outputs the whole Invoke response (payloadResponseOnly false)', async () => {
-    const t = setup({ greet: (e: { name: string }) => ({ greeting: `hello ${e.name}` }) });
+    const t = engineForTest({ greet: (e: { name: string }) => ({ greeting: `hello ${e.name}` }) });
     const definition = render((stack) => new tasks.LambdaInvoke(stack, 'Greet', { lambdaFunction: fn(stack, 'greet') }));
     const state = definition.States.Greet;
     expect(state.Resource).toBe('arn:aws:states:::lambda:invoke');
@@ -138,11 +112,11 @@ describe('LambdaInvoke', () => {
     expect(r.status).toBe('SUCCEEDED');
     expect(r.output).toMatchObject({ ExecutedVersion: '$LATEST', Payload: { greeting: 'hello Ann' }, StatusCode: 200 });
     expect(r.events).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded']);
-    expect(detailsOf(r, 'TaskScheduled', 'taskScheduledEventDetails')[0]).toMatchObject({ resourceType: 'lambda', resource: 'invoke' });
+    expect(detailsOf(r.history, 'TaskScheduled')[0]).toMatchObject({ resourceType: 'lambda', resource: 'invoke' });
   });
 
   it("with outputPath '$.Payload' outputs only the function's result", async () => {
-    const t = setup({ greet: (e: { name: string }) => ({ greeting: `hello ${e.name}` }) });
+    const t = engineForTest({ greet: (e: { name: string }) => ({ greeting: `hello ${e.name}` }) });
     const definition = render((stack) => new tasks.LambdaInvoke(stack, 'Greet', { lambdaFunction: fn(stack, 'greet'), outputPath: '$.Payload' }));
     const r = await t.run(definition, { name: 'Bo' });
     expect(r.output).toEqual({ greeting: 'hello Bo' });
@@ -150,15 +124,12 @@ describe('LambdaInvoke', () => {
 
   it('retries a Lambda.ServiceException with the retrier CDK adds by default', async () => {
     let calls = 0;
-    const t = setup(
-      {
-        flaky: () => {
-          if (++calls === 1) throw Object.assign(new Error('Service unavailable'), { name: 'Lambda.ServiceException' });
-          return 'ok';
-        },
+    const t = engineForTest({
+      flaky: () => {
+        if (++calls === 1) throw Object.assign(new Error('Service unavailable'), { name: 'Lambda.ServiceException' });
+        return 'ok';
       },
-      { movableClock: true },
-    );
+    });
     const definition = render((stack) => new tasks.LambdaInvoke(stack, 'Call', { lambdaFunction: fn(stack, 'flaky'), outputPath: '$.Payload' }));
     const r = await runAdvancingClock(t, definition);
     expect(r.status).toBe('SUCCEEDED');
@@ -170,13 +141,13 @@ describe('LambdaInvoke', () => {
       'TaskScheduled', 'TaskStarted', 'TaskSucceeded',
       'TaskStateExited', 'ExecutionSucceeded',
     ]);
-    expect(detailsOf(r, 'TaskFailed', 'taskFailedEventDetails')[0].error).toBe('Lambda.ServiceException');
+    expect(detailsOf(r.history, 'TaskFailed')[0].error).toBe('Lambda.ServiceException');
   });
 
   it('with WAIT_FOR_TASK_TOKEN waits for SendTaskSuccess with the $$.Task.Token it was given', async () => {
-    let t!: ReturnType<typeof setup>;
+    let t!: TestEngine;
     const seen: { token: string; orderId: string }[] = [];
-    t = setup({
+    t = engineForTest({
       approve: (e: { token: string; orderId: string }) => {
         seen.push(e);
         setTimeout(() => t.engine.sendTaskSuccess({ taskToken: e.token, output: JSON.stringify({ approved: e.orderId }) }), 20);
@@ -205,8 +176,8 @@ describe('LambdaInvoke', () => {
   });
 
   it('with WAIT_FOR_TASK_TOKEN fails with the error sent by SendTaskFailure', async () => {
-    let t!: ReturnType<typeof setup>;
-    t = setup({
+    let t!: TestEngine;
+    t = engineForTest({
       approve: (e: { token: string }) => {
         setTimeout(() => t.engine.sendTaskFailure({ taskToken: e.token, error: 'Rejected', cause: 'over budget' }), 10);
         return null;
@@ -230,7 +201,7 @@ describe('Map and DistributedMap', () => {
   it('sfn.Map with itemSelector and maxConcurrency', async () => {
     let now = 0;
     let peak = 0;
-    const t = setup({
+    const t = engineForTest({
       pack: async (e: { index: number; gift: string; region: string }) => {
         peak = Math.max(peak, ++now);
         await sleep(30);
@@ -257,12 +228,12 @@ describe('Map and DistributedMap', () => {
       packed: ['0:rice@north', '1:oil@north', '2:quilt@north', '3:coat@north', '4:tea@north'],
     });
     expect(peak).toBe(2);
-    expect(detailsOf(r, 'MapStateStarted', 'mapStateStartedEventDetails')).toEqual([{ length: 5 }]);
-    expect(r.events.filter((e) => e === 'MapIterationSucceeded')).toHaveLength(5);
+    expect(detailsOf(r.history, 'MapStateStarted')).toEqual([{ length: 5 }]);
+    expect(count(r.events, 'MapIterationSucceeded')).toBe(5);
   });
 
   it('sfn.DistributedMap with itemBatcher runs each batch as a child execution', async () => {
-    const t = setup({ sum: (e: { Items: number[]; BatchInput: { unit: string } }) => `${e.Items.reduce((a, b) => a + b, 0)} ${e.BatchInput.unit}` });
+    const t = engineForTest({ sum: (e: { Items: number[]; BatchInput: { unit: string } }) => `${e.Items.reduce((a, b) => a + b, 0)} ${e.BatchInput.unit}` });
     const definition = render((stack) => {
       const map = new sfn.DistributedMap(stack, 'Sum', {
         itemsPath: sfn.JsonPath.stringAt('$.amounts'),
@@ -294,8 +265,26 @@ describe('Map and DistributedMap', () => {
 });
 
 describe('Parallel, Wait and nested executions', () => {
+  /**
+   * Creates the machine `name` from `child` on `t`, and renders a RunChild task that runs it with
+   * StepFunctionsStartExecution, RUN_JOB and associateWithParent (plus `props`).
+   */
+  function runChildJob(t: TestEngine, name: string, child: (stack: cdk.Stack) => sfn.IChainable, props: Partial<tasks.StepFunctionsStartExecutionProps> = {}) {
+    const childArn = t.createMachine(render(child), name);
+    const definition = render(
+      (stack) =>
+        new tasks.StepFunctionsStartExecution(stack, 'RunChild', {
+          stateMachine: sfn.StateMachine.fromStateMachineArn(stack, 'Child', childArn),
+          integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+          associateWithParent: true,
+          ...props,
+        }),
+    );
+    return { childArn, definition };
+  }
+
   it('sfn.Parallel with addCatch sends the branch error to the handler', async () => {
-    const t = setup({ lookup: (e: { id: string }) => ({ address: `addr of ${e.id}` }) });
+    const t = engineForTest({ lookup: (e: { id: string }) => ({ address: `addr of ${e.id}` }) });
     const definition = render((stack) => {
       const parallel = new sfn.Parallel(stack, 'LookupCustomerInfo', { resultPath: '$.info' });
       parallel.branch(new tasks.LambdaInvoke(stack, 'LookupAddress', { lambdaFunction: fn(stack, 'lookup'), outputPath: '$.Payload' }));
@@ -313,7 +302,7 @@ describe('Parallel, Wait and nested executions', () => {
   });
 
   it('sfn.Wait with WaitTime.secondsPath waits the number of seconds in the input', async () => {
-    const t = setup({}, { movableClock: true });
+    const t = engineForTest();
     const definition = render((stack) => new sfn.Wait(stack, 'Cooldown', { time: sfn.WaitTime.secondsPath('$.seconds') }));
     expect(definition.States.Cooldown).toEqual({ Type: 'Wait', SecondsPath: '$.seconds', End: true });
     const r = await runAdvancingClock(t, definition, { seconds: 3600 });
@@ -325,20 +314,12 @@ describe('Parallel, Wait and nested executions', () => {
   });
 
   it('StepFunctionsStartExecution RUN_JOB with associateWithParent runs the child to completion (.sync:2)', async () => {
-    const t = setup({ wrap: (e: { gift: string }) => ({ wrapped: e.gift }) });
-    const child = t.engine.createStateMachine({
-      name: 'WrapGift',
-      roleArn: ROLE,
-      definition: JSON.stringify(render((stack) => new tasks.LambdaInvoke(stack, 'Wrap', { lambdaFunction: fn(stack, 'wrap'), outputPath: '$.Payload' }))),
-    });
-    const definition = render(
-      (stack) =>
-        new tasks.StepFunctionsStartExecution(stack, 'RunChild', {
-          stateMachine: sfn.StateMachine.fromStateMachineArn(stack, 'Child', child.stateMachineArn),
-          integrationPattern: sfn.IntegrationPattern.RUN_JOB,
-          associateWithParent: true,
-          input: sfn.TaskInput.fromObject({ gift: sfn.JsonPath.stringAt('$.gift') }),
-        }),
+    const t = engineForTest({ wrap: (e: { gift: string }) => ({ wrapped: e.gift }) });
+    const { childArn, definition } = runChildJob(
+      t,
+      'WrapGift',
+      (stack) => new tasks.LambdaInvoke(stack, 'Wrap', { lambdaFunction: fn(stack, 'wrap'), outputPath: '$.Payload' }),
+      { input: sfn.TaskInput.fromObject({ gift: sfn.JsonPath.stringAt('$.gift') }) },
     );
     const state = definition.States.RunChild;
     expect(state.Resource).toBe('arn:aws:states:::states:startExecution.sync:2');
@@ -347,32 +328,20 @@ describe('Parallel, Wait and nested executions', () => {
     expect(r.status).toBe('SUCCEEDED');
     const output = r.output as Record<string, any>;
     // .sync:2 returns DescribeExecution's response with Input and Output as JSON, not strings.
-    expect(output).toMatchObject({ Status: 'SUCCEEDED', StateMachineArn: child.stateMachineArn, Output: { wrapped: 'scarf' } });
+    expect(output).toMatchObject({ Status: 'SUCCEEDED', StateMachineArn: childArn, Output: { wrapped: 'scarf' } });
     expect(output.Input).toEqual({ gift: 'scarf', AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: r.executionArn });
     // AWS records the StartExecution response as TaskSubmitted, then the child's end as TaskSucceeded.
     expect(r.events).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded']);
-    expect(detailsOf(r, 'TaskSubmitted', 'taskSubmittedEventDetails')[0]).toMatchObject({ resourceType: 'states', resource: 'startExecution.sync:2' });
-    expect(JSON.parse(detailsOf(r, 'TaskSubmitted', 'taskSubmittedEventDetails')[0].output)).toMatchObject({ ExecutionArn: output.ExecutionArn });
-    const children = t.engine.listExecutions({ stateMachineArn: child.stateMachineArn }).executions;
+    expect(detailsOf(r.history, 'TaskSubmitted')[0]).toMatchObject({ resourceType: 'states', resource: 'startExecution.sync:2' });
+    expect(JSON.parse(detailsOf(r.history, 'TaskSubmitted')[0].output)).toMatchObject({ ExecutionArn: output.ExecutionArn });
+    const children = t.engine.listExecutions({ stateMachineArn: childArn }).executions;
     expect(children).toHaveLength(1);
     expect(children[0].executionArn).toBe(output.ExecutionArn);
   });
 
   it('StepFunctionsStartExecution RUN_JOB fails the task when the child fails', async () => {
-    const t = setup();
-    const child = t.engine.createStateMachine({
-      name: 'Broken',
-      roleArn: ROLE,
-      definition: JSON.stringify(render((stack) => new sfn.Fail(stack, 'Nope', { error: 'ChildFailed', cause: 'child gave up' }))),
-    });
-    const definition = render(
-      (stack) =>
-        new tasks.StepFunctionsStartExecution(stack, 'RunChild', {
-          stateMachine: sfn.StateMachine.fromStateMachineArn(stack, 'Child', child.stateMachineArn),
-          integrationPattern: sfn.IntegrationPattern.RUN_JOB,
-          associateWithParent: true,
-        }),
-    );
+    const t = engineForTest();
+    const { definition } = runChildJob(t, 'Broken', (stack) => new sfn.Fail(stack, 'Nope', { error: 'ChildFailed', cause: 'child gave up' }));
     const r = await t.run(definition);
     expect(r.status).toBe('FAILED');
     expect(r.error).toBe('States.TaskFailed');
@@ -383,7 +352,7 @@ describe('Parallel, Wait and nested executions', () => {
 
 describe('JSONata-flavoured constructs', () => {
   it('runs Pass.jsonata, LambdaInvoke.jsonata and Choice.jsonata with Condition.jsonata', async () => {
-    const t = setup({ double: (e: { n: number }) => ({ n: e.n * 2 }) });
+    const t = engineForTest({ double: (e: { n: number }) => ({ n: e.n * 2 }) });
     const definition = render((stack) =>
       sfn.Pass.jsonata(stack, 'Start', { outputs: { n: '{% $states.input.count + 1 %}' } })
         .next(
@@ -434,7 +403,7 @@ describe('StateMachineFragment', () => {
   }
 
   it('runs a fragment chained between other states', async () => {
-    const t = setup({ ship: (e: { label: { text: string } }) => `shipped: ${e.label.text}` });
+    const t = engineForTest({ ship: (e: { label: { text: string } }) => `shipped: ${e.label.text}` });
     const definition = render((stack) =>
       new sfn.Pass(stack, 'Receive')
         .next(new PrepareParcel(stack, 'Parcel', { recipient: 'Grandma Li' }))
@@ -444,7 +413,7 @@ describe('StateMachineFragment', () => {
     const r = await t.run(definition, { items: ['rice', 'oil'] });
     expect(r.status).toBe('SUCCEEDED');
     expect(r.output).toBe('shipped: Grandma Li (2 items)');
-    expect(detailsOf(r, 'PassStateEntered', 'stateEnteredEventDetails').map((d) => d.name)).toEqual(['Receive', 'Prepare', 'Label']);
+    expect(detailsOf(r.history, 'PassStateEntered').map((d) => d.name)).toEqual(['Receive', 'Prepare', 'Label']);
     expect(r.events.slice(-3)).toEqual(['TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded']);
   });
 });

@@ -5,7 +5,9 @@
 // HistoryEvent shapes). Inputs and expected outputs are the documented examples where a page
 // gives one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, fnArn, ROLE, testEngine } from '../support/engine.js';
+import { engineTimeIn, fnArn, ROLE, testEngine } from '../support/engine.js';
+import { runThroughWait } from '../support/harness.js';
+import { count, detailsOf } from '../support/history.js';
 
 // ---- helpers ------------------------------------------------------------------------------
 
@@ -56,35 +58,6 @@ afterAll(() => h.close());
 /** A second engine whose clock tests move forward, for long Waits. */
 const clocked = testEngine({}, { movableClock: true });
 afterAll(() => clocked.close());
-let clockedMachines = 0;
-
-/** Starts an execution on the clocked engine without waiting for its end. */
-function startClocked(definition: object, input: unknown = {}): string {
-  const { stateMachineArn } = clocked.engine.createStateMachine({ name: `clocked${++clockedMachines}`, definition: JSON.stringify(definition), roleArn: ROLE });
-  return clocked.engine.startExecution({ stateMachineArn, input: JSON.stringify(input) }).executionArn;
-}
-
-const eventTypes = (engine: typeof h.engine, arn: string) => engine.getExecutionHistory({ executionArn: arn, maxResults: 1000 }).events.map((e) => e.type as string);
-const statusOf = (engine: typeof h.engine, arn: string) => engine.describeExecution({ executionArn: arn }).status;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Waits until the execution has written `type`, then checks it is still running after a pause. */
-async function expectWaitingAt(arn: string, type: string) {
-  await eventually(() => (eventTypes(clocked.engine, arn).includes(type) ? true : undefined), 5000, type);
-  await sleep(100);
-  expect(statusOf(clocked.engine, arn)).toBe('RUNNING');
-}
-
-/** An RFC3339 timestamp `seconds` after the engine's current time, without fractions. */
-const engineTimeIn = (seconds: number) => new Date(clocked.engine.clock.now() + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-/** The details object of the first event of `type`. */
-function detailsOf(history: Record<string, any>[], type: string): Record<string, any> {
-  const event = history.find((e) => e.type === type);
-  if (!event) throw new Error(`no ${type} event`);
-  const key = Object.keys(event).find((k) => k.endsWith('EventDetails'));
-  return key ? event[key] : {};
-}
 
 // ---- Pass ---------------------------------------------------------------------------------
 
@@ -139,7 +112,7 @@ describe('Fail state', () => {
     expect(r.status).toBe('FAILED');
     expect([r.error, r.cause]).toEqual(['ErrorA', 'Kaiju attack']);
     expect(r.events).toEqual(['ExecutionStarted', 'FailStateEntered', 'ExecutionFailed']);
-    expect(detailsOf(r.history, 'ExecutionFailed')).toEqual({ error: 'ErrorA', cause: 'Kaiju attack' });
+    expect(detailsOf(r.history, 'ExecutionFailed')[0]).toEqual({ error: 'ErrorA', cause: 'Kaiju attack' });
   });
 
   it('reads the error and cause from the input with ErrorPath and CausePath', async () => {
@@ -239,46 +212,25 @@ describe('Wait state', () => {
   const waitThenSucceed = (wait: Record<string, unknown>) => machine({ Pause: { Type: 'Wait', ...wait, Next: 'Done' }, Done: { Type: 'Succeed' } });
 
   it('waits the given Seconds before moving on', async () => {
-    const arn = startClocked(waitThenSucceed({ Seconds: 600 }), { keep: 'me' });
-    await expectWaitingAt(arn, 'WaitStateEntered');
-    clocked.engine.advanceClock(590);
-    await sleep(50);
-    expect(statusOf(clocked.engine, arn)).toBe('RUNNING');
-    clocked.engine.advanceClock(11);
-    const r = await clocked.finished(arn);
+    const r = await runThroughWait(clocked, waitThenSucceed({ Seconds: 600 }), { keep: 'me' }, 600);
     expect(r.status).toBe('SUCCEEDED');
     expect(r.output).toEqual({ keep: 'me' });
     expect(r.events).toEqual(['ExecutionStarted', 'WaitStateEntered', 'WaitStateExited', 'SucceedStateEntered', 'SucceedStateExited', 'ExecutionSucceeded']);
   });
 
   it('waits the number of seconds SecondsPath reads from the input', async () => {
-    const arn = startClocked(waitThenSucceed({ SecondsPath: '$.expiryseconds' }), { expiryseconds: 7 * 24 * 3600 });
-    await expectWaitingAt(arn, 'WaitStateEntered');
-    clocked.engine.advanceClock(7 * 24 * 3600 - 10);
-    await sleep(50);
-    expect(statusOf(clocked.engine, arn)).toBe('RUNNING');
-    clocked.engine.advanceClock(11);
-    expect((await clocked.finished(arn)).status).toBe('SUCCEEDED');
+    const r = await runThroughWait(clocked, waitThenSucceed({ SecondsPath: '$.expiryseconds' }), { expiryseconds: 7 * 24 * 3600 }, 7 * 24 * 3600);
+    expect(r.status).toBe('SUCCEEDED');
   });
 
   it('waits until an absolute Timestamp', async () => {
-    const arn = startClocked(waitThenSucceed({ Timestamp: engineTimeIn(3600) }));
-    await expectWaitingAt(arn, 'WaitStateEntered');
-    clocked.engine.advanceClock(3590);
-    await sleep(50);
-    expect(statusOf(clocked.engine, arn)).toBe('RUNNING');
-    clocked.engine.advanceClock(11);
-    expect((await clocked.finished(arn)).status).toBe('SUCCEEDED');
+    const r = await runThroughWait(clocked, waitThenSucceed({ Timestamp: engineTimeIn(clocked, 3600) }), {}, 3600);
+    expect(r.status).toBe('SUCCEEDED');
   });
 
   it('waits until the timestamp TimestampPath reads from the input', async () => {
-    const arn = startClocked(waitThenSucceed({ TimestampPath: '$.expirydate' }), { expirydate: engineTimeIn(2 * 86400) });
-    await expectWaitingAt(arn, 'WaitStateEntered');
-    clocked.engine.advanceClock(2 * 86400 - 10);
-    await sleep(50);
-    expect(statusOf(clocked.engine, arn)).toBe('RUNNING');
-    clocked.engine.advanceClock(11);
-    expect((await clocked.finished(arn)).status).toBe('SUCCEEDED');
+    const r = await runThroughWait(clocked, waitThenSucceed({ TimestampPath: '$.expirydate' }), { expirydate: engineTimeIn(clocked, 2 * 86400) }, 2 * 86400);
+    expect(r.status).toBe('SUCCEEDED');
   });
 
   it('fails with States.Runtime when TimestampPath does not hold a timestamp', async () => {
@@ -327,7 +279,7 @@ describe('InputPath, Parameters and ResultSelector', () => {
   it('Parameters shape the payload a Task sends to its Lambda function', async () => {
     const r = await h.run(single({ Type: 'Task', Resource: fnArn('EchoFunction'), Parameters: { 'who.$': '$.name', greeting: 'hi' } }), { name: 'Ana', other: 1 });
     expect(r.output).toEqual({ who: 'Ana', greeting: 'hi' });
-    expect(JSON.parse(detailsOf(r.history, 'LambdaFunctionScheduled').input)).toEqual({ who: 'Ana', greeting: 'hi' });
+    expect(JSON.parse(detailsOf(r.history, 'LambdaFunctionScheduled')[0].input)).toEqual({ who: 'Ana', greeting: 'hi' });
   });
 
   it('ResultSelector builds the result from the raw task result before ResultPath (createCluster example)', async () => {
@@ -346,7 +298,7 @@ describe('InputPath, Parameters and ResultSelector', () => {
       'ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionSucceeded', 'TaskStateExited', 'ExecutionSucceeded',
     ]);
     // The history keeps the raw result; the selection happens afterwards.
-    expect(JSON.parse(detailsOf(r.history, 'LambdaFunctionSucceeded').output)).toEqual(emrResult);
+    expect(JSON.parse(detailsOf(r.history, 'LambdaFunctionSucceeded')[0].output)).toEqual(emrResult);
   });
 
   it('ResultSelector flattens an array of arrays from a Parallel state', async () => {
@@ -424,7 +376,7 @@ describe('OutputPath', () => {
     expect(r.status).toBe('SUCCEEDED');
     expect(r.output).toEqual({ val1: 23, val2: 17, lambdaresult: 'Hello, AWS Step Functions!' });
     // The function received only the `lambda` node.
-    expect(JSON.parse(detailsOf(r.history, 'LambdaFunctionScheduled').input)).toEqual({ who: 'AWS Step Functions' });
+    expect(JSON.parse(detailsOf(r.history, 'LambdaFunctionScheduled')[0].input)).toEqual({ who: 'AWS Step Functions' });
   });
 
   it('filters the output of a Pass state', async () => {
@@ -534,8 +486,8 @@ describe('Context object', () => {
       { ContextIndex: 1, ContextValue: { who: 'meg' } },
       { ContextIndex: 2, ContextValue: { who: 'joe' } },
     ]);
-    expect(r.events.filter((t) => t === 'MapIterationStarted')).toHaveLength(3);
-    expect(r.events.filter((t) => t === 'MapIterationSucceeded')).toHaveLength(3);
+    expect(count(r.events, 'MapIterationStarted')).toBe(3);
+    expect(count(r.events, 'MapIterationSucceeded')).toBe(3);
     expect(r.events.slice(0, 3)).toEqual(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted']);
     expect(r.events.slice(-3)).toEqual(['MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded']);
   });
@@ -630,7 +582,7 @@ describe('Workflow variables (JSONPath)', () => {
 
   it('records assigned variables on the StateExited event', async () => {
     const r = await h.run(single({ Type: 'Pass', Assign: { productName: 'product1', count: 42 } }), {});
-    expect(detailsOf(r.history, 'PassStateExited')).toMatchObject({
+    expect(detailsOf(r.history, 'PassStateExited')[0]).toMatchObject({
       assignedVariables: { productName: '"product1"', count: '42' },
       assignedVariablesDetails: { truncated: false },
     });

@@ -1,24 +1,13 @@
 // Conformance: "Handling errors in Step Functions workflows" (AWS Step Functions Developer Guide,
 // concepts-error-handling), plus "Use ResultPath to include both error and input in a Catch"
 // (input-output-resultpath). Definitions and inputs are the documented examples where the page has one.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LambdaHandler } from '../../infra/local/stepfunctions/integrations/lambda.js';
-import { eventually, fnArn, testEngine, type RunResult } from '../support/engine.js';
+import { fnArn, sleep, type RunResult, type TestEngine } from '../support/engine.js';
+import { engineForTest, passDeadline } from '../support/harness.js';
+import { count, untilEvent } from '../support/history.js';
 
 // ---- helpers -------------------------------------------------------------------------------
-
-type Harness = ReturnType<typeof testEngine>;
-const harnesses: Harness[] = [];
-afterEach(() => {
-  while (harnesses.length) harnesses.pop()!.close();
-});
-
-/** An engine with a movable clock and these functions registered. */
-function harness(functions: Record<string, LambdaHandler> = {}): Harness {
-  const h = testEngine(functions, { movableClock: true });
-  harnesses.push(h);
-  return h;
-}
 
 /** An Error whose `name` is the error type Lambda reports (the Node.js runtime uses `error.name`). */
 function namedError(name: string, message = `${name} raised`): Error {
@@ -57,8 +46,6 @@ function hanging() {
   return { calls, handler };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Engine seconds per clock tick in runTicking. */
 const TICK = 0.1;
 /** Real time also moves the engine clock; allow for a slow event loop between ticks. */
@@ -68,7 +55,7 @@ const SLACK = 0.4;
  * Runs a machine while the engine clock moves forward in `step`-second ticks, so retry intervals
  * and timeouts elapse in engine time. A sleeper wakes at the first tick at or after its due time.
  */
-async function runTicking(h: Harness, definition: object, input: unknown = {}, step = TICK): Promise<RunResult> {
+async function runTicking(h: TestEngine, definition: object, input: unknown = {}, step = TICK): Promise<RunResult> {
   let settled = false;
   const result = h.run(definition, input).finally(() => {
     settled = true;
@@ -102,14 +89,27 @@ function expectWaits(actual: number[], expected: number[]): void {
   });
 }
 
-const count = (events: string[], type: string) => events.filter((e) => e === type).length;
-
 /** A one-Task machine calling `fn` by its bare ARN, with extra Task fields. */
 function taskMachine(fn: string, task: Record<string, unknown>, extraStates: Record<string, unknown> = {}) {
   return {
     StartAt: 'HelloWorld',
     States: { HelloWorld: { Type: 'Task', Resource: fnArn(fn), ...task }, ...extraStates },
   };
+}
+
+/** Runs a taskMachine calling sleep10, a function that never answers, while the clock ticks; returns the run and its calls. */
+async function runHanging(task: Record<string, unknown>, extraStates: Record<string, unknown> = {}) {
+  const fn = hanging();
+  const result = await runTicking(engineForTest({ sleep10: fn.handler }), taskMachine('sleep10', task, extraStates));
+  return { calls: fn.calls, result };
+}
+
+/** The run failed with States.Timeout after `attempts` calls, each of which timed out. */
+function expectEveryAttemptTimedOut(result: RunResult, calls: unknown[], attempts: number): void {
+  expect(result.status).toBe('FAILED');
+  expect(result.error).toBe('States.Timeout');
+  expect(calls).toHaveLength(attempts);
+  expect(count(result.events, 'LambdaFunctionTimedOut')).toBe(attempts);
 }
 
 const pass = (result: unknown) => ({ Type: 'Pass', Result: result, End: true });
@@ -119,27 +119,20 @@ const passThrough = { Type: 'Pass', End: true };
 
 describe('Retry: IntervalSeconds, MaxAttempts and BackoffRate', () => {
   it('the documented retrier (3 s, 2 attempts, rate 1.5) makes 2 retry attempts after waiting 3 and 4.5 seconds', async () => {
-    const fn = hanging();
-    const h = harness({ sleep10: fn.handler });
-    const definition = taskMachine('sleep10', {
+    const { calls, result } = await runHanging({
       TimeoutSeconds: 1,
       Retry: [{ ErrorEquals: ['States.Timeout'], IntervalSeconds: 3, MaxAttempts: 2, BackoffRate: 1.5 }],
       End: true,
     });
 
-    const result = await runTicking(h, definition);
-
-    expect(result.status).toBe('FAILED');
-    expect(result.error).toBe('States.Timeout');
-    expect(fn.calls).toHaveLength(3);
+    expectEveryAttemptTimedOut(result, calls, 3);
     expect(count(result.events, 'LambdaFunctionScheduled')).toBe(3);
-    expect(count(result.events, 'LambdaFunctionTimedOut')).toBe(3);
     expectWaits(retryWaits(result, LAMBDA_FAILURES, 'LambdaFunctionScheduled'), [3, 4.5]);
   });
 
   it('defaults to IntervalSeconds 1, MaxAttempts 3 and BackoffRate 2.0', async () => {
     const fn = failing(['Boom', 'Boom', 'Boom', 'Boom']);
-    const h = harness({ FailFunction: fn.handler });
+    const h = engineForTest({ FailFunction: fn.handler });
 
     const result = await runTicking(h, taskMachine('FailFunction', { Retry: [{ ErrorEquals: ['States.ALL'] }], End: true }));
 
@@ -159,7 +152,7 @@ describe('Retry: IntervalSeconds, MaxAttempts and BackoffRate', () => {
 
   it('a retried attempt that succeeds lets the state succeed; the state is entered once', async () => {
     const fn = failing(['Boom', 'Boom'], { ok: true });
-    const h = harness({ FailFunction: fn.handler });
+    const h = engineForTest({ FailFunction: fn.handler });
 
     const result = await runTicking(h, taskMachine('FailFunction', { Retry: [{ ErrorEquals: ['Boom'], IntervalSeconds: 1 }], End: true }));
 
@@ -178,26 +171,22 @@ describe('Retry: IntervalSeconds, MaxAttempts and BackoffRate', () => {
   it('MaxAttempts 0 means the error is never retried (documented: retry every error except States.Timeout)', async () => {
     const retry = [{ ErrorEquals: ['States.Timeout'], MaxAttempts: 0 }, { ErrorEquals: ['States.ALL'] }];
 
-    const slow = hanging();
-    const h1 = harness({ sleep10: slow.handler });
-    const timedOut = await runTicking(h1, taskMachine('sleep10', { TimeoutSeconds: 1, Retry: retry, End: true }));
-    expect(timedOut.status).toBe('FAILED');
-    expect(timedOut.error).toBe('States.Timeout');
-    expect(slow.calls).toHaveLength(1);
+    const { calls: slowCalls, result: timedOut } = await runHanging({ TimeoutSeconds: 1, Retry: retry, End: true });
+    expectEveryAttemptTimedOut(timedOut, slowCalls, 1);
     expect(timedOut.events).toEqual([
       'ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionTimedOut', 'ExecutionFailed',
     ]);
 
     const fn = failing(['Boom', 'Boom', 'Boom', 'Boom']);
-    const h2 = harness({ FailFunction: fn.handler });
-    const failed = await runTicking(h2, taskMachine('FailFunction', { Retry: retry, End: true }));
+    const h = engineForTest({ FailFunction: fn.handler });
+    const failed = await runTicking(h, taskMachine('FailFunction', { Retry: retry, End: true }));
     expect(failed.error).toBe('Boom');
     expect(fn.calls).toHaveLength(4);
   });
 
   it('$$.State.RetryCount counts the retries of the current state', async () => {
     const fn = failing(['Boom', 'Boom']);
-    const h = harness({ FailFunction: fn.handler });
+    const h = engineForTest({ FailFunction: fn.handler });
 
     const result = await runTicking(h, taskMachine('FailFunction', {
       Parameters: { 'retry.$': '$$.State.RetryCount' },
@@ -213,7 +202,7 @@ describe('Retry: IntervalSeconds, MaxAttempts and BackoffRate', () => {
 describe('Retry: MaxDelaySeconds and JitterStrategy', () => {
   it('MaxDelaySeconds caps the exponential wait', async () => {
     const fn = failing(['Boom', 'Boom', 'Boom', 'Boom', 'Boom']);
-    const h = harness({ FailFunction: fn.handler });
+    const h = engineForTest({ FailFunction: fn.handler });
 
     const result = await runTicking(h, taskMachine('FailFunction', {
       Retry: [{ ErrorEquals: ['Boom'], IntervalSeconds: 2, BackoffRate: 3, MaxAttempts: 4, MaxDelaySeconds: 10 }],
@@ -228,7 +217,7 @@ describe('Retry: MaxDelaySeconds and JitterStrategy', () => {
 
   it('JitterStrategy NONE waits the computed backoff (2, 4, 8 seconds for interval 2, rate 2, 3 attempts)', async () => {
     const fn = failing(['Boom', 'Boom', 'Boom', 'Boom']);
-    const h = harness({ FailFunction: fn.handler });
+    const h = engineForTest({ FailFunction: fn.handler });
 
     const result = await runTicking(h, taskMachine('FailFunction', {
       Retry: [{ ErrorEquals: ['Boom'], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 3, JitterStrategy: 'NONE' }],
@@ -241,7 +230,7 @@ describe('Retry: MaxDelaySeconds and JitterStrategy', () => {
 
   it('JitterStrategy FULL waits a random time between 0 and the computed backoff', async () => {
     const fn = failing(['Boom', 'Boom', 'Boom', 'Boom', 'Boom']);
-    const h = harness({ FailFunction: fn.handler });
+    const h = engineForTest({ FailFunction: fn.handler });
 
     const result = await runTicking(h, taskMachine('FailFunction', {
       Retry: [{ ErrorEquals: ['Boom'], IntervalSeconds: 20, BackoffRate: 1, MaxAttempts: 4, JitterStrategy: 'FULL' }],
@@ -263,7 +252,7 @@ describe('Retry: MaxDelaySeconds and JitterStrategy', () => {
 describe('Retry: multiple retriers', () => {
   it('complex retry scenario: ErrorA, ErrorB, ErrorC, ErrorB wait 1, 2 and 5 seconds, then the Catch goes to Z', async () => {
     const fn = failing(['ErrorA', 'ErrorB', 'ErrorC', 'ErrorB', 'ErrorB']);
-    const h = harness({ X: fn.handler });
+    const h = engineForTest({ X: fn.handler });
     const definition = {
       StartAt: 'X',
       States: {
@@ -294,7 +283,7 @@ describe('Retry: multiple retriers', () => {
 
   it('only the first retrier whose ErrorEquals matches applies (documented Retry example with CustomError)', async () => {
     const calls: unknown[] = [];
-    const h = harness({
+    const h = engineForTest({
       FailFunction: async (event: unknown) => {
         calls.push(event);
         throw new CustomError('This is a custom error!');
@@ -328,7 +317,7 @@ describe('Retry: multiple retriers', () => {
   it('each retrier keeps its own attempt count', async () => {
     // A: 1 retry, B: 1 retry. A, B, A -> the third error exhausts retrier A even though B retried in between.
     const fn = failing(['A', 'B', 'A', 'B']);
-    const h = harness({ FailFunction: fn.handler });
+    const h = engineForTest({ FailFunction: fn.handler });
 
     const result = await runTicking(h, taskMachine('FailFunction', {
       Retry: [
@@ -349,7 +338,7 @@ describe('Retry: multiple retriers', () => {
 
 describe('Catch: fallback states and the error output', () => {
   it('without ResultPath the error output {Error, Cause} replaces the input', async () => {
-    const h = harness({ FailFunction: () => { throw new CustomError('This is a custom error!'); } });
+    const h = engineForTest({ FailFunction: () => { throw new CustomError('This is a custom error!'); } });
     const definition = taskMachine('FailFunction', { Catch: [{ ErrorEquals: ['CustomError'], Next: 'fallback' }], End: true }, { fallback: passThrough });
 
     const result = await h.run(definition, { foo: 'bar' });
@@ -366,7 +355,7 @@ describe('Catch: fallback states and the error output', () => {
 
   it('ResultPath "$.error" keeps the input and adds the error output (documented {"foo": "bar"} example)', async () => {
     // A Fail state without Cause gives exactly the documented error output {"Error": "Error here"}.
-    const h = harness();
+    const h = engineForTest();
     const definition = {
       StartAt: 'Work',
       States: {
@@ -388,7 +377,7 @@ describe('Catch: fallback states and the error output', () => {
 
   it('documented catchers: java.lang.Exception goes to RecoveryState with $.error-info, anything else to EndState', async () => {
     let errorName = 'java.lang.Exception';
-    const h = harness({ Fn: () => { throw namedError(errorName, 'failed'); } });
+    const h = engineForTest({ Fn: () => { throw namedError(errorName, 'failed'); } });
     const definition = taskMachine('Fn', {
       Catch: [
         { ErrorEquals: ['java.lang.Exception'], ResultPath: '$.error-info', Next: 'RecoveryState' },
@@ -409,14 +398,14 @@ describe('Catch: fallback states and the error output', () => {
   });
 
   it('a catcher may list several errors', async () => {
-    const h = harness({ Fn: () => { throw namedError('ErrorB'); } });
+    const h = engineForTest({ Fn: () => { throw namedError('ErrorB'); } });
     const definition = taskMachine('Fn', { Catch: [{ ErrorEquals: ['ErrorA', 'ErrorB'], Next: 'fallback' }], End: true }, { fallback: pass('caught') });
 
     expect((await h.run(definition)).output).toBe('caught');
   });
 
   it('an error no catcher names fails the execution with that error', async () => {
-    const h = harness({ Fn: () => { throw namedError('Unlisted', 'nobody catches this'); } });
+    const h = engineForTest({ Fn: () => { throw namedError('Unlisted', 'nobody catches this'); } });
     const definition = taskMachine('Fn', { Catch: [{ ErrorEquals: ['Other'], Next: 'fallback' }], End: true }, { fallback: pass('caught') });
 
     const result = await h.run(definition);
@@ -429,7 +418,7 @@ describe('Catch: fallback states and the error output', () => {
 
   it('retriers run first; the catcher applies only once the retry policy fails to resolve the error', async () => {
     const fn = failing(['Boom', 'Boom', 'Boom']);
-    const h = harness({ Fn: fn.handler });
+    const h = engineForTest({ Fn: fn.handler });
     const definition = taskMachine('Fn', {
       Retry: [{ ErrorEquals: ['Boom'], IntervalSeconds: 1, MaxAttempts: 2 }],
       Catch: [{ ErrorEquals: ['Boom'], Next: 'fallback' }],
@@ -445,7 +434,7 @@ describe('Catch: fallback states and the error output', () => {
 
 describe('Lambda errors: custom error classes', () => {
   it('Error is the error type (the class name set as name) and Cause is the JSON with errorType and errorMessage', async () => {
-    const h = harness({ FailFunction: () => { throw new CustomError('This is a custom error!'); } });
+    const h = engineForTest({ FailFunction: () => { throw new CustomError('This is a custom error!'); } });
 
     const result = await h.run(taskMachine('FailFunction', { End: true }));
 
@@ -480,7 +469,7 @@ describe('Lambda errors: custom error classes', () => {
         CatchAllFallback: pass('This is a fallback from any error code'),
       },
     });
-    const h = harness({
+    const h = engineForTest({
       FailFunction: () => { throw new CustomError('This is a custom error!'); },
       OtherFailure: () => { throw new TypeError('not custom'); },
       sleep10: hanging().handler,
@@ -499,7 +488,7 @@ describe('Error names: States.ALL, States.TaskFailed and States.Runtime', () => 
   it('States.TaskFailed matches any error a Lambda function outputs (documented Retry and Catch variants)', async () => {
     // FailFunction always fails, outputting the error name HandledError.
     const calls: unknown[] = [];
-    const h = harness({ FailFunction: (event: unknown) => { calls.push(event); throw namedError('HandledError', 'error'); } });
+    const h = engineForTest({ FailFunction: (event: unknown) => { calls.push(event); throw namedError('HandledError', 'error'); } });
     const retried = await runTicking(h, taskMachine('FailFunction', {
       Retry: [{ ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 2.0 }],
       End: true,
@@ -515,7 +504,7 @@ describe('Error names: States.ALL, States.TaskFailed and States.Runtime', () => 
   });
 
   it('States.TaskFailed also matches integration errors such as Lambda.ResourceNotFoundException', async () => {
-    const h = harness();
+    const h = engineForTest();
     const result = await h.run(taskMachine('NoSuchFunction', {
       Catch: [{ ErrorEquals: ['States.TaskFailed'], Next: 'fallback' }],
       End: true,
@@ -525,12 +514,11 @@ describe('Error names: States.ALL, States.TaskFailed and States.Runtime', () => 
   });
 
   it('States.TaskFailed does not match States.Timeout', async () => {
-    const h = harness({ sleep10: hanging().handler });
-    const result = await runTicking(h, taskMachine('sleep10', {
+    const { result } = await runHanging({
       TimeoutSeconds: 1,
       Catch: [{ ErrorEquals: ['States.TaskFailed'], Next: 'fallback' }],
       End: true,
-    }, { fallback: passThrough }));
+    }, { fallback: passThrough });
 
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('States.Timeout');
@@ -538,7 +526,7 @@ describe('Error names: States.ALL, States.TaskFailed and States.Runtime', () => 
 
   it('States.ALL does not catch or retry States.Runtime (InputPath selecting nothing)', async () => {
     const fn = failing([]);
-    const h = harness({ Fn: fn.handler });
+    const h = engineForTest({ Fn: fn.handler });
     const definition = taskMachine('Fn', {
       InputPath: '$.missing',
       Retry: [{ ErrorEquals: ['States.ALL'] }],
@@ -556,7 +544,7 @@ describe('Error names: States.ALL, States.TaskFailed and States.Runtime', () => 
 
   it('States.ALL does not catch States.Runtime raised after the task ran (OutputPath selecting nothing)', async () => {
     const fn = failing([], { a: 1 });
-    const h = harness({ Fn: fn.handler });
+    const h = engineForTest({ Fn: fn.handler });
     const definition = taskMachine('Fn', {
       OutputPath: '$.b',
       Retry: [{ ErrorEquals: ['States.ALL'] }],
@@ -575,7 +563,7 @@ describe('Error names: States.ALL, States.TaskFailed and States.Runtime', () => 
 
 describe('Error names: the documented States.* errors', () => {
   it('States.Timeout: the documented "Handling a timeout using Catch" example goes to fallback', async () => {
-    const h = harness({ sleep10: hanging().handler });
+    const h = engineForTest({ sleep10: hanging().handler });
     const definition = {
       Comment: 'A Hello World example of the Amazon States Language using an AWS Lambda function',
       StartAt: 'HelloWorld',
@@ -606,26 +594,19 @@ describe('Error names: the documented States.* errors', () => {
   });
 
   it('States.Timeout: the documented "Handling a timeout using Retry" example retries twice (waits 1 and 2 s)', async () => {
-    const fn = hanging();
-    const h = harness({ sleep10: fn.handler });
-    const definition = taskMachine('sleep10', {
+    const { calls, result } = await runHanging({
       TimeoutSeconds: 2,
       Retry: [{ ErrorEquals: ['States.Timeout'], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 2.0 }],
       End: true,
     });
 
-    const result = await runTicking(h, definition);
-
-    expect(result.status).toBe('FAILED');
-    expect(result.error).toBe('States.Timeout');
-    expect(fn.calls).toHaveLength(3);
-    expect(count(result.events, 'LambdaFunctionTimedOut')).toBe(3);
+    expectEveryAttemptTimedOut(result, calls, 3);
     expectWaits(retryWaits(result, LAMBDA_FAILURES, 'LambdaFunctionScheduled'), [1, 2]);
   });
 
   it('States.HeartbeatTimeout: a task that misses its heartbeat can be caught by that name and by States.Timeout', async () => {
     const tokens: string[] = [];
-    const h = harness({ worker: (event: { token: string }) => { tokens.push(event.token); return 'submitted'; } });
+    const h = engineForTest({ worker: (event: { token: string }) => { tokens.push(event.token); return 'submitted'; } });
     const definition = (errorEquals: string[]) => ({
       StartAt: 'Wait for worker',
       States: {
@@ -651,7 +632,7 @@ describe('Error names: the documented States.* errors', () => {
   });
 
   it('States.NoChoiceMatched: a Choice state with no match and no Default fails with it', async () => {
-    const h = harness();
+    const h = engineForTest();
     const choice = { Type: 'Choice', Choices: [{ Variable: '$.n', NumericEquals: 1, Next: 'One' }] };
 
     const uncaught = await h.run({ StartAt: 'Choose', States: { Choose: choice, One: passThrough } }, { n: 2 });
@@ -676,7 +657,7 @@ describe('Error names: the documented States.* errors', () => {
   });
 
   it('States.DataLimitExceeded: a state output over 256 KiB fails the execution', async () => {
-    const h = harness();
+    const h = engineForTest();
     const big = 'x'.repeat(200 * 1024);
     const definition = { StartAt: 'Double', States: { Double: { Type: 'Pass', Parameters: { 'a.$': '$.s', 'b.$': '$.s' }, End: true } } };
 
@@ -688,7 +669,7 @@ describe('Error names: the documented States.* errors', () => {
 
   it('States.DataLimitExceeded is terminal: States.ALL does not catch it (task input over the quota after Parameters)', async () => {
     const fn = failing([]);
-    const h = harness({ Fn: fn.handler });
+    const h = engineForTest({ Fn: fn.handler });
     const definition = taskMachine('Fn', {
       Parameters: { 'a.$': '$.s', 'b.$': '$.s' },
       Retry: [{ ErrorEquals: ['States.ALL'] }],
@@ -705,7 +686,7 @@ describe('Error names: the documented States.* errors', () => {
 
   it('States.IntrinsicFailure: an intrinsic function that fails in a payload template can be caught by name', async () => {
     const fn = failing([]);
-    const h = harness({ Fn: fn.handler });
+    const h = engineForTest({ Fn: fn.handler });
     const definition = taskMachine('Fn', {
       Parameters: { 'parsed.$': 'States.StringToJson($.text)' },
       Catch: [{ ErrorEquals: ['States.IntrinsicFailure'], Next: 'fallback' }],
@@ -720,7 +701,7 @@ describe('Error names: the documented States.* errors', () => {
   });
 
   it('a failed Parallel branch fails the Parallel state; its Catch sees the branch error name', async () => {
-    const h = harness();
+    const h = engineForTest();
     const definition = {
       StartAt: 'Work',
       States: {
@@ -746,21 +727,11 @@ describe('Error names: the documented States.* errors', () => {
 
 describe('Execution TimeoutSeconds', () => {
   it('an execution running longer than TimeoutSeconds ends TIMED_OUT with an ExecutionTimedOut event', async () => {
-    const h = harness();
-    const { stateMachineArn } = h.engine.createStateMachine({
-      name: 'timeout',
-      roleArn: 'arn:aws:iam::123456789012:role/test',
-      definition: JSON.stringify({ TimeoutSeconds: 5, StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 60, End: true } } }),
-    });
-    const { executionArn } = h.engine.startExecution({ stateMachineArn, input: '{}' });
-    await eventually(() => (h.engine.getExecutionHistory({ executionArn }).events.some((e: any) => e.type === 'WaitStateEntered') ? true : undefined));
+    const h = engineForTest();
+    const executionArn = h.start({ TimeoutSeconds: 5, StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 60, End: true } } });
+    await untilEvent(h, executionArn, 'WaitStateEntered');
 
-    h.engine.advanceClock(4);
-    await sleep(20);
-    expect(h.engine.describeExecution({ executionArn }).status).toBe('RUNNING');
-
-    h.engine.advanceClock(2);
-    const result = await h.finished(executionArn);
+    const result = await passDeadline(h, executionArn, 5);
 
     expect(result.status).toBe('TIMED_OUT');
     expect(result.events).toEqual(['ExecutionStarted', 'WaitStateEntered', 'ExecutionTimedOut']);

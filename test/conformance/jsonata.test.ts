@@ -5,7 +5,9 @@
 // gives one.
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, fnArn, ROLE, testEngine } from '../support/engine.js';
+import { engineTimeIn, fnArn, ROLE, testEngine } from '../support/engine.js';
+import { runThroughWait } from '../support/harness.js';
+import { detailsOf } from '../support/history.js';
 
 // ---- helpers ------------------------------------------------------------------------------
 
@@ -35,32 +37,6 @@ afterAll(() => h.close());
 /** An engine whose clock tests move forward, for waits and timeouts. */
 const clocked = testEngine({ Hang: () => new Promise(() => undefined) }, { movableClock: true });
 afterAll(() => clocked.close());
-let clockedMachines = 0;
-
-function startClocked(definition: object, input: unknown = {}): string {
-  const { stateMachineArn } = clocked.engine.createStateMachine({ name: `clocked${++clockedMachines}`, definition: JSON.stringify(definition), roleArn: ROLE });
-  return clocked.engine.startExecution({ stateMachineArn, input: JSON.stringify(input) }).executionArn;
-}
-
-const eventTypes = (arn: string) => clocked.engine.getExecutionHistory({ executionArn: arn, maxResults: 1000 }).events.map((e) => e.type as string);
-const statusOf = (arn: string) => clocked.engine.describeExecution({ executionArn: arn }).status;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Waits for `type` in the history, then checks the execution is still running after a pause. */
-async function expectWaitingAt(arn: string, type: string) {
-  await eventually(() => (eventTypes(arn).includes(type) ? true : undefined), 5000, type);
-  await sleep(100);
-  expect(statusOf(arn)).toBe('RUNNING');
-}
-
-const engineTimeIn = (seconds: number) => new Date(clocked.engine.clock.now() + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-function detailsOf(history: Record<string, any>[], type: string): Record<string, any> {
-  const event = history.find((e) => e.type === type);
-  if (!event) throw new Error(`no ${type} event`);
-  const key = Object.keys(event).find((k) => k.endsWith('EventDetails'));
-  return key ? event[key] : {};
-}
 
 // ---- $states ------------------------------------------------------------------------------
 
@@ -147,7 +123,7 @@ describe('Task Arguments and Output', () => {
     );
     expect(r.status).toBe('SUCCEEDED');
     expect(r.output).toEqual({ product: 'widget', price: 12.5, status: 200 });
-    expect(JSON.parse(detailsOf(r.history, 'TaskScheduled').parameters)).toEqual({ FunctionName: fnArn('CheckPrice'), Payload: { product: 'widget' } });
+    expect(JSON.parse(detailsOf(r.history, 'TaskScheduled')[0].parameters)).toEqual({ FunctionName: fnArn('CheckPrice'), Payload: { product: 'widget' } });
     expect(r.events).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded']);
   });
 
@@ -162,16 +138,11 @@ describe('Task Arguments and Output', () => {
   });
 
   it('TimeoutSeconds given as an expression times the task out', async () => {
-    const arn = startClocked(single({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: fnArn('Hang') }, TimeoutSeconds: '{% $states.input.timeout %}' }), { timeout: 300 });
-    await expectWaitingAt(arn, 'TaskStarted');
-    clocked.engine.advanceClock(290);
-    await sleep(50);
-    expect(statusOf(arn)).toBe('RUNNING');
-    clocked.engine.advanceClock(11);
-    const r = await clocked.finished(arn);
+    const definition = single({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: fnArn('Hang') }, TimeoutSeconds: '{% $states.input.timeout %}' });
+    const r = await runThroughWait(clocked, definition, { timeout: 300 }, 300, 'TaskStarted');
     expect(r.status).toBe('FAILED');
     expect(r.error).toBe('States.Timeout');
-    expect(detailsOf(r.history, 'TaskScheduled').timeoutInSeconds).toBe(300);
+    expect(detailsOf(r.history, 'TaskScheduled')[0].timeoutInSeconds).toBe(300);
     expect(r.events).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskTimedOut', 'ExecutionFailed']);
   });
 });
@@ -236,7 +207,7 @@ describe('Workflow variables (JSONata)', () => {
       { order: { product: 'widget' } },
     );
     expect(r.output).toEqual({ product: 'widget', price: 12.5 });
-    expect(detailsOf(r.history, 'TaskStateExited').assignedVariables).toEqual({ product: '"widget"', currentPrice: '12.5' });
+    expect(detailsOf(r.history, 'TaskStateExited')[0].assignedVariables).toEqual({ product: '"widget"', currentPrice: '12.5' });
   });
 
   it('Assign and Output of one state see the variables as they were when the state was entered', async () => {
@@ -382,25 +353,14 @@ describe('Wait Seconds and Timestamp as expressions', () => {
   const waitThenSucceed = (wait: Record<string, unknown>) => jsonata({ Pause: { Type: 'Wait', ...wait, Next: 'Done' }, Done: { Type: 'Succeed' } });
 
   it('Seconds from an expression', async () => {
-    const arn = startClocked(waitThenSucceed({ Seconds: '{% $states.input.delay %}' }), { delay: 3600 });
-    await expectWaitingAt(arn, 'WaitStateEntered');
-    clocked.engine.advanceClock(3590);
-    await sleep(50);
-    expect(statusOf(arn)).toBe('RUNNING');
-    clocked.engine.advanceClock(11);
-    const r = await clocked.finished(arn);
+    const r = await runThroughWait(clocked, waitThenSucceed({ Seconds: '{% $states.input.delay %}' }), { delay: 3600 }, 3600);
     expect(r.status).toBe('SUCCEEDED');
     expect(r.events).toEqual(['ExecutionStarted', 'WaitStateEntered', 'WaitStateExited', 'SucceedStateEntered', 'SucceedStateExited', 'ExecutionSucceeded']);
   });
 
   it('Timestamp from an expression', async () => {
-    const arn = startClocked(waitThenSucceed({ Timestamp: '{% $states.input.when %}' }), { when: engineTimeIn(86400) });
-    await expectWaitingAt(arn, 'WaitStateEntered');
-    clocked.engine.advanceClock(86390);
-    await sleep(50);
-    expect(statusOf(arn)).toBe('RUNNING');
-    clocked.engine.advanceClock(11);
-    expect((await clocked.finished(arn)).status).toBe('SUCCEEDED');
+    const r = await runThroughWait(clocked, waitThenSucceed({ Timestamp: '{% $states.input.when %}' }), { when: engineTimeIn(clocked, 86400) }, 86400);
+    expect(r.status).toBe('SUCCEEDED');
   });
 
   it('Seconds that evaluate to a non-number (an incorrectly typed result) fail with States.QueryEvaluationError', async () => {

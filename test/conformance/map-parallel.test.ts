@@ -2,26 +2,14 @@
 // Developer Guide documents them ("Parallel workflow state", "Map state in Inline mode",
 // "Map state in Distributed mode", "ItemBatcher (Map)", "Setting failure thresholds for
 // Distributed Map states"). Event sequences follow GetExecutionHistory as AWS records it.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LambdaHandler } from '../../infra/local/stepfunctions/integrations/lambda.js';
-import type { EngineOptions } from '../../infra/local/stepfunctions/engine.js';
-import { fnArn, testEngine, type RunResult } from '../support/engine.js';
+import { fnArn, runAdvancingClock, sleep, type RunResult, type TestEngine } from '../support/engine.js';
+import { engineForTest } from '../support/harness.js';
+import { count, detailsOf } from '../support/history.js';
 
 // ---------------------------------------------------------------------------------------
 // Helpers
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-const engines: ReturnType<typeof testEngine>[] = [];
-afterEach(() => {
-  while (engines.length) engines.pop()!.close();
-});
-
-function setup(functions: Record<string, LambdaHandler> = {}, options: EngineOptions = {}) {
-  const t = testEngine(functions, options);
-  engines.push(t);
-  return t;
-}
 
 /** A registered async function that records how many calls run at once. */
 function inFlight(delayMs = 40, result: (event: any) => unknown = (event) => event) {
@@ -37,20 +25,21 @@ function inFlight(delayMs = 40, result: (event: any) => unknown = (event) => eve
   return { counter, handler };
 }
 
-/** Runs with a movable clock pushed forward until the execution ends (Retry intervals). */
-async function runAdvancingClock(t: ReturnType<typeof setup>, definition: object, input: unknown = {}): Promise<RunResult> {
-  let done = false;
-  const result = t.run(definition, input).finally(() => (done = true));
-  while (!done) {
-    t.engine.advanceClock(30);
-    await sleep(5);
-  }
-  return result;
-}
-
 const task = (name: string, next?: string) => ({ Type: 'Task', Resource: fnArn(name), ...(next ? { Next: next } : { End: true }) });
 const pass = (extra: object = {}) => ({ Type: 'Pass', End: true, ...extra });
 const machine = (StartAt: string, States: object) => ({ StartAt, States });
+
+/** A machine that starts with a Parallel state, P, running `Branches`; `fields` adds Parallel fields (P ends the machine unless they give Next), `states` more states. */
+const parallel = (Branches: object[], fields: Record<string, unknown> = {}, states: object = {}) => ({
+  StartAt: 'P',
+  States: { P: { Type: 'Parallel', Branches, ...('Next' in fields ? {} : { End: true }), ...fields }, ...states },
+});
+
+/** A machine of one inline Map state, M, whose iterations run `States` from `StartAt`; `extra` adds Map fields. */
+const inlineMap = (States: object, StartAt: string, extra: object = {}) => ({
+  StartAt: 'M',
+  States: { M: { Type: 'Map', ...extra, ItemProcessor: { StartAt, States }, End: true } },
+});
 
 /**
  * Concurrent branches and iterations interleave their events in no documented order:
@@ -62,14 +51,12 @@ function expectEvents(events: string[], head: string[], middle: string[], tail: 
   expect(events.slice(head.length, events.length - tail.length).sort()).toEqual([...middle].sort());
 }
 
-const detailsOf = (r: RunResult, type: string, key: string) => r.history.filter((e) => e.type === type).map((e) => e[key]);
-
 // ---------------------------------------------------------------------------------------
 
 describe('Parallel state', () => {
   // "Parallel State Input and Output Processing": the FunWithMath example.
   it('gives each branch a copy of the input and outputs an array of the branch outputs in branch order', async () => {
-    const t = setup({
+    const t = engineForTest({
       Add: async ([a, b]: number[]) => {
         await sleep(30); // the first branch finishes last
         return a + b;
@@ -99,36 +86,28 @@ describe('Parallel state', () => {
       [...branch, ...branch],
       ['ParallelStateSucceeded', 'ParallelStateExited', 'ExecutionSucceeded'],
     );
-    expect(detailsOf(r, 'TaskStateEntered', 'stateEnteredEventDetails').map((d) => [d.name, JSON.parse(d.input)]).sort()).toEqual([
+    expect(detailsOf(r.history, 'TaskStateEntered').map((d) => [d.name, JSON.parse(d.input)]).sort()).toEqual([
       ['Add', [3, 2]],
       ['Subtract', [3, 2]],
     ]);
   });
 
   it('keeps branch order for many branches regardless of which finishes first', async () => {
-    const t = setup({ delay: async (e: { ms: number; id: number }) => (await sleep(e.ms), e.id) });
+    const t = engineForTest({ delay: async (e: { ms: number; id: number }) => (await sleep(e.ms), e.id) });
     const branches = [50, 10, 30, 0].map((ms, id) =>
       machine(`B${id}`, { [`B${id}`]: { Type: 'Task', Resource: fnArn('delay'), Parameters: { ms, id }, End: true } }),
     );
-    const r = await t.run({ StartAt: 'P', States: { P: { Type: 'Parallel', Branches: branches, End: true } } });
+    const r = await t.run(parallel(branches));
     expect(r.output).toEqual([0, 1, 2, 3]);
   });
 
   it('applies ResultSelector and then ResultPath to the array of branch outputs', async () => {
-    const t = setup();
+    const t = engineForTest();
     const r = await t.run(
-      {
-        StartAt: 'P',
-        States: {
-          P: {
-            Type: 'Parallel',
-            Branches: [machine('A', { A: pass({ Result: { address: '1 Main St' } }) }), machine('B', { B: pass({ Result: { phone: '555-0100' } }) })],
-            ResultSelector: { 'address.$': '$[0].address', 'phone.$': '$[1].phone' },
-            ResultPath: '$.customer',
-            End: true,
-          },
-        },
-      },
+      parallel([machine('A', { A: pass({ Result: { address: '1 Main St' } }) }), machine('B', { B: pass({ Result: { phone: '555-0100' } }) })], {
+        ResultSelector: { 'address.$': '$[0].address', 'phone.$': '$[1].phone' },
+        ResultPath: '$.customer',
+      }),
       { id: 7 },
     );
     expect(r.status).toBe('SUCCEEDED');
@@ -136,20 +115,12 @@ describe('Parallel state', () => {
   });
 
   it('passes InputPath and Parameters output to every branch', async () => {
-    const t = setup();
+    const t = engineForTest();
     const r = await t.run(
-      {
-        StartAt: 'P',
-        States: {
-          P: {
-            Type: 'Parallel',
-            InputPath: '$.order',
-            Parameters: { 'orderId.$': '$.id', 'execution.$': '$$.Execution.Name' },
-            Branches: [machine('A', { A: pass() }), machine('B', { B: pass({ OutputPath: '$.orderId' }) })],
-            End: true,
-          },
-        },
-      },
+      parallel([machine('A', { A: pass() }), machine('B', { B: pass({ OutputPath: '$.orderId' }) })], {
+        InputPath: '$.order',
+        Parameters: { 'orderId.$': '$.id', 'execution.$': '$$.Execution.Name' },
+      }),
       { order: { id: 'o-1' } },
     );
     const name = r.executionArn.split(':').pop();
@@ -159,24 +130,20 @@ describe('Parallel state', () => {
   // "Error Handling": if any branch fails, the entire Parallel state fails and all its branches are stopped.
   it("fails with the failing branch's error and stops the other branches", async () => {
     const after: unknown[] = [];
-    const t = setup({
+    const t = engineForTest({
       slow: async (e: unknown) => (await sleep(150), e),
       after: (e: unknown) => (after.push(e), e),
     });
-    const r = await t.run({
-      StartAt: 'P',
-      States: {
-        P: {
-          Type: 'Parallel',
-          Branches: [
-            machine('Slow', { Slow: task('slow', 'After'), After: task('after') }),
-            machine('Boom', { Boom: { Type: 'Fail', Error: 'BranchFailed', Cause: 'the second branch failed' } }),
-          ],
-          Next: 'Done',
-        },
-        Done: pass(),
-      },
-    });
+    const r = await t.run(
+      parallel(
+        [
+          machine('Slow', { Slow: task('slow', 'After'), After: task('after') }),
+          machine('Boom', { Boom: { Type: 'Fail', Error: 'BranchFailed', Cause: 'the second branch failed' } }),
+        ],
+        { Next: 'Done' },
+        { Done: pass() },
+      ),
+    );
     expect(r.status).toBe('FAILED');
     expect(r.error).toBe('BranchFailed');
     expect(r.cause).toBe('the second branch failed');
@@ -187,13 +154,13 @@ describe('Parallel state', () => {
     // The slow branch's running call is not waited for, and its next state never runs.
     await sleep(250);
     expect(after).toEqual([]);
-    const entered = detailsOf(r, 'TaskStateEntered', 'stateEnteredEventDetails').map((d) => d.name);
+    const entered = detailsOf(r.history, 'TaskStateEntered').map((d) => d.name);
     expect(entered).toEqual(['Slow']);
     expect(t.engine.getExecutionHistory({ executionArn: r.executionArn }).events.map((e) => e.type)).toEqual(r.events);
   });
 
   it('runs a Catch on the Parallel state (ParallelStateFailed, then ParallelStateExited)', async () => {
-    const t = setup();
+    const t = engineForTest();
     const r = await t.run({
       StartAt: 'ParallelState',
       States: {
@@ -223,27 +190,20 @@ describe('Parallel state', () => {
   });
 
   it('places the caught error with the catcher ResultPath', async () => {
-    const t = setup();
+    const t = engineForTest();
     const r = await t.run(
-      {
-        StartAt: 'P',
-        States: {
-          P: {
-            Type: 'Parallel',
-            Branches: [machine('A', { A: pass() }), machine('B', { B: { Type: 'Fail', Error: 'Oops', Cause: 'bad' } })],
-            Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Handled' }],
-            End: true,
-          },
-          Handled: pass(),
-        },
-      },
+      parallel(
+        [machine('A', { A: pass() }), machine('B', { B: { Type: 'Fail', Error: 'Oops', Cause: 'bad' } })],
+        { Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Handled' }] },
+        { Handled: pass() },
+      ),
       { keep: true },
     );
     expect(r.output).toEqual({ keep: true, error: { Error: 'Oops', Cause: 'bad' } });
   });
 
   it('retries the whole Parallel state: every attempt starts again, one ParallelStateFailed at the end', async () => {
-    const t = setup({}, { movableClock: true });
+    const t = engineForTest();
     const r = await runAdvancingClock(t, {
       StartAt: 'ParallelState',
       States: {
@@ -275,36 +235,25 @@ describe('Parallel state', () => {
   it('re-runs all branches, the succeeded ones too, when a retry succeeds', async () => {
     let flakyCalls = 0;
     const steady = inFlight(0);
-    const t = setup(
-      {
-        steady: steady.handler,
-        flaky: () => {
-          if (++flakyCalls === 1) throw Object.assign(new Error('try again'), { name: 'Flaky' });
-          return 'ok';
-        },
+    const t = engineForTest({
+      steady: steady.handler,
+      flaky: () => {
+        if (++flakyCalls === 1) throw Object.assign(new Error('try again'), { name: 'Flaky' });
+        return 'ok';
       },
-      { movableClock: true },
-    );
+    });
     const r = await runAdvancingClock(
       t,
-      {
-        StartAt: 'P',
-        States: {
-          P: {
-            Type: 'Parallel',
-            Branches: [machine('Steady', { Steady: task('steady') }), machine('Flaky', { Flaky: task('flaky') })],
-            Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 2, MaxAttempts: 3 }],
-            End: true,
-          },
-        },
-      },
+      parallel([machine('Steady', { Steady: task('steady') }), machine('Flaky', { Flaky: task('flaky') })], {
+        Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 2, MaxAttempts: 3 }],
+      }),
       { n: 1 },
     );
     expect(r.status).toBe('SUCCEEDED');
     expect(r.output).toEqual([{ n: 1 }, 'ok']);
     expect(steady.counter.calls).toBe(2);
     expect(flakyCalls).toBe(2);
-    expect(r.events.filter((e) => e === 'ParallelStateStarted')).toHaveLength(2);
+    expect(count(r.events, 'ParallelStateStarted')).toBe(2);
     expect(r.events).not.toContain('ParallelStateFailed');
     expect(r.events.slice(-3)).toEqual(['ParallelStateSucceeded', 'ParallelStateExited', 'ExecutionSucceeded']);
   });
@@ -329,7 +278,7 @@ describe('Map state, inline mode', () => {
   };
 
   it('iterates the array at ItemsPath, building each input with ItemSelector', async () => {
-    const t = setup({ ship: (e: { parcel: { prod: string }; courier: string }) => `${e.parcel.prod} via ${e.courier}` });
+    const t = engineForTest({ ship: (e: { parcel: { prod: string }; courier: string }) => `${e.parcel.prod} via ${e.courier}` });
     const r = await t.run(
       {
         StartAt: 'Validate-All',
@@ -357,7 +306,7 @@ describe('Map state, inline mode', () => {
 
   // "Context object": $$.Map.Item.Index and $$.Map.Item.Value inside ItemSelector.
   it('exposes $$.Map.Item.Index and $$.Map.Item.Value to ItemSelector', async () => {
-    const t = setup();
+    const t = engineForTest();
     const r = await t.run(
       {
         StartAt: 'ExampleMapState',
@@ -380,7 +329,7 @@ describe('Map state, inline mode', () => {
   });
 
   it('accepts the legacy Iterator and Parameters fields', async () => {
-    const t = setup();
+    const t = engineForTest();
     const r = await t.run(
       {
         StartAt: 'M',
@@ -403,21 +352,15 @@ describe('Map state, inline mode', () => {
   });
 
   it('returns the results in item order, not in completion order', async () => {
-    const t = setup({ delay: async (ms: number) => (await sleep(ms), ms) });
-    const r = await t.run(
-      { StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: { StartAt: 'T', States: { T: task('delay') } }, End: true } } },
-      [60, 0, 40, 20],
-    );
+    const t = engineForTest({ delay: async (ms: number) => (await sleep(ms), ms) });
+    const r = await t.run(inlineMap({ T: task('delay') }, 'T'), [60, 0, 40, 20]);
     expect(r.output).toEqual([60, 0, 40, 20]);
   });
 
   it('runs at most MaxConcurrency iterations at once', async () => {
     const { counter, handler } = inFlight();
-    const t = setup({ work: handler });
-    const r = await t.run(
-      { StartAt: 'M', States: { M: { Type: 'Map', MaxConcurrency: 2, ItemProcessor: { StartAt: 'T', States: { T: task('work') } }, End: true } } },
-      [1, 2, 3, 4, 5, 6],
-    );
+    const t = engineForTest({ work: handler });
+    const r = await t.run(inlineMap({ T: task('work') }, 'T', { MaxConcurrency: 2 }), [1, 2, 3, 4, 5, 6]);
     expect(r.output).toEqual([1, 2, 3, 4, 5, 6]);
     expect(counter.calls).toBe(6);
     expect(counter.peak).toBe(2);
@@ -425,26 +368,23 @@ describe('Map state, inline mode', () => {
 
   it('runs iterations concurrently when MaxConcurrency is 0 (no limit)', async () => {
     const { counter, handler } = inFlight();
-    const t = setup({ work: handler });
-    const r = await t.run(
-      { StartAt: 'M', States: { M: { Type: 'Map', MaxConcurrency: 0, ItemProcessor: { StartAt: 'T', States: { T: task('work') } }, End: true } } },
-      [1, 2, 3, 4, 5, 6],
-    );
+    const t = engineForTest({ work: handler });
+    const r = await t.run(inlineMap({ T: task('work') }, 'T', { MaxConcurrency: 0 }), [1, 2, 3, 4, 5, 6]);
     expect(r.output).toEqual([1, 2, 3, 4, 5, 6]);
     expect(counter.peak).toBeGreaterThan(2);
   });
 
   it('outputs an empty array for an empty item array (MapStateStarted length 0)', async () => {
-    const t = setup();
-    const r = await t.run({ StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: { StartAt: 'P', States: { P: pass() } }, End: true } } }, []);
+    const t = engineForTest();
+    const r = await t.run(inlineMap({ P: pass() }, 'P'), []);
     expect(r.status).toBe('SUCCEEDED');
     expect(r.output).toEqual([]);
     expect(r.events).toEqual(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded']);
-    expect(detailsOf(r, 'MapStateStarted', 'mapStateStartedEventDetails')).toEqual([{ length: 0 }]);
+    expect(detailsOf(r.history, 'MapStateStarted')).toEqual([{ length: 0 }]);
   });
 
   it('records MapStateStarted (length) and MapIterationStarted/Succeeded (name, index) for each item', async () => {
-    const t = setup();
+    const t = engineForTest();
     const r = await t.run(
       {
         StartAt: 'MapState',
@@ -459,19 +399,19 @@ describe('Map state, inline mode', () => {
     expect(r.events).toEqual([
       'ExecutionStarted', 'MapStateEntered', 'MapStateStarted', ...iteration, ...iteration, 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded',
     ]);
-    expect(detailsOf(r, 'MapStateStarted', 'mapStateStartedEventDetails')).toEqual([{ length: 2 }]);
-    expect(detailsOf(r, 'MapIterationStarted', 'mapIterationStartedEventDetails')).toEqual([
+    expect(detailsOf(r.history, 'MapStateStarted')).toEqual([{ length: 2 }]);
+    expect(detailsOf(r.history, 'MapIterationStarted')).toEqual([
       { name: 'MapState', index: 0 },
       { name: 'MapState', index: 1 },
     ]);
-    expect(detailsOf(r, 'MapIterationSucceeded', 'mapIterationSucceededEventDetails')).toEqual([
+    expect(detailsOf(r.history, 'MapIterationSucceeded')).toEqual([
       { name: 'MapState', index: 0 },
       { name: 'MapState', index: 1 },
     ]);
   });
 
   it('fails the Map when an iteration fails (MapIterationFailed, MapStateFailed)', async () => {
-    const t = setup();
+    const t = engineForTest();
     const r = await t.run({
       StartAt: 'StartState',
       States: {
@@ -517,11 +457,11 @@ describe('Map state, inline mode', () => {
       'MapIterationStarted', 'ChoiceStateEntered', 'ChoiceStateExited', 'FailStateEntered', 'MapIterationFailed',
       'MapStateFailed', 'ExecutionFailed',
     ]);
-    expect(detailsOf(r, 'MapIterationFailed', 'mapIterationFailedEventDetails')).toEqual([{ name: 'MapState', index: 4 }]);
+    expect(detailsOf(r.history, 'MapIterationFailed')).toEqual([{ name: 'MapState', index: 4 }]);
   });
 
   it('runs a Catch on the Map state (MapStateFailed, then MapStateExited)', async () => {
-    const t = setup();
+    const t = engineForTest();
     const r = await t.run({
       StartAt: 'MapState',
       States: {
@@ -543,7 +483,7 @@ describe('Map state, inline mode', () => {
   });
 
   it('retries the whole Map: MapStateStarted on every attempt, one MapStateFailed at the end', async () => {
-    const t = setup({}, { movableClock: true });
+    const t = engineForTest();
     const r = await runAdvancingClock(t, {
       StartAt: 'MapState',
       States: {
@@ -563,11 +503,8 @@ describe('Map state, inline mode', () => {
   });
 
   it('fails with States.Runtime when ItemsPath does not select an array', async () => {
-    const t = setup();
-    const r = await t.run(
-      { StartAt: 'M', States: { M: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'P', States: { P: pass() } }, End: true } } },
-      { items: { not: 'an array' } },
-    );
+    const t = engineForTest();
+    const r = await t.run(inlineMap({ P: pass() }, 'P', { ItemsPath: '$.items' }), { items: { not: 'an array' } });
     expect(r.status).toBe('FAILED');
     expect(r.error).toBe('States.Runtime');
   });
@@ -588,7 +525,7 @@ describe('Map state, distributed mode', () => {
     },
   });
 
-  function mapRunOf(t: ReturnType<typeof setup>, r: RunResult) {
+  function mapRunOf(t: TestEngine, r: RunResult) {
     const { mapRuns } = t.engine.listMapRuns({ executionArn: r.executionArn });
     expect(mapRuns).toHaveLength(1);
     const mapRunArn = mapRuns[0].mapRunArn;
@@ -596,11 +533,11 @@ describe('Map state, distributed mode', () => {
     return { mapRunArn, children, described: t.engine.describeMapRun({ mapRunArn }) };
   }
 
-  const childInputs = (t: ReturnType<typeof setup>, children: { executionArn: string }[]) =>
+  const childInputs = (t: TestEngine, children: { executionArn: string }[]) =>
     children.map((c) => JSON.parse(t.engine.describeExecution({ executionArn: c.executionArn }).input)).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
   it('runs each item as a child workflow execution with its own history (STANDARD)', async () => {
-    const t = setup({ double: (n: number) => n * 2 });
+    const t = engineForTest({ double: (n: number) => n * 2 });
     const r = await t.run(distributed({ Double: task('double') }, 'Double'), [1, 2, 3]);
     expect(r.status).toBe('SUCCEEDED');
     expect(r.output).toEqual([2, 4, 6]);
@@ -608,10 +545,10 @@ describe('Map state, distributed mode', () => {
     expect(r.events).toEqual([
       'ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapRunStarted', 'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded',
     ]);
-    expect(detailsOf(r, 'MapStateStarted', 'mapStateStartedEventDetails')).toEqual([{ length: 3 }]);
+    expect(detailsOf(r.history, 'MapStateStarted')).toEqual([{ length: 3 }]);
 
     const { mapRunArn, children, described } = mapRunOf(t, r);
-    expect(detailsOf(r, 'MapRunStarted', 'mapRunStartedEventDetails')).toEqual([{ mapRunArn }]);
+    expect(detailsOf(r.history, 'MapRunStarted')).toEqual([{ mapRunArn }]);
     expect(mapRunArn).toMatch(/^arn:aws:states:us-east-1:123456789012:mapRun:m\d+\/[^:]+:[0-9a-f-]+$/);
     expect(children).toHaveLength(3);
     expect(children.every((c) => c.status === 'SUCCEEDED' && c.mapRunArn === mapRunArn)).toBe(true);
@@ -633,7 +570,7 @@ describe('Map state, distributed mode', () => {
   });
 
   it('runs EXPRESS child workflow executions', async () => {
-    const t = setup({ double: (n: number) => n * 2 });
+    const t = engineForTest({ double: (n: number) => n * 2 });
     const r = await t.run(distributed({ Double: task('double') }, 'Double', 'EXPRESS'), [5, 6]);
     expect(r.status).toBe('SUCCEEDED');
     expect(r.output).toEqual([10, 12]);
@@ -643,7 +580,7 @@ describe('Map state, distributed mode', () => {
   });
 
   it('applies ItemSelector with $$.Map.Item to each child input', async () => {
-    const t = setup();
+    const t = engineForTest();
     const r = await t.run(
       distributed({ P: pass() }, 'P', 'STANDARD', { ItemsPath: '$.list', ItemSelector: { 'i.$': '$$.Map.Item.Index', 'v.$': '$$.Map.Item.Value', 'tag.$': '$.tag' } }),
       { list: ['a', 'b'], tag: 't' },
@@ -655,7 +592,7 @@ describe('Map state, distributed mode', () => {
   });
 
   it('uses the Label in the Map Run ARN', async () => {
-    const t = setup();
+    const t = engineForTest();
     const r = await t.run(distributed({ P: pass() }, 'P', 'STANDARD', { Label: 'demoLabel' }), [1]);
     const { mapRunArn, children } = mapRunOf(t, r);
     expect(mapRunArn).toMatch(/:mapRun:m\d+\/demoLabel:[0-9a-f-]+$/);
@@ -664,7 +601,7 @@ describe('Map state, distributed mode', () => {
 
   it('runs at most MaxConcurrency child executions at once', async () => {
     const { counter, handler } = inFlight();
-    const t = setup({ work: handler });
+    const t = engineForTest({ work: handler });
     const r = await t.run(distributed({ T: task('work') }, 'T', 'STANDARD', { MaxConcurrency: 2 }), [1, 2, 3, 4, 5]);
     expect(r.output).toEqual([1, 2, 3, 4, 5]);
     expect(counter.peak).toBe(2);
@@ -680,7 +617,7 @@ describe('Map state, distributed mode', () => {
     ];
 
     it('passes batches of at most MaxItemsPerBatch items as { Items: [...] }', async () => {
-      const t = setup();
+      const t = engineForTest();
       const r = await t.run(distributed({ P: pass() }, 'P', 'STANDARD', { ItemBatcher: { MaxItemsPerBatch: 2 } }), statements);
       expect(r.status).toBe('SUCCEEDED');
       expect(r.output).toEqual([{ Items: statements.slice(0, 2) }, { Items: statements.slice(2) }]);
@@ -690,7 +627,7 @@ describe('Map state, distributed mode', () => {
     });
 
     it('adds BatchInput to every batch under the BatchInput key', async () => {
-      const t = setup();
+      const t = engineForTest();
       const r = await t.run(
         distributed({ P: pass() }, 'P', 'STANDARD', { ItemBatcher: { MaxItemsPerBatch: 2, BatchInput: { factCheck: 'December 2022', 'source.$': '$.src' } }, ItemsPath: '$.items' }),
         { items: statements, src: 'doc' },
@@ -702,7 +639,7 @@ describe('Map state, distributed mode', () => {
     });
 
     it('applies ItemSelector to each item before batching', async () => {
-      const t = setup();
+      const t = engineForTest();
       const r = await t.run(
         distributed({ P: pass() }, 'P', 'STANDARD', { ItemBatcher: { MaxItemsPerBatch: 2 }, ItemSelector: { 'n.$': '$$.Map.Item.Index', 'source.$': '$$.Map.Item.Value.statement_source' } }),
         statements,
@@ -711,7 +648,7 @@ describe('Map state, distributed mode', () => {
     });
 
     it('keeps each batch within MaxInputBytesPerBatch', async () => {
-      const t = setup();
+      const t = engineForTest();
       const items = ['a', 'b', 'c', 'd', 'e'].map((c) => c.repeat(100)); // 102 bytes of JSON each
       const r = await t.run(distributed({ P: pass() }, 'P', 'STANDARD', { ItemBatcher: { MaxInputBytesPerBatch: 250 } }), items);
       expect(r.status).toBe('SUCCEEDED');
@@ -719,7 +656,7 @@ describe('Map state, distributed mode', () => {
     });
 
     it('honours the smaller of MaxItemsPerBatch and MaxInputBytesPerBatch', async () => {
-      const t = setup();
+      const t = engineForTest();
       const r = await t.run(
         distributed({ P: pass() }, 'P', 'STANDARD', { ItemBatcher: { MaxItemsPerBatch: 3, MaxInputBytesPerBatchPath: '$.bytes' }, ItemsPath: '$.items' }),
         { items: [1, 2, 3, 4, 5, 6, 7], bytes: 262144 },
@@ -743,19 +680,19 @@ describe('Map state, distributed mode', () => {
       );
 
     it('fails the Map Run on any failure by default (tolerates zero)', async () => {
-      const t = setup();
+      const t = engineForTest();
       const r = await t.run(failOnFlag({}), ['ok', 'fail', 'ok']);
       expect(r.status).toBe('FAILED');
       expect(r.error).toBe('States.ExceedToleratedFailureThreshold');
       expect(r.events).toEqual([
         'ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapRunStarted', 'MapRunFailed', 'MapStateFailed', 'ExecutionFailed',
       ]);
-      expect(detailsOf(r, 'MapRunFailed', 'mapRunFailedEventDetails')[0].error).toBe('States.ExceedToleratedFailureThreshold');
+      expect(detailsOf(r.history, 'MapRunFailed')[0].error).toBe('States.ExceedToleratedFailureThreshold');
       expect(mapRunOf(t, r).described.status).toBe('FAILED');
     });
 
     it('succeeds when failures stay within ToleratedFailureCount', async () => {
-      const t = setup();
+      const t = engineForTest();
       const r = await t.run(failOnFlag({ ToleratedFailureCount: 1, MaxConcurrency: 1 }), ['ok', 'fail', 'ok', 'ok']);
       expect(r.status).toBe('SUCCEEDED');
       expect(r.events).toContain('MapRunSucceeded');
@@ -766,7 +703,7 @@ describe('Map state, distributed mode', () => {
     });
 
     it('fails with States.ExceedToleratedFailureThreshold once failures exceed ToleratedFailureCount', async () => {
-      const t = setup();
+      const t = engineForTest();
       const r = await t.run(failOnFlag({ ToleratedFailureCount: 1 }), ['fail', 'ok', 'fail', 'ok']);
       expect(r.status).toBe('FAILED');
       expect(r.error).toBe('States.ExceedToleratedFailureThreshold');
@@ -774,28 +711,28 @@ describe('Map state, distributed mode', () => {
     });
 
     it('succeeds when the failed percentage equals ToleratedFailurePercentage', async () => {
-      const t = setup();
+      const t = engineForTest();
       const r = await t.run(failOnFlag({ ToleratedFailurePercentage: 25 }), ['ok', 'ok', 'fail', 'ok']);
       expect(r.status).toBe('SUCCEEDED');
       expect(mapRunOf(t, r).described).toMatchObject({ toleratedFailurePercentage: 25, executionCounts: { failed: 1, succeeded: 3 } });
     });
 
     it('fails when the failed percentage exceeds ToleratedFailurePercentage', async () => {
-      const t = setup();
+      const t = engineForTest();
       const r = await t.run(failOnFlag({ ToleratedFailurePercentage: 20 }), ['ok', 'ok', 'fail', 'ok']);
       expect(r.status).toBe('FAILED');
       expect(r.error).toBe('States.ExceedToleratedFailureThreshold');
     });
 
     it('never fails the Map Run at ToleratedFailurePercentage 100', async () => {
-      const t = setup();
+      const t = engineForTest();
       const r = await t.run(failOnFlag({ ToleratedFailurePercentage: 100 }), ['fail', 'fail']);
       expect(r.status).toBe('SUCCEEDED');
       expect(mapRunOf(t, r).described.executionCounts).toMatchObject({ failed: 2, succeeded: 0 });
     });
 
     it('fails when either threshold is exceeded if both are given', async () => {
-      const t = setup();
+      const t = engineForTest();
       // 2 of 10 fail: within 50 %, but over a count of 1.
       const items = ['fail', 'fail', ...Array(8).fill('ok')];
       const r = await t.run(failOnFlag({ ToleratedFailurePercentage: 50, ToleratedFailureCount: 1 }), items);
@@ -804,7 +741,7 @@ describe('Map state, distributed mode', () => {
     });
 
     it('reads the thresholds from ToleratedFailureCountPath / ToleratedFailurePercentagePath', async () => {
-      const t = setup();
+      const t = engineForTest();
       const byCount = await t.run(failOnFlag({ ItemsPath: '$.items', ToleratedFailureCountPath: '$.count' }), { items: ['fail', 'ok'], count: 1 });
       expect(byCount.status).toBe('SUCCEEDED');
       const byPercentage = await t.run(failOnFlag({ ItemsPath: '$.items', ToleratedFailurePercentagePath: '$.pct' }), { items: ['fail', 'ok'], pct: 10 });
@@ -813,7 +750,7 @@ describe('Map state, distributed mode', () => {
 
     // The thresholds count failed items: a failed batch fails every item in it.
     it('counts every item of a failed batch against ToleratedFailureCount', async () => {
-      const t = setup();
+      const t = engineForTest();
       const batchFails = distributed(
         {
           Check: { Type: 'Choice', Choices: [{ Variable: '$.Items[0]', StringEquals: 'fail', Next: 'Fail' }], Default: 'Ok' },
@@ -832,7 +769,7 @@ describe('Map state, distributed mode', () => {
     });
 
     it('can be caught like any other error of the Map state', async () => {
-      const t = setup();
+      const t = engineForTest();
       const r = await t.run(
         {
           StartAt: 'Dist',

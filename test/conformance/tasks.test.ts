@@ -6,47 +6,16 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineOptions } from '../../infra/local/stepfunctions/engine.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LambdaHandler } from '../../infra/local/stepfunctions/integrations/lambda.js';
-import { eventually, fnArn, ROLE, testEngine } from '../support/engine.js';
+import { eventually, fnArn, sleep, statusOf, type TestEngine } from '../support/engine.js';
+import { engineForTest, passDeadline } from '../support/harness.js';
+import { untilEvent } from '../support/history.js';
 
 // ---- helpers -------------------------------------------------------------------------------
 
-type Harness = ReturnType<typeof testEngine>;
-const harnesses: Harness[] = [];
-afterEach(() => {
-  while (harnesses.length) harnesses.pop()!.close();
-});
-
-function harness(functions: Record<string, LambdaHandler> = {}, options: EngineOptions = { movableClock: true }): Harness {
-  const h = testEngine(functions, options);
-  harnesses.push(h);
-  return h;
-}
-
-let machines = 0;
-
-/** Creates a state machine (named, or a fresh name) and returns its ARN. */
-function machine(h: Harness, definition: object, name = `machine${++machines}`): string {
-  return h.engine.createStateMachine({ name, definition: JSON.stringify(definition), roleArn: ROLE }).stateMachineArn;
-}
-
-/** Starts an execution without waiting for it. */
-function start(h: Harness, definition: object, input: unknown = {}): string {
-  return h.engine.startExecution({ stateMachineArn: machine(h, definition), input: JSON.stringify(input) }).executionArn;
-}
-
-const history = (h: Harness, executionArn: string) => h.engine.getExecutionHistory({ executionArn, maxResults: 1000 }).events as Record<string, any>[];
-
-/** Waits until the execution's history holds `n` events of `type`. */
-function untilEvent(h: Harness, executionArn: string, type: string, n = 1) {
-  return eventually(() => (history(h, executionArn).filter((e) => e.type === type).length >= n ? true : undefined), 5000, type);
-}
-
+/** The first event of `type`. */
 const event = (events: Record<string, any>[], type: string) => events.find((e) => e.type === type)!;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const statusOf = (h: Harness, executionArn: string) => h.engine.describeExecution({ executionArn }).status;
 
 /** The API error code an engine call throws (AWS's exception name), or undefined. */
 function apiErrorCode(call: () => unknown): string | undefined {
@@ -84,7 +53,7 @@ const callbackMachine = (fields: Record<string, unknown> = {}) => ({ StartAt: 'W
 
 describe('Lambda: a function ARN as Resource', () => {
   it('the task result is only the function output; history uses LambdaFunction* events', async () => {
-    const h = harness({ HelloFunction: (event: { who: string }) => `Hello, ${event.who}!` });
+    const h = engineForTest({ HelloFunction: (event: { who: string }) => `Hello, ${event.who}!` });
     const definition = { StartAt: 'CallFunction', States: { CallFunction: { Type: 'Task', Resource: fnArn('HelloFunction'), End: true } } };
 
     const result = await h.run(definition, { who: 'AWS Step Functions' });
@@ -102,7 +71,7 @@ describe('Lambda: a function ARN as Resource', () => {
   });
 
   it('a function error gives LambdaFunctionFailed with the error type and the JSON cause', async () => {
-    const h = harness({ FailFunction: () => { const e = new Error('nope'); e.name = 'HandledError'; throw e; } });
+    const h = engineForTest({ FailFunction: () => { const e = new Error('nope'); e.name = 'HandledError'; throw e; } });
 
     const result = await h.run({ StartAt: 'Call', States: { Call: { Type: 'Task', Resource: fnArn('FailFunction'), End: true } } });
 
@@ -114,7 +83,7 @@ describe('Lambda: a function ARN as Resource', () => {
   });
 
   it('a function that does not exist fails with Lambda.ResourceNotFoundException', async () => {
-    const h = harness();
+    const h = engineForTest();
 
     const result = await h.run({ StartAt: 'Call', States: { Call: { Type: 'Task', Resource: fnArn('NoSuchFunction'), End: true } } });
 
@@ -128,7 +97,7 @@ describe('Lambda: a function ARN as Resource', () => {
 
 describe('Lambda: arn:aws:states:::lambda:invoke', () => {
   it('the result nests the function output in Payload with the invoke metadata and StatusCode 200', async () => {
-    const h = harness({ MyFunction: () => 'FUNCTION OUTPUT' });
+    const h = engineForTest({ MyFunction: () => 'FUNCTION OUTPUT' });
     const definition = { StartAt: 'CallLambda', States: { CallLambda: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'MyFunction' }, End: true } } };
 
     const result = await h.run(definition);
@@ -153,7 +122,7 @@ describe('Lambda: arn:aws:states:::lambda:invoke', () => {
 
   it('Payload is parsed JSON, and OutputPath "$.Payload" keeps only the function output', async () => {
     const received: unknown[] = [];
-    const h = harness({ echo: (event: unknown) => { received.push(event); return { echoed: event }; } });
+    const h = engineForTest({ echo: (event: unknown) => { received.push(event); return { echoed: event }; } });
     const definition = {
       StartAt: 'Invoke',
       States: {
@@ -175,7 +144,7 @@ describe('Lambda: arn:aws:states:::lambda:invoke', () => {
 
   it('InvocationType "Event" invokes asynchronously and returns StatusCode 202', async () => {
     const received: unknown[] = [];
-    const h = harness({ echo: (event: unknown) => { received.push(event); return 'ignored'; } });
+    const h = engineForTest({ echo: (event: unknown) => { received.push(event); return 'ignored'; } });
     const definition = {
       Comment: 'A Hello World example of the Amazon States Language using Pass states',
       StartAt: 'Hello',
@@ -190,7 +159,7 @@ describe('Lambda: arn:aws:states:::lambda:invoke', () => {
   });
 
   it('a function error fails the task with the error type as Error and TaskFailed in the history', async () => {
-    const h = harness({ FailFunction: () => { const e = new Error('This is a custom error!'); e.name = 'CustomError'; throw e; } });
+    const h = engineForTest({ FailFunction: () => { const e = new Error('This is a custom error!'); e.name = 'CustomError'; throw e; } });
     const definition = { StartAt: 'Invoke', States: { Invoke: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'FailFunction' }, End: true } } };
 
     const result = await h.run(definition);
@@ -203,7 +172,7 @@ describe('Lambda: arn:aws:states:::lambda:invoke', () => {
   });
 
   it('a function that is not registered fails with Lambda.ResourceNotFoundException', async () => {
-    const h = harness();
+    const h = engineForTest();
     const definition = { StartAt: 'Invoke', States: { Invoke: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'missing' }, End: true } } };
 
     const result = await h.run(definition);
@@ -216,9 +185,22 @@ describe('Lambda: arn:aws:states:::lambda:invoke', () => {
 // ---- Wait for a Callback with the Task Token -----------------------------------------------
 
 describe('Callback: lambda:invoke.waitForTaskToken', () => {
+  /**
+   * Runs a callback task with these fields whose worker never calls back: checks it is still
+   * running a second before `seconds` have passed, then moves the clock past them.
+   */
+  async function runUncalledBack(fields: Record<string, unknown>, seconds: number) {
+    const worker = tokenKeeper();
+    const h = engineForTest({ worker: worker.handler });
+    const arn = h.start(callbackMachine(fields));
+    const taskToken = await worker.token();
+    await untilEvent(h, arn, 'TaskSubmitted');
+    return { h, taskToken, result: await passDeadline(h, arn, seconds) };
+  }
+
   it('the documented GetManualReview task: the function gets $$.Task.Token, SendTaskSuccess completes the task', async () => {
     const reviewer = tokenKeeper();
-    const h = harness({ 'get-model-review-decision': reviewer.handler });
+    const h = engineForTest({ 'get-model-review-decision': reviewer.handler });
     const definition = {
       StartAt: 'GetManualReview',
       States: {
@@ -230,7 +212,7 @@ describe('Callback: lambda:invoke.waitForTaskToken', () => {
         },
       },
     };
-    const arn = start(h, definition, { new_model: { id: 'm-1' } });
+    const arn = h.start(definition, { new_model: { id: 'm-1' } });
 
     const taskToken = await reviewer.token();
     expect(reviewer.events[0]).toEqual({ model: { id: 'm-1' }, token: taskToken });
@@ -255,8 +237,8 @@ describe('Callback: lambda:invoke.waitForTaskToken', () => {
 
   it('SendTaskFailure fails the task with the given error and cause', async () => {
     const worker = tokenKeeper();
-    const h = harness({ worker: worker.handler });
-    const arn = start(h, callbackMachine());
+    const h = engineForTest({ worker: worker.handler });
+    const arn = h.start(callbackMachine());
 
     const taskToken = await worker.token();
     await untilEvent(h, arn, 'TaskSubmitted');
@@ -272,8 +254,8 @@ describe('Callback: lambda:invoke.waitForTaskToken', () => {
 
   it('the error from SendTaskFailure can be caught by its name', async () => {
     const worker = tokenKeeper();
-    const h = harness({ worker: worker.handler });
-    const arn = start(h, {
+    const h = engineForTest({ worker: worker.handler });
+    const arn = h.start({
       StartAt: 'Wait for worker',
       States: {
         'Wait for worker': callbackTask({ Catch: [{ ErrorEquals: ['ReviewRejected'], ResultPath: '$.error', Next: 'Rejected' }] }),
@@ -289,8 +271,8 @@ describe('Callback: lambda:invoke.waitForTaskToken', () => {
 
   it('a second SendTaskSuccess on the same token is refused with TaskTimedOut', async () => {
     const worker = tokenKeeper();
-    const h = harness({ worker: worker.handler });
-    const arn = start(h, callbackMachine());
+    const h = engineForTest({ worker: worker.handler });
+    const arn = h.start(callbackMachine());
     const taskToken = await worker.token();
     await untilEvent(h, arn, 'TaskSubmitted');
 
@@ -304,7 +286,7 @@ describe('Callback: lambda:invoke.waitForTaskToken', () => {
   });
 
   it('a token that no task issued is refused with TaskDoesNotExist', () => {
-    const h = harness();
+    const h = engineForTest();
     expect(apiErrorCode(() => h.engine.sendTaskSuccess({ taskToken: 'AAAAKgAAAAIAAAAAAAAAAQmadeUpToken', output: '{}' }))).toBe('TaskDoesNotExist');
     expect(apiErrorCode(() => h.engine.sendTaskFailure({ taskToken: 'AAAAKgAAAAIAAAAAAAAAAQmadeUpToken', error: 'x' }))).toBe('TaskDoesNotExist');
     expect(apiErrorCode(() => h.engine.sendTaskHeartbeat({ taskToken: 'AAAAKgAAAAIAAAAAAAAAAQmadeUpToken' }))).toBe('TaskDoesNotExist');
@@ -312,8 +294,8 @@ describe('Callback: lambda:invoke.waitForTaskToken', () => {
 
   it('SendTaskHeartbeat keeps a HeartbeatSeconds task alive past the heartbeat interval', async () => {
     const worker = tokenKeeper();
-    const h = harness({ worker: worker.handler });
-    const arn = start(h, callbackMachine({ HeartbeatSeconds: 60 }));
+    const h = engineForTest({ worker: worker.handler });
+    const arn = h.start(callbackMachine({ HeartbeatSeconds: 60 }));
     const taskToken = await worker.token();
     await untilEvent(h, arn, 'TaskSubmitted');
 
@@ -334,17 +316,7 @@ describe('Callback: lambda:invoke.waitForTaskToken', () => {
   });
 
   it('without heartbeats the task fails with States.HeartbeatTimeout and a TaskTimedOut event', async () => {
-    const worker = tokenKeeper();
-    const h = harness({ worker: worker.handler });
-    const arn = start(h, callbackMachine({ HeartbeatSeconds: 60 }));
-    const taskToken = await worker.token();
-    await untilEvent(h, arn, 'TaskSubmitted');
-
-    h.engine.advanceClock(59);
-    await sleep(20);
-    expect(statusOf(h, arn)).toBe('RUNNING');
-    h.engine.advanceClock(2);
-    const result = await h.finished(arn);
+    const { h, taskToken, result } = await runUncalledBack({ HeartbeatSeconds: 60 }, 60);
 
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('States.HeartbeatTimeout');
@@ -356,17 +328,7 @@ describe('Callback: lambda:invoke.waitForTaskToken', () => {
   });
 
   it('TimeoutSeconds: a task not called back in time fails with States.Timeout and a TaskTimedOut event', async () => {
-    const worker = tokenKeeper();
-    const h = harness({ worker: worker.handler });
-    const arn = start(h, callbackMachine({ TimeoutSeconds: 30 }));
-    await worker.token();
-    await untilEvent(h, arn, 'TaskSubmitted');
-
-    h.engine.advanceClock(29);
-    await sleep(20);
-    expect(statusOf(h, arn)).toBe('RUNNING');
-    h.engine.advanceClock(2);
-    const result = await h.finished(arn);
+    const { result } = await runUncalledBack({ TimeoutSeconds: 30 }, 30);
 
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('States.Timeout');
@@ -377,8 +339,8 @@ describe('Callback: lambda:invoke.waitForTaskToken', () => {
 
   it('after a timeout the retried task gets a new token; the old one is refused', async () => {
     const worker = tokenKeeper();
-    const h = harness({ worker: worker.handler });
-    const arn = start(h, callbackMachine({ TimeoutSeconds: 30, Retry: [{ ErrorEquals: ['States.Timeout'], IntervalSeconds: 1, MaxAttempts: 1 }] }));
+    const h = engineForTest({ worker: worker.handler });
+    const arn = h.start(callbackMachine({ TimeoutSeconds: 30, Retry: [{ ErrorEquals: ['States.Timeout'], IntervalSeconds: 1, MaxAttempts: 1 }] }));
     const first = await worker.token(0);
     await untilEvent(h, arn, 'TaskSubmitted');
 
@@ -398,10 +360,10 @@ describe('Callback: lambda:invoke.waitForTaskToken', () => {
 
   it('TimeoutSecondsPath and HeartbeatSecondsPath take the durations from the state input', async () => {
     const worker = tokenKeeper();
-    const h = harness({ worker: worker.handler });
+    const h = engineForTest({ worker: worker.handler });
     const definition = callbackMachine({ TimeoutSecondsPath: '$.timeout', HeartbeatSecondsPath: '$.heartbeat' });
 
-    const heartbeatArn = start(h, definition, { timeout: 30, heartbeat: 10 });
+    const heartbeatArn = h.start(definition, { timeout: 30, heartbeat: 10 });
     const token = await worker.token(0);
     await untilEvent(h, heartbeatArn, 'TaskSubmitted');
     h.engine.advanceClock(8);
@@ -414,7 +376,7 @@ describe('Callback: lambda:invoke.waitForTaskToken', () => {
     expect(missedHeartbeat.error).toBe('States.HeartbeatTimeout');
     expect(event(missedHeartbeat.history, 'TaskScheduled').taskScheduledEventDetails).toMatchObject({ timeoutInSeconds: 30, heartbeatInSeconds: 10 });
 
-    const timeoutArn = start(h, definition, { timeout: 15, heartbeat: 10 });
+    const timeoutArn = h.start(definition, { timeout: 15, heartbeat: 10 });
     const token2 = await worker.token(1);
     await untilEvent(h, timeoutArn, 'TaskSubmitted');
     for (let i = 0; i < 2; i++) {
@@ -451,7 +413,7 @@ describe('DynamoDB: getItem, putItem, updateItem, deleteItem', () => {
     await new Promise((resolve) => server?.close(resolve));
   });
 
-  const ddbHarness = () => harness({}, { dynamodb: client });
+  const ddbEngine = () => engineForTest({}, { dynamodb: client });
   const put = (item: Record<string, any>) => client.send(new PutItemCommand({ TableName: TABLE, Item: item }));
   const get = async (id: string) => (await client.send(new GetItemCommand({ TableName: TABLE, Key: { MessageId: { S: id } }, ConsistentRead: true }))).Item;
   const task = (action: string, parameters: object, fields: object = {}) => ({
@@ -460,7 +422,7 @@ describe('DynamoDB: getItem, putItem, updateItem, deleteItem', () => {
   });
 
   it('putItem writes the item given in Parameters', async () => {
-    const h = ddbHarness();
+    const h = ddbEngine();
     const definition = task('putItem', { Item: { MessageId: { S: 'MyEntry' }, MessageText: { 'S.$': '$.text' } } });
 
     const result = await h.run(definition, { text: 'hello' });
@@ -476,7 +438,7 @@ describe('DynamoDB: getItem, putItem, updateItem, deleteItem', () => {
 
   it('getItem: the documented "Read Next Message from DynamoDB" task puts the item under $.DynamoDB', async () => {
     await put({ MessageId: { S: 'msg-1' }, MessageText: { S: 'first' } });
-    const h = ddbHarness();
+    const h = ddbEngine();
     const definition = {
       StartAt: 'Read Next Message from DynamoDB',
       States: {
@@ -498,7 +460,7 @@ describe('DynamoDB: getItem, putItem, updateItem, deleteItem', () => {
   });
 
   it('getItem of a missing key returns no Item', async () => {
-    const h = ddbHarness();
+    const h = ddbEngine();
 
     const result = await h.run(task('getItem', { Key: { MessageId: { S: 'nothing-here' } } }), {});
 
@@ -508,7 +470,7 @@ describe('DynamoDB: getItem, putItem, updateItem, deleteItem', () => {
 
   it('updateItem applies the UpdateExpression and returns the Attributes asked for by ReturnValues', async () => {
     await put({ MessageId: { S: 'msg-3' }, MessageText: { S: 'old' } });
-    const h = ddbHarness();
+    const h = ddbEngine();
     const definition = task('updateItem', {
       Key: { MessageId: { S: 'msg-3' } },
       UpdateExpression: 'SET MessageText = :text',
@@ -525,7 +487,7 @@ describe('DynamoDB: getItem, putItem, updateItem, deleteItem', () => {
 
   it('deleteItem removes the item and returns the old one with ReturnValues ALL_OLD', async () => {
     await put({ MessageId: { S: 'msg-4' }, MessageText: { S: 'bye' } });
-    const h = ddbHarness();
+    const h = ddbEngine();
 
     const result = await h.run(task('deleteItem', { Key: { MessageId: { S: 'msg-4' } }, ReturnValues: 'ALL_OLD' }), {});
 
@@ -536,7 +498,7 @@ describe('DynamoDB: getItem, putItem, updateItem, deleteItem', () => {
 
   it('a failed ConditionExpression fails the task with DynamoDB.ConditionalCheckFailedException, which a Catch handles', async () => {
     await put({ MessageId: { S: 'msg-5' }, MessageText: { S: 'kept' } });
-    const h = ddbHarness();
+    const h = ddbEngine();
     const definition = {
       StartAt: 'Insert once',
       States: {
@@ -575,8 +537,8 @@ describe('Step Functions: arn:aws:states:::states:startExecution', () => {
   });
 
   it('startExecution starts the nested execution and returns its ExecutionArn and StartDate', async () => {
-    const h = harness();
-    const child = machine(h, HELLO_WORLD, 'HelloWorld');
+    const h = engineForTest();
+    const child = h.createMachine(HELLO_WORLD, 'HelloWorld');
 
     const result = await h.run(startTask('arn:aws:states:::states:startExecution', child, { Comment: 'Hello world!' }, { Name: 'ExecutionName' }));
 
@@ -592,8 +554,8 @@ describe('Step Functions: arn:aws:states:::states:startExecution', () => {
   });
 
   it('.sync waits for the nested execution; Output is a string', async () => {
-    const h = harness();
-    const child = machine(h, HELLO_WORLD);
+    const h = engineForTest();
+    const child = h.createMachine(HELLO_WORLD);
 
     const result = await h.run(startTask('arn:aws:states:::states:startExecution.sync', child));
 
@@ -615,8 +577,8 @@ describe('Step Functions: arn:aws:states:::states:startExecution', () => {
   });
 
   it('.sync:2 waits for the nested execution; Output is JSON', async () => {
-    const h = harness();
-    const child = machine(h, HELLO_WORLD);
+    const h = engineForTest();
+    const child = h.createMachine(HELLO_WORLD);
 
     const result = await h.run(startTask('arn:aws:states:::states:startExecution.sync:2', child, { Comment: 'Hello world!' }, { Name: 'ExecutionName' }));
 
@@ -629,8 +591,8 @@ describe('Step Functions: arn:aws:states:::states:startExecution', () => {
   });
 
   it('a nested execution that fails fails the .sync task with States.TaskFailed; Cause describes the execution', async () => {
-    const h = harness();
-    const child = machine(h, { StartAt: 'Fail', States: { Fail: { Type: 'Fail', Error: 'ChildError', Cause: 'boom' } } });
+    const h = engineForTest();
+    const child = h.createMachine({ StartAt: 'Fail', States: { Fail: { Type: 'Fail', Error: 'ChildError', Cause: 'boom' } } });
 
     const result = await h.run(startTask('arn:aws:states:::states:startExecution.sync', child));
 
@@ -644,14 +606,14 @@ describe('Step Functions: arn:aws:states:::states:startExecution', () => {
   });
 
   it('.waitForTaskToken: the nested execution calls back with SendTaskSuccess', async () => {
-    let h: Harness;
-    h = harness({
+    let h: TestEngine;
+    h = engineForTest({
       callback: (event: { token: string; Comment: string }) => {
         h.engine.sendTaskSuccess({ taskToken: event.token, output: JSON.stringify({ reply: `${event.Comment} back` }) });
         return 'sent';
       },
     });
-    const child = machine(h, { StartAt: 'Call back', States: { 'Call back': { Type: 'Task', Resource: fnArn('callback'), End: true } } });
+    const child = h.createMachine({ StartAt: 'Call back', States: { 'Call back': { Type: 'Task', Resource: fnArn('callback'), End: true } } });
 
     const result = await h.run(startTask('arn:aws:states:::states:startExecution.waitForTaskToken', child, { Comment: 'Hello world!', 'token.$': '$$.Task.Token' }));
 
@@ -664,9 +626,9 @@ describe('Step Functions: arn:aws:states:::states:startExecution', () => {
   });
 
   it('stopping the parent execution stops a nested execution started with .sync', async () => {
-    const h = harness();
-    const child = machine(h, { StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 3600, End: true } } });
-    const parent = start(h, startTask('arn:aws:states:::states:startExecution.sync', child));
+    const h = engineForTest();
+    const child = h.createMachine({ StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 3600, End: true } } });
+    const parent = h.start(startTask('arn:aws:states:::states:startExecution.sync', child));
 
     const nested = await eventually(() => h.engine.listExecutions({ stateMachineArn: child }).executions[0]?.executionArn);
     await eventually(() => (statusOf(h, nested) === 'RUNNING' ? true : undefined));

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, fnArn, tempDir, testEngine } from '../support/engine.js';
+import { count } from '../support/history.js';
 
 const approval = {
   StartAt: 'Approve',
@@ -23,33 +24,34 @@ describe('restart on the same data directory', () => {
   };
   afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-  it('keeps a task token open across a graceful close, with its heartbeat deadline', async () => {
+  /** Starts the approval machine on a durable engine with a movable clock, and waits until `notify` has the task token. */
+  async function startApproval() {
     const dataDir = dir();
     const tokens: string[] = [];
     const first = testEngine({ notify: (e: { token: string }) => void tokens.push(e.token) }, { dataDir, movableClock: true });
     const { stateMachineArn } = first.engine.createStateMachine({ name: 'approval', definition: JSON.stringify(approval), roleArn: 'arn:aws:iam::123456789012:role/r' });
     const { executionArn } = first.engine.startExecution({ stateMachineArn, input: '{}' });
     await eventually(() => (tokens.length ? true : undefined));
-    first.engine.sendTaskHeartbeat({ taskToken: tokens[0] });
+    return { dataDir, first, executionArn, token: tokens[0] };
+  }
+
+  it('keeps a task token open across a graceful close, with its heartbeat deadline', async () => {
+    const { dataDir, first, executionArn, token } = await startApproval();
+    first.engine.sendTaskHeartbeat({ taskToken: token });
     first.close();
 
     const second = testEngine({ notify: () => undefined }, { dataDir, movableClock: true });
-    second.engine.sendTaskSuccess({ taskToken: tokens[0], output: JSON.stringify({ approved: true }) });
+    second.engine.sendTaskSuccess({ taskToken: token, output: JSON.stringify({ approved: true }) });
     const result = await second.finished(executionArn);
     expect(result.status).toBe('SUCCEEDED');
     expect(result.output).toEqual({ approved: true });
-    expect(result.events.filter((e) => e === 'TaskScheduled')).toHaveLength(1);
-    expect(() => second.engine.sendTaskSuccess({ taskToken: tokens[0], output: '{}' })).toThrow(expect.objectContaining({ name: 'TaskTimedOut' }));
+    expect(count(result.events, 'TaskScheduled')).toBe(1);
+    expect(() => second.engine.sendTaskSuccess({ taskToken: token, output: '{}' })).toThrow(expect.objectContaining({ name: 'TaskTimedOut' }));
     second.close();
   });
 
   it('fires a heartbeat timeout that fell due while the engine was down', async () => {
-    const dataDir = dir();
-    const tokens: string[] = [];
-    const first = testEngine({ notify: (e: { token: string }) => void tokens.push(e.token) }, { dataDir, movableClock: true });
-    const { stateMachineArn } = first.engine.createStateMachine({ name: 'approval', definition: JSON.stringify(approval), roleArn: 'arn:aws:iam::123456789012:role/r' });
-    const { executionArn } = first.engine.startExecution({ stateMachineArn, input: '{}' });
-    await eventually(() => (tokens.length ? true : undefined));
+    const { dataDir, first, executionArn } = await startApproval();
     first.close();
     const second = testEngine({ notify: () => undefined }, { dataDir, movableClock: true });
     second.engine.advanceClock(3601);

@@ -1,5 +1,5 @@
 import type { Clock } from './clock.js';
-import type { ParsedResource } from './definition.js';
+import type { ParsedResource } from './resources.js';
 import type { ExecutionRecord } from './records.js';
 import type { Store } from './store.js';
 

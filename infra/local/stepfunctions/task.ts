@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { checkSize, effectiveInput, numericField, type StateData } from './dataflow.js';
-import { parseResource, type ParsedResource } from './definition.js';
+import { parseResource, type ParsedResource } from './resources.js';
 import { StatesError } from './errors.js';
 import type { TokenOutcome } from './host.js';
 import { persist, type Thread } from './interpreter.js';

@@ -4,7 +4,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { describe, expect, it } from 'vitest';
-import { parseResource, validateDefinition, type WorkflowType } from '../../../infra/local/stepfunctions/definition.js';
+import { validateDefinition } from '../../../infra/local/stepfunctions/definition.js';
+import type { WorkflowType } from '../../../infra/local/stepfunctions/records.js';
+import { parseResource } from '../../../infra/local/stepfunctions/resources.js';
 import { ApiError } from '../../../infra/local/stepfunctions/errors.js';
 
 type Json = Record<string, unknown>;
