@@ -1,0 +1,252 @@
+/**
+ * One row of the intake template (附件3 帮困对象录入或导入模板): its columns, and the validation
+ * that turns spreadsheet text into a normalised beneficiary, reporting every problem of every row.
+ */
+import { z } from 'zod';
+import { toHalfWidth } from './half-width.js';
+import { normalizeIdNumber } from './id-number.js';
+import { parseYuan } from './money.js';
+import { normalizePhone } from './phone.js';
+
+export type IntakeColumnKey =
+  | 'name' | 'idNumber' | 'phone' | 'unit' | 'category' | 'project' | 'householdSize' | 'amount';
+
+export interface IntakeColumn {
+  key: IntakeColumnKey;
+  /** The zh-CN header in the template, and the column named in errors. */
+  header: string;
+  required: boolean;
+  example: string;
+  note: string;
+  /** Other headers accepted for this column in files not made from the template. */
+  aliases: readonly string[];
+}
+
+export const INTAKE_COLUMNS: readonly IntakeColumn[] = [
+  { key: 'name', header: '姓名', required: true, example: '张三',
+    note: '与身份证上的姓名一致', aliases: [] },
+  { key: 'idNumber', header: '身份证号码', required: true, example: '11010519491231002X',
+    note: '18位居民身份证号码，末位X大小写均可；旧版15位号码自动升级为18位。请以文本格式填写，不要设为数字格式',
+    aliases: ['身份证号', '身份证', '公民身份号码'] },
+  { key: 'phone', header: '联系电话', required: true, example: '13800138000',
+    note: '11位手机号码，或带区号的固定电话，如 021-62345678；回访时使用', aliases: ['电话', '手机号码', '联系方式'] },
+  { key: 'unit', header: '所属单位', required: true, example: '莘庄镇',
+    note: '从下拉列表选择，须与单位名单一致', aliases: ['单位'] },
+  { key: 'category', header: '帮困类别', required: true, example: '低保家庭',
+    note: '从下拉列表选择', aliases: ['类别'] },
+  { key: 'project', header: '帮困项目', required: true, example: '春节帮困慰问金',
+    note: '填写项目编号或项目名称，可从下拉列表选择', aliases: ['项目', '项目编号', '项目名称'] },
+  { key: 'householdSize', header: '家庭人数', required: true, example: '3',
+    note: '1至20的整数', aliases: ['家庭人口', '家庭人口数'] },
+  { key: 'amount', header: '发放金额(元)', required: false, example: '500',
+    note: '可不填，不填时按项目标准发放；最多两位小数', aliases: ['发放金额', '金额(元)', '金额'] },
+];
+
+export interface IntakeProject {
+  code: string;
+  name: string;
+  /** Standard amount per person, used when 发放金额 is left empty. */
+  amountFen: number;
+}
+
+export interface IntakeRules {
+  units: readonly string[];
+  categories: readonly string[];
+  projects: readonly IntakeProject[];
+}
+
+export interface IntakeError {
+  /** Spreadsheet row number (the header is row 1). */
+  row: number;
+  /** zh-CN column header. */
+  column: string;
+  reason: string;
+}
+
+export interface ValidateIntakeOptions {
+  /** Row number of rows[0] (default 2: the row after the header). */
+  firstRowNumber?: number;
+  /** Row number of each row, when rows were skipped while reading (see readIntakeFile). */
+  rowNumbers?: readonly number[];
+}
+
+/** Finds the column a header names, tolerating full-width brackets, spaces, a "*" required mark and aliases. */
+export function intakeColumnOf(header: string): IntakeColumn | undefined {
+  const wanted = canonicalHeader(header);
+  return INTAKE_COLUMNS.find((c) => [c.header, ...c.aliases].some((h) => canonicalHeader(h) === wanted));
+}
+
+type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+type RowInput = Record<IntakeColumnKey, string> & { row: number };
+
+/** The zod schema of one row (its number and trimmed cells: RowInput), for the given units, categories and projects. */
+export function intakeRowSchema(rules: IntakeRules) {
+  const units = new Set(rules.units.map((u) => u.trim()));
+  const categories = new Set(rules.categories.map((c) => c.trim()));
+  const findProject = projectFinder(rules.projects);
+  const cell = <T>(check: (text: string) => Checked<T>) =>
+    z.string().transform((text, ctx): T => {
+      const result = check(text);
+      if (result.ok) return result.value;
+      ctx.addIssue({ code: 'custom', message: result.reason });
+      return z.NEVER;
+    });
+
+  return z
+    .object({
+      /** Spreadsheet row the beneficiary came from, so every stored record can be traced to its file. */
+      row: z.number().int(),
+      name: cell(required(checkName)),
+      idNumber: cell(required((text) => {
+        const id = normalizeIdNumber(text);
+        return id.ok ? ok(id.value) : id;
+      })),
+      phone: cell(required((text) => {
+        const phone = normalizePhone(text);
+        return phone.ok ? ok(phone.value) : phone;
+      })),
+      unit: cell(required(oneOf(units, '单位名单'))),
+      category: cell(required(oneOf(categories, '帮困类别名单'))),
+      project: cell(required(findProject)),
+      householdSize: cell(required(checkHouseholdSize)),
+      amount: cell(checkOptionalAmount),
+    })
+    .transform(({ project, amount, ...rest }) => ({
+      ...rest,
+      projectCode: project.code,
+      amountFen: amount ?? project.amountFen,
+    }));
+}
+
+export type IntakeBeneficiary = z.output<ReturnType<typeof intakeRowSchema>>;
+
+/** Validates every row and reports every problem at once; only rows without any problem are accepted. */
+export function validateIntakeRows(
+  rows: readonly Record<string, string>[],
+  rules: IntakeRules,
+  options: ValidateIntakeOptions = {},
+): { accepted: IntakeBeneficiary[]; errors: IntakeError[] } {
+  const firstRowNumber = options.firstRowNumber ?? 2;
+  const rowNumberOf = (index: number) => options.rowNumbers?.[index] ?? firstRowNumber + index;
+  const schema = intakeRowSchema(rules);
+  const findProject = projectFinder(rules.projects);
+  const { sources, errors } = locateColumns(rows, firstRowNumber - 1);
+  const missing = new Set(INTAKE_COLUMNS.filter((c) => c.required && !sources.has(c.key)).map((c) => c.key));
+
+  const accepted: IntakeBeneficiary[] = [];
+  const firstSeen = new Map<string, number>();
+  rows.forEach((row, index) => {
+    const rowNumber = rowNumberOf(index);
+    const cells = Object.fromEntries(INTAKE_COLUMNS.map((c) => {
+      const source = sources.get(c.key);
+      return [c.key, source === undefined ? '' : String(row[source] ?? '').trim()];
+    })) as Record<IntakeColumnKey, string>;
+    const input: RowInput = { ...cells, row: rowNumber };
+    const parsed = schema.safeParse(input);
+    let duplicate = false;
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const key = issue.path[0] as IntakeColumnKey;
+        if (!missing.has(key)) errors.push({ row: rowNumber, column: headerOf(key), reason: issue.message });
+      }
+    }
+
+    // One person once per project within a file: flag the later row, whatever else is wrong with either.
+    const id = normalizeIdNumber(cells.idNumber);
+    const project = findProject(cells.project);
+    if (id.ok && project.ok) {
+      const key = `${id.value}\u0000${project.value.code}`;
+      const earlier = firstSeen.get(key);
+      if (earlier === undefined) firstSeen.set(key, rowNumber);
+      else {
+        duplicate = true;
+        errors.push({ row: rowNumber, column: headerOf('idNumber'), reason: `同一帮困项目中，身份证号码与第${earlier}行重复` });
+      }
+    }
+    if (parsed.success && !duplicate) accepted.push(parsed.data);
+  });
+
+  const order = (column: string) => INTAKE_COLUMNS.findIndex((c) => c.header === column);
+  errors.sort((a, b) => a.row - b.row || order(a.column) - order(b.column));
+  return { accepted, errors };
+}
+
+/** Which key of the row objects holds each column; header problems are reported against the header row. */
+function locateColumns(rows: readonly Record<string, string>[], headerRow: number) {
+  const sources = new Map<IntakeColumnKey, string>();
+  const errors: IntakeError[] = [];
+  const headers = new Set(rows.flatMap((row) => Object.keys(row)));
+  for (const header of headers) {
+    const column = intakeColumnOf(header);
+    if (!column) continue;
+    const taken = sources.get(column.key);
+    if (taken === undefined) sources.set(column.key, header);
+    else errors.push({ row: headerRow, column: column.header, reason: `表头“${taken}”与“${header}”是同一列，请只保留一列` });
+  }
+  if (rows.length > 0) {
+    for (const column of INTAKE_COLUMNS) {
+      if (column.required && !sources.has(column.key)) {
+        errors.push({ row: headerRow, column: column.header, reason: `表头缺少“${column.header}”列，请使用录入模板` });
+      }
+    }
+  }
+  return { sources, errors };
+}
+
+function projectFinder(projects: readonly IntakeProject[]) {
+  const byCode = new Map(projects.map((p) => [toHalfWidth(p.code.trim()).toUpperCase(), p]));
+  return (text: string): Checked<IntakeProject> => {
+    const project = byCode.get(toHalfWidth(text).toUpperCase());
+    if (project) return ok(project);
+    const named = projects.filter((p) => p.name.trim() === text);
+    if (named.length === 1) return ok(named[0]);
+    if (named.length > 1) return fail(`项目名称“${text}”对应多个项目，请改填项目编号`);
+    return fail(`“${text}”不是已登记的帮困项目（可填写项目编号或名称）`);
+  };
+}
+
+function checkName(text: string): Checked<string> {
+  // People pad two-character names with spaces ("张  三"); spaces between Chinese characters go.
+  const name = /^[\p{Script=Han}\s]+$/u.test(text) ? text.replace(/\s+/g, '') : text.replace(/\s+/g, ' ');
+  if (!/^[\p{L}\p{M}·•.' -]+$/u.test(name)) return fail('姓名不能包含数字或符号');
+  if (Array.from(name).length > 30) return fail('姓名过长（最多30个字符）');
+  return ok(name);
+}
+
+function checkHouseholdSize(text: string): Checked<number> {
+  const match = /^(\d+)\s*人?$/.exec(toHalfWidth(text));
+  const size = match ? Number(match[1]) : NaN;
+  return size >= 1 && size <= 20 ? ok(size) : fail('家庭人数应为1至20的整数');
+}
+
+function checkOptionalAmount(text: string): Checked<number | undefined> {
+  if (text === '') return ok(undefined);
+  const amount = parseYuan(text);
+  if (!amount.ok) return amount;
+  return amount.fen > 0 ? ok(amount.fen) : fail('发放金额应大于0');
+}
+
+function oneOf(allowed: ReadonlySet<string>, listName: string) {
+  return (text: string): Checked<string> =>
+    allowed.has(text) ? ok(text) : fail(`“${text}”不在${listName}中，请从下拉列表选择`);
+}
+
+function required<T>(check: (text: string) => Checked<T>) {
+  return (text: string): Checked<T> => (text === '' ? fail('必填项，不能为空') : check(text));
+}
+
+function headerOf(key: IntakeColumnKey): string {
+  return INTAKE_COLUMNS.find((c) => c.key === key)?.header ?? key;
+}
+
+function canonicalHeader(header: string): string {
+  return toHalfWidth(header).replace(/\s+/g, '').replace(/^\*+/, '');
+}
+
+function ok<T>(value: T): Checked<T> {
+  return { ok: true, value };
+}
+
+function fail<T>(reason: string): Checked<T> {
+  return { ok: false, reason };
+}

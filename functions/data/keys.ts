@@ -1,0 +1,30 @@
+/**
+ * Every key of the single table, built here and nowhere else. Keys carry a version prefix so
+ * that a later shape of an entity can live beside the old one during a migration.
+ */
+const V = 'v1';
+
+export const keys = {
+  campaign: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: 'META' }),
+  campaignList: () => ({ pk: `${V}#CAMPAIGNS` }),
+  campaignListEntry: (createdAt: string, campaignId: string) => ({ pk: `${V}#CAMPAIGNS`, sk: `${createdAt}#${campaignId}` }),
+  upload: (campaignId: string, uploadId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: `UPLOAD#${uploadId}` }),
+  uploadPrefix: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, skPrefix: 'UPLOAD#' }),
+  beneficiary: (campaignId: string, projectCode: string, idHash: string) => ({
+    pk: `${V}#CAMPAIGN#${campaignId}#BENEFICIARIES`,
+    sk: `${projectCode}#${idHash}`,
+  }),
+  beneficiaryPartition: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#BENEFICIARIES` }),
+  payment: (campaignId: string, projectCode: string, idHash: string) => ({
+    pk: `${V}#CAMPAIGN#${campaignId}#PAYMENTS`,
+    sk: `${projectCode}#${idHash}`,
+  }),
+  paymentPartition: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#PAYMENTS` }),
+  gate: (campaignId: string, phase: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: `GATE#${phase}` }),
+  sample: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: 'SAMPLE' }),
+  decision: (campaignId: string, at: string, linkId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: `DECISION#${at}#${linkId}` }),
+  decisionPrefix: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, skPrefix: 'DECISION#' }),
+  link: (linkId: string) => ({ pk: `${V}#LINK#${linkId}`, sk: 'LINK' }),
+  session: (sessionId: string) => ({ pk: `${V}#SESSION#${sessionId}`, sk: 'SESSION' }),
+  coordinator: (email: string) => ({ pk: `${V}#COORDINATOR#${email.toLowerCase()}`, sk: 'COORDINATOR' }),
+};

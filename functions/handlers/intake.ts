@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { baseConfig, readConfig } from '../shared/config.js';
+import { tableFromEnv } from '../shared/deps.js';
+import { stepHandler } from '../shared/handler.js';
+import { getAppSecrets } from '../shared/secrets.js';
+import { intakeUpload } from '../steps/intake.js';
+
+const config = readConfig(baseConfig);
+const table = tableFromEnv();
+
+export const handler = stepHandler(z.object({ campaignId: z.string().uuid(), uploadId: z.string().regex(/^[a-f0-9]{64}$/) }), async (input) =>
+  intakeUpload(input, { table, idHashKey: (await getAppSecrets(config)).idHashKey }),
+);

@@ -1,0 +1,110 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { campaignWorkflow } from '../workflows/campaign.js';
+import { deployWorkflow, implementWorkflow, intakeWorkflow, reviewWorkflow, surveyWorkflow } from '../workflows/phases.js';
+import { NuanliuFunction } from './function.js';
+import { acknowledgeKnownFindings } from './nag.js';
+
+export interface NuanliuStackProps extends StackProps {
+  /** SMTP relay for mail; works in every region, China's included. */
+  smtp: { host: string; port: number; secure: boolean; from: string };
+}
+
+type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'Query';
+
+/** The whole product: one table, the step functions, the workflows and the HTTP API. */
+export class NuanliuStack extends Stack {
+  constructor(scope: Construct, id: string, props: NuanliuStackProps) {
+    super(scope, id, props);
+
+    const table = new Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const appSecrets = new Secret(this, 'AppSecrets', {
+      description: 'nuanliu master key: signs links and sessions, keys the ID-number hash',
+      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'key', passwordLength: 64, excludePunctuation: true },
+    });
+    const smtpSecret = new Secret(this, 'SmtpCredentials', {
+      description: 'SMTP username and password: set {"username","password"} after the first deploy',
+      generateSecretString: { secretStringTemplate: JSON.stringify({ username: 'change-me' }), generateStringKey: 'password', excludePunctuation: true },
+    });
+
+    const api = new HttpApi(this, 'Api', { description: 'nuanliu: JSON API and pages' });
+    const publicUrl = api.apiEndpoint;
+    const base = { TABLE_NAME: table.tableName, APP_SECRETS_ARN: appSecrets.secretArn };
+    const mail = {
+      ...base,
+      SMTP_HOST: props.smtp.host,
+      SMTP_PORT: String(props.smtp.port),
+      SMTP_SECURE: String(props.smtp.secure),
+      SMTP_SECRET_ARN: smtpSecret.secretArn,
+      MAIL_FROM: props.smtp.from,
+      PUBLIC_URL: publicUrl,
+    };
+    const fn = (id: string, handler: string, environment: Record<string, string>, actions: TableAction[], timeout?: Duration) => {
+      const f = new NuanliuFunction(this, id, { handler, environment, timeout });
+      f.addToRolePolicy(new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }));
+      if (environment.APP_SECRETS_ARN) appSecrets.grantRead(f);
+      if (environment.SMTP_SECRET_ARN) smtpSecret.grantRead(f);
+      return f;
+    };
+
+    const gate = fn('GateFunction', 'gate', base, ['PutItem', 'UpdateItem']);
+    const intake = fn('IntakeFunction', 'intake', base, ['GetItem', 'PutItem', 'UpdateItem'], Duration.minutes(5));
+    const summary = fn('SurveySummaryFunction', 'survey-summary', mail, ['GetItem', 'Query']);
+    const approval = fn('ApprovalFunction', 'approval', mail, ['GetItem', 'Query', 'PutItem']);
+    const plan = fn('PaymentPlanFunction', 'payment-plan', base, ['GetItem', 'Query']);
+    const pay = fn('PaymentFunction', 'payment', base, ['Query', 'PutItem'], Duration.minutes(2));
+    const sampling = fn('SamplingFunction', 'sampling', mail, ['GetItem', 'Query', 'PutItem']);
+
+    const machine = (id: string, definition: IChainable, timeout: Duration) => {
+      const logs = new LogGroup(this, `${id}Logs`, { retention: RetentionDays.SIX_MONTHS });
+      return new StateMachine(this, id, {
+        definitionBody: DefinitionBody.fromChainable(definition),
+        stateMachineType: StateMachineType.STANDARD,
+        timeout,
+        tracingEnabled: true,
+        logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
+      });
+    };
+    const intakeMachine = machine('IntakeWorkflow', intakeWorkflow(this, { intake }), Duration.hours(1));
+    const phases = {
+      survey: machine('SurveyWorkflow', surveyWorkflow(this, { summary }), Duration.hours(1)),
+      deploy: machine('DeployWorkflow', deployWorkflow(this, { table, approval }), Duration.days(90)),
+      implement: machine('ImplementWorkflow', implementWorkflow(this, { plan, pay }), Duration.days(1)),
+      review: machine('ReviewWorkflow', reviewWorkflow(this, { sampling }), Duration.hours(1)),
+    };
+    const campaign = machine('CampaignWorkflow', campaignWorkflow(this, { table, gate, phases }), Duration.days(365));
+    // The coordinator's and approvers' decisions complete the task tokens of these workflows.
+    const http = fn('HttpFunction', 'http', {
+      ...mail,
+      CAMPAIGN_WORKFLOW_ARN: campaign.stateMachineArn,
+      INTAKE_WORKFLOW_ARN: intakeMachine.stateMachineArn,
+    }, ['GetItem', 'PutItem', 'UpdateItem', 'Query']);
+    campaign.grantStartExecution(http);
+    campaign.grantTaskResponse(http);
+    phases.deploy.grantTaskResponse(http);
+    intakeMachine.grantStartExecution(http);
+    for (const m of [campaign, intakeMachine, ...Object.values(phases)]) m.grantRead(http);
+    api.addRoutes({ path: '/{proxy+}', integration: new HttpLambdaIntegration('HttpIntegration', http as IFunction) });
+    api.addRoutes({ path: '/', integration: new HttpLambdaIntegration('HttpRootIntegration', http as IFunction) });
+
+    new CfnOutput(this, 'Url', { value: publicUrl, description: 'Open this address to use nuanliu' });
+    new CfnOutput(this, 'SmtpSecret', { value: smtpSecret.secretArn, description: 'Set the SMTP username/password here' });
+    acknowledgeKnownFindings(this);
+  }
+}

@@ -1,0 +1,98 @@
+import { Stack } from 'aws-cdk-lib';
+import { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { StateGraph, StateMachine, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
+import { describe, expect, it } from 'vitest';
+import { campaignWorkflow } from '../../../workflows/campaign.js';
+import { deployWorkflow, implementWorkflow, reviewWorkflow, surveyWorkflow } from '../../../workflows/phases.js';
+
+const stack = new Stack();
+const fn = (name: string) => LambdaFunction.fromFunctionArn(stack, name, `arn:aws:lambda:us-east-1:123456789012:function:${name}`);
+const machineRef = (name: string) => StateMachine.fromStateMachineArn(stack, name, `arn:aws:states:us-east-1:123456789012:stateMachine:${name}`);
+const table = Table.fromTableName(stack, 'Table', 'nuanliu');
+
+/** A Task's Resource with CloudFormation's partition filled in, as deploy would. */
+const resource = (state: { Resource: unknown }): string => {
+  const r = state.Resource as string | { 'Fn::Join': [string, unknown[]] };
+  return typeof r === 'string' ? r : r['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'aws')).join('');
+};
+
+/** Renders a chain's States Language without synthesizing a stack. */
+function render(chain: IChainable): { StartAt: string; States: Record<string, any> } {
+  return stack.resolve(new StateGraph(chain.startState, 'test').toGraphJson());
+}
+
+describe('campaign workflow', () => {
+  const graph = render(
+    campaignWorkflow(stack, {
+      table,
+      gate: fn('gate'),
+      phases: { survey: machineRef('survey'), deploy: machineRef('deploy'), implement: machineRef('implement'), review: machineRef('review') },
+    }),
+  );
+
+  it('waits at a gate for the coordinator before each of the four phases, in order', () => {
+    expect(graph.StartAt).toBe('Await survey');
+    const order: string[] = [];
+    for (let name: string | undefined = graph.StartAt; name; name = graph.States[name].Next) order.push(name);
+    expect(order.filter((n) => n.startsWith('Await ') || n.startsWith('Run '))).toEqual([
+      'Await survey', 'Run survey', 'Await deploy', 'Run deploy', 'Await implement', 'Run implement', 'Await review', 'Run review',
+    ]);
+    expect(graph.States['Campaign complete'].Type).toBe('Succeed');
+  });
+
+  it('keeps the gate task token server-side: the gate function receives it, with a long timeout', () => {
+    const gate = graph.States['Await deploy'];
+    expect(resource(gate)).toMatch(/lambda:invoke\.waitForTaskToken$/);
+    expect(gate.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
+    expect(gate.TimeoutSeconds).toBe(365 * 24 * 3600);
+  });
+
+  it('runs each phase as a nested workflow with .sync:2', () => {
+    for (const phase of ['survey', 'deploy', 'implement', 'review']) {
+      expect(resource(graph.States[`Run ${phase}`])).toMatch(/states:startExecution\.sync:2$/);
+    }
+  });
+
+  it('returns a rejected deployment to the deploy gate, and only that phase', () => {
+    expect(graph.States['Run deploy'].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failures.deploy', Next: 'Mark deploy failed' }]);
+    expect(graph.States['Mark deploy failed'].Next).toBe('Await deploy');
+    for (const phase of ['survey', 'implement', 'review']) expect(graph.States[`Run ${phase}`].Catch).toBeUndefined();
+  });
+
+  it('records phase status with direct DynamoDB updates, not Lambdas', () => {
+    expect(resource(graph.States['Mark implement running'])).toMatch(/dynamodb:updateItem$/);
+    expect(resource(graph.States['Mark campaign done'])).toMatch(/dynamodb:updateItem$/);
+  });
+});
+
+describe('phase workflows', () => {
+  it('deploy: approvers decide one at a time through task tokens', () => {
+    const graph = render(deployWorkflow(stack, { table, approval: fn('approval') }));
+    const chain = graph.States['Approval chain'];
+    expect(chain.MaxConcurrency).toBe(1);
+    const request = chain.ItemProcessor.States['Request approval'];
+    expect(resource(request)).toMatch(/lambda:invoke\.waitForTaskToken$/);
+    expect(request.TimeoutSeconds).toBe(14 * 24 * 3600);
+    expect(request.Retry[0].ErrorEquals).toContain('Lambda.ServiceException');
+  });
+
+  it('implement: pays in batches over a Map, each batch retried on transient faults only', () => {
+    const graph = render(implementWorkflow(stack, { plan: fn('plan'), pay: fn('pay') }));
+    const pay = graph.States['Pay batches'];
+    expect(pay.Type).toBe('Map');
+    expect(pay.ItemsPath).toBe('$.batches');
+    const batch = pay.ItemProcessor.States['Pay batch'];
+    expect(batch.Retry).toEqual([
+      { ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 },
+    ]);
+  });
+
+  it('survey and review are single Lambda steps with the same transient retry', () => {
+    for (const graph of [render(surveyWorkflow(stack, { summary: fn('summary') })), render(reviewWorkflow(stack, { sampling: fn('sampling') }))]) {
+      const only = graph.States[graph.StartAt];
+      expect(only.End).toBe(true);
+      expect(only.Retry[0].MaxAttempts).toBe(6);
+    }
+  });
+});

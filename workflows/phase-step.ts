@@ -1,0 +1,73 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { IntegrationPattern, JsonPath, StateMachineFragment, TaskInput, Timeout, type INextable, type IStateMachine, type State } from 'aws-cdk-lib/aws-stepfunctions';
+import { DynamoAttributeValue, DynamoUpdateItem, LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import type { Phase } from '../functions/core/phases.js';
+import { campaignKey } from './keys.js';
+
+export interface PhaseStepProps {
+  phase: Phase;
+  gate: IFunction;
+  workflow: IStateMachine;
+  table: ITable;
+  /** When the phase's workflow fails (an approver rejects), wait at the gate again. */
+  backToGateOnFailure?: boolean;
+}
+
+/**
+ * One phase of a campaign: wait for the coordinator to start it (a task token the gate
+ * function keeps server-side), then run the phase's own workflow to completion (.sync:2).
+ */
+export class PhaseStep extends StateMachineFragment {
+  readonly startState: State;
+  readonly endStates: INextable[];
+
+  constructor(scope: Construct, id: string, props: PhaseStepProps) {
+    super(scope, id);
+    const { phase, table } = props;
+    const setStatus = (name: string, status: string) =>
+      new DynamoUpdateItem(this, name, {
+        table,
+        key: campaignKey(),
+        updateExpression: 'SET #phase = :phase, #status = :status',
+        expressionAttributeNames: { '#phase': 'phase', '#status': 'phaseStatus' },
+        expressionAttributeValues: { ':phase': DynamoAttributeValue.fromString(phase), ':status': DynamoAttributeValue.fromString(status) },
+        resultPath: JsonPath.DISCARD,
+      });
+
+    const gate = new LambdaInvoke(this, `Await ${phase}`, {
+      lambdaFunction: props.gate,
+      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: TaskInput.fromObject({ campaignId: JsonPath.stringAt('$.campaignId'), phase, taskToken: JsonPath.taskToken }),
+      resultPath: JsonPath.DISCARD,
+      // A campaign runs for months; a gate waits up to a year for its coordinator.
+      taskTimeout: Timeout.duration(Duration.days(365)),
+    });
+    const run = new StepFunctionsStartExecution(this, `Run ${phase}`, {
+      stateMachine: props.workflow,
+      integrationPattern: IntegrationPattern.RUN_JOB,
+      associateWithParent: true,
+      input: TaskInput.fromObject({ campaignId: JsonPath.stringAt('$.campaignId') }),
+      resultSelector: { executionArn: JsonPath.stringAt('$.ExecutionArn') },
+      resultPath: `$.phases.${phase}`,
+    });
+    const done = setStatus(`Mark ${phase} done`, 'done');
+    if (props.backToGateOnFailure) {
+      run.addCatch(setStatus(`Mark ${phase} failed`, 'failed').next(gate), { resultPath: `$.failures.${phase}` });
+    }
+    gate.next(setStatus(`Mark ${phase} running`, 'running')).next(run).next(done);
+    this.startState = gate;
+    this.endStates = [done];
+  }
+}
+
+/** The retry every Lambda step gets for transient faults (not for its own errors). */
+export const TRANSIENT_RETRY = {
+  errors: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'],
+  interval: Duration.seconds(2),
+  maxAttempts: 6,
+  backoffRate: 2,
+};
+
