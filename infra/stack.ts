@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
@@ -11,7 +11,7 @@ import type { Construct } from 'constructs';
 import { campaignWorkflow } from '../workflows/campaign.js';
 import { deployWorkflow, implementWorkflow, intakeWorkflow, reviewWorkflow, surveyWorkflow } from '../workflows/phases.js';
 import { NuanliuFunction } from './function.js';
-import { acknowledgeKnownFindings } from './nag.js';
+import { acknowledgeFindings } from './nag.js';
 
 export interface NuanliuStackProps extends StackProps {
   /** SMTP relay for mail; works in every region, China's included. */
@@ -19,6 +19,10 @@ export interface NuanliuStackProps extends StackProps {
 }
 
 type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'Query';
+
+/** The ARN pattern of a state machine's executions (their names are chosen at run time). */
+const executionsOf = (stack: Stack, machine: StateMachine) =>
+  stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${machine.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
 
 /** The whole product: one table, the step functions, the workflows and the HTTP API. */
 export class NuanliuStack extends Stack {
@@ -99,12 +103,30 @@ export class NuanliuStack extends Stack {
     campaign.grantTaskResponse(http);
     phases.deploy.grantTaskResponse(http);
     intakeMachine.grantStartExecution(http);
-    for (const m of [campaign, intakeMachine, ...Object.values(phases)]) m.grantRead(http);
+    // The campaign page shows workflow status and history: read access to our executions only.
+    http.addToRolePolicy(new PolicyStatement({
+      actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+      resources: [campaign, intakeMachine, ...Object.values(phases)].map((m) => executionsOf(this, m)),
+    }));
     api.addRoutes({ path: '/{proxy+}', integration: new HttpLambdaIntegration('HttpIntegration', http as IFunction) });
     api.addRoutes({ path: '/', integration: new HttpLambdaIntegration('HttpRootIntegration', http as IFunction) });
 
     new CfnOutput(this, 'Url', { value: publicUrl, description: 'Open this address to use nuanliu' });
     new CfnOutput(this, 'SmtpSecret', { value: smtpSecret.secretArn, description: 'Set the SMTP username/password here' });
-    acknowledgeKnownFindings(this);
+    acknowledgeFindings(this, {
+      functions: [gate, intake, summary, approval, plan, pay, sampling, http],
+      machines: [intakeMachine, campaign, ...Object.values(phases)],
+      invokedBy: new Map([
+        [intakeMachine, [intake]],
+        [phases.survey, [summary]],
+        [phases.deploy, [approval]],
+        [phases.implement, [plan, pay]],
+        [phases.review, [sampling]],
+        [campaign, [gate]],
+      ]),
+      executionReader: http,
+      nestedRunner: campaign,
+      nested: Object.values(phases),
+    });
   }
 }

@@ -27,7 +27,7 @@ export function deployWorkflow(scope: Construct, props: { table: ITable; approva
   const campaign = new DynamoGetItem(scope, 'Read campaign', {
     table: props.table,
     key: campaignKey(),
-    projectionExpression: [],
+    consistentRead: true,
     resultSelector: { 'approvers.$': '$.Item.approvers.L' },
     resultPath: '$.campaign',
   });

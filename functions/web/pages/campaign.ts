@@ -1,0 +1,160 @@
+import { html } from 'hono/html';
+import { formatYuan } from '../../core/money.js';
+import { PHASE_NAMES, PHASE_STATUS_NAMES, PHASES, type Phase } from '../../core/phases.js';
+import type { Decision } from '../../data/decisions.js';
+import type { Sample } from '../../data/samples.js';
+import { acceptsUploads, PHASE_PRECONDITIONS, UPLOAD_STATE_NAMES, type CampaignFacts, type UploadView } from '../campaign-facts.js';
+import type { HistoryLine } from '../history.js';
+import { formatTime, layout, noticeOf, type Html } from './layout.js';
+
+export interface CampaignPage {
+  user: string;
+  facts: CampaignFacts;
+  /** Why the current phase cannot start yet (empty: it can). */
+  reasons: string[];
+  sample?: Sample;
+  decisions: Decision[];
+  history: HistoryLine[];
+  /** The history could not be read (the workflow service is unavailable). */
+  historyUnavailable?: boolean;
+  notice?: string;
+}
+
+function phaseStatusText(facts: CampaignFacts, phase: Phase): string {
+  const { campaign } = facts;
+  if (campaign.phase === 'done') return PHASE_STATUS_NAMES.done;
+  const at = PHASES.indexOf(campaign.phase);
+  const index = PHASES.indexOf(phase);
+  if (index < at) return PHASE_STATUS_NAMES.done;
+  if (index > at) return '未开始';
+  if (campaign.phaseStatus === 'awaiting' && facts.gates[phase]?.passedAt) return '启动中';
+  return PHASE_STATUS_NAMES[campaign.phaseStatus];
+}
+
+/** Something is moving on its own: the page reloads itself until it settles. */
+function refreshSeconds(page: CampaignPage): number | undefined {
+  const { campaign, gates, uploads } = page.facts;
+  if (uploads.some((u) => u.state === 'processing')) return 3;
+  if (campaign.phase === 'done') return undefined;
+  const gate = gates[campaign.phase];
+  if (campaign.phaseStatus === 'awaiting' && (!gate || gate.passedAt)) return 3;
+  if (campaign.phaseStatus === 'failed') return 3;
+  // Automated phases finish within minutes; 部署 waits for people, possibly for days.
+  if (campaign.phaseStatus === 'running' && campaign.phase !== 'deploy') return 10;
+  return undefined;
+}
+
+function startSection(page: CampaignPage): Html {
+  const { campaign } = page.facts;
+  if (campaign.phase === 'done') return html`<p class="notice">四个阶段均已完成。</p>`;
+  const phase = campaign.phase;
+  const name = PHASE_NAMES[phase];
+  const can = page.reasons.length === 0;
+  return html`<div class="box">
+<p>启动条件：</p>
+<ul>${PHASE_PRECONDITIONS[phase].map((p) => html`<li>${p}</li>`)}</ul>
+<form method="post" action="/campaigns/${campaign.id}/phases/${phase}/start">
+${can ? html`<button type="submit">启动「${name}」阶段</button>` : html`<button type="submit" disabled>启动「${name}」阶段</button>`}
+</form>
+${can
+    ? html`<p class="hint">条件已满足，可以启动。</p>`
+    : html`<p>暂不能启动，原因：</p><ul class="errors">${page.reasons.map((r) => html`<li>${r}</li>`)}</ul>`}
+</div>`;
+}
+
+export const uploadRow = (campaignId: string, u: UploadView): Html => html`<tr>
+<td><a href="/campaigns/${campaignId}/uploads/${u.id}">${u.fileName}</a></td>
+<td>${formatTime(u.uploadedAt)}</td>
+<td class="num">${u.state === 'done' ? u.rowCount : ''}</td>
+<td class="num">${u.state === 'done' ? u.acceptedCount : ''}</td>
+<td class="num">${u.state === 'done' ? (u.storedCount ?? 0) : ''}</td>
+<td class="num">${u.state === 'done' ? u.rowCount - u.acceptedCount : ''}</td>
+<td>${UPLOAD_STATE_NAMES[u.state]}</td>
+</tr>`;
+
+function uploadsSection(page: CampaignPage): Html {
+  const { campaign, uploads, gates } = page.facts;
+  const open = acceptsUploads(campaign, gates.survey);
+  return html`<h2>帮困对象名单（排摸）</h2>
+<p><a href="/campaigns/${campaign.id}/template.xlsx">下载录入模板（Excel）</a></p>
+${open
+    ? html`<form method="post" action="/campaigns/${campaign.id}/uploads" enctype="multipart/form-data" class="box">
+<label for="file">上传填好的名单（.xlsx 或 UTF-8 编码的 .csv，不超过 256 KB）</label>
+<input type="file" id="file" name="file" accept=".xlsx,.csv" required>
+<button type="submit">上传</button>
+</form>`
+    : html`<p class="hint">「排摸」阶段启动后不再接收名单。</p>`}
+${uploads.length
+    ? html`<table>
+<tr><th>文件</th><th>上传时间</th><th class="num">行数</th><th class="num">通过校验</th><th class="num">入库</th><th class="num">退回</th><th>状态</th></tr>
+${uploads.map((u) => uploadRow(campaign.id, u))}
+</table>`
+    : html`<p class="muted">还没有上传的名单。</p>`}`;
+}
+
+function countsSection(page: CampaignPage): Html {
+  const { beneficiaries, payments } = page.facts;
+  const sample = page.sample;
+  const sampleSize = sample ? Object.values(sample.assignments).reduce((n, l) => n + l.length, 0) : 0;
+  return html`<h2>统计</h2>
+<table>
+<tr><th>帮困项目</th><th>编码</th><th class="num">人数</th><th class="num">金额合计</th></tr>
+${beneficiaries.projects.map((p) => html`<tr><td>${p.name}</td><td>${p.code}</td><td class="num">${p.count}</td><td class="num">${formatYuan(p.totalFen)}</td></tr>`)}
+<tr><th colspan="2">合计</th><th class="num">${beneficiaries.count}</th><th class="num">${formatYuan(beneficiaries.totalFen)}</th></tr>
+</table>
+<p>发放：<b>${payments.count}</b> 笔，合计 <b>${formatYuan(payments.totalFen)}</b></p>
+${sample
+    ? html`<div class="box">
+<p>回访抽样：从 ${sample.population} 位已发放对象中抽取 <b>${sampleSize}</b> 位（${formatTime(sample.drawnAt)}）</p>
+<p>种子承诺（SHA-256）：<code>${sample.commitment}</code></p>
+<p>种子：<code>${sample.seed}</code></p>
+<p class="hint">任何人可用种子核对承诺并复现抽样结果。</p>
+</div>`
+    : html`<p class="muted">尚未抽取回访样本。</p>`}`;
+}
+
+function decisionsSection(decisions: Decision[]): Html | '' {
+  if (!decisions.length) return '';
+  return html`<h2>审批记录</h2>
+<table>
+<tr><th>时间</th><th>审批人</th><th>级次</th><th>决定</th><th>原因</th></tr>
+${decisions.map((d) => html`<tr><td>${formatTime(d.at)}</td><td>${d.approver}</td><td>${d.step}/${d.steps}</td><td>${d.decision === 'approved' ? '同意' : '退回'}</td><td>${d.reason ?? ''}</td></tr>`)}
+</table>`;
+}
+
+function historySection(page: CampaignPage): Html {
+  return html`<h2>工作流记录</h2>
+${page.historyUnavailable
+    ? html`<p class="muted">暂时无法读取工作流记录，请稍后刷新。</p>`
+    : page.history.length
+      ? html`<table>
+<tr><th>时间</th><th>说明</th><th>事件类型</th></tr>
+${page.history.map((h) => html`<tr><td>${formatTime(h.at)}</td><td>${h.label}</td><td><code>${h.type}</code></td></tr>`)}
+</table>`
+      : html`<p class="muted">工作流尚无记录。</p>`}`;
+}
+
+export function campaignPage(page: CampaignPage): Html {
+  const { campaign } = page.facts;
+  return layout(
+    { title: campaign.name, user: page.user, refreshSeconds: refreshSeconds(page) },
+    html`${noticeOf(page.notice)}
+<p class="hint">协调员：${campaign.coordinator} · 创建于 ${formatTime(campaign.createdAt)} · 单位 ${campaign.units.length} 个 · 类别 ${campaign.categories.length} 个 · 项目 ${campaign.projects.length} 个</p>
+<div class="phases">
+${PHASES.map((p) => html`<div class="phase${campaign.phase === p ? ' current' : ''}"><b>${PHASE_NAMES[p]}</b><br>${phaseStatusText(page.facts, p)}</div>`)}
+</div>
+${startSection(page)}
+${uploadsSection(page)}
+${countsSection(page)}
+${decisionsSection(page.decisions)}
+<h2>活动设置</h2>
+<table>
+<tr><th>审批人（按顺序）</th><td>${campaign.approvers.map((a, i) => html`${i ? '，' : ''}${i + 1}. ${a}`)}</td></tr>
+<tr><th>回访人员</th><td>${campaign.callbackStaff.join('，')}</td></tr>
+<tr><th>参与单位</th><td>${campaign.units.join('，')}</td></tr>
+<tr><th>帮困类别</th><td>${campaign.categories.join('，')}</td></tr>
+<tr><th>帮困项目</th><td>${campaign.projects.map((p, i) => html`${i ? '；' : ''}${p.code} ${p.name}（${formatYuan(p.amountFen)}/人）`)}</td></tr>
+</table>
+${historySection(page)}`,
+  );
+}

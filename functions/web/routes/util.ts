@@ -1,0 +1,21 @@
+import type { Context } from 'hono';
+import type { AppDeps } from '../context.js';
+import { BadRequest } from '../errors.js';
+
+/** The parsed form body; a body that is not a readable form is the sender's error. */
+export async function formBody(c: Context): Promise<Record<string, string | File | (string | File)[]>> {
+  try {
+    return await c.req.parseBody();
+  } catch {
+    throw new BadRequest('提交的表单无法读取，请返回页面后重试。');
+  }
+}
+
+/** One text field of the form ('' when absent or not text). */
+export async function formText(c: Context, name: string): Promise<string> {
+  const value = (await formBody(c))[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/** Where emailed links point: PUBLIC_URL when configured, else this request's origin. */
+export const publicBase = (c: Context, deps: AppDeps) => (deps.publicUrl ?? new URL(c.req.url).origin).replace(/\/$/, '');

@@ -1,0 +1,141 @@
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  type CreateTableCommandInput,
+  type TableDescription,
+} from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { portFromEnv } from './env.js';
+import type { TableSpec } from './template-resources.js';
+
+export interface LocalDynamoDB {
+  endpoint: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface DynamoOptions {
+  /** The local cloud's data directory; tables live in `<dataDir>/dynamodb`. */
+  dataDir: string;
+  /** Default DYNAMODB_PORT or 8000; 0 picks a free port. */
+  port?: number;
+  host?: string;
+}
+
+/** Starts dynalite on disk (LevelDB). Tables are ACTIVE as soon as they are created. */
+export async function startDynamoDB(options: DynamoOptions): Promise<LocalDynamoDB> {
+  const dir = path.join(options.dataDir, 'dynamodb');
+  fs.mkdirSync(dir, { recursive: true });
+  const server: Server = dynalite({ path: dir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? portFromEnv('DYNAMODB_PORT', 8000), host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://${host}:${port}`,
+    port,
+    // Closing the server also closes the LevelDB store, so the directory can be opened again.
+    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+  };
+}
+
+/** A client for a local endpoint (any credentials are accepted). */
+export function localDynamoClient(endpoint: string, region = 'us-east-1'): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+}
+
+/**
+ * Properties the local store cannot hold, left out on purpose. They change nothing an item operation
+ * can observe: backups, encryption at rest, deletion protection, tags, table class, streams (dynalite
+ * has none: nothing may rely on them locally) and TTL (items never expire locally).
+ */
+const IGNORED = new Set([
+  'PointInTimeRecoverySpecification',
+  'SSESpecification',
+  'DeletionProtectionEnabled',
+  'Tags',
+  'TableClass',
+  'ContributorInsightsSpecification',
+  'StreamSpecification',
+  'TimeToLiveSpecification',
+  'Replicas',
+  'WarmThroughput',
+  'OnDemandThroughput',
+  'ResourcePolicy',
+  'WriteProvisionedThroughputSettings',
+  'WriteOnDemandThroughputSettings',
+]);
+const USED = new Set(['TableName', 'KeySchema', 'AttributeDefinitions', 'GlobalSecondaryIndexes', 'LocalSecondaryIndexes', 'BillingMode', 'ProvisionedThroughput']);
+/** A nominal throughput where a PROVISIONED table or index states none (GlobalTable keeps it in other properties). */
+const NOMINAL = { ReadCapacityUnits: 5, WriteCapacityUnits: 5 };
+
+/** The CreateTable request for a template table; throws on a property it does not know. */
+export function createTableInput(table: TableSpec): CreateTableCommandInput {
+  const p = table.properties;
+  for (const key of Object.keys(p)) {
+    if (!USED.has(key) && !IGNORED.has(key)) throw new Error(`Resources.${table.logicalId}.Properties.${key}: not supported by the local DynamoDB store`);
+  }
+  // dynalite 4 holds PAY_PER_REQUEST itself (DescribeTable reports it), so the billing mode passes through.
+  const provisioned = (p.BillingMode ?? 'PROVISIONED') === 'PROVISIONED';
+  const throughput = (t: unknown) => (provisioned ? ((t as CreateTableCommandInput['ProvisionedThroughput']) ?? NOMINAL) : undefined);
+  const index = (i: Record<string, any>) => ({
+    IndexName: i.IndexName,
+    KeySchema: i.KeySchema,
+    Projection: i.Projection ?? { ProjectionType: 'ALL' },
+  });
+  return {
+    TableName: table.tableName,
+    KeySchema: p.KeySchema,
+    AttributeDefinitions: p.AttributeDefinitions,
+    BillingMode: provisioned ? 'PROVISIONED' : 'PAY_PER_REQUEST',
+    ProvisionedThroughput: throughput(p.ProvisionedThroughput),
+    GlobalSecondaryIndexes: p.GlobalSecondaryIndexes?.map((i: Record<string, any>) => ({ ...index(i), ProvisionedThroughput: throughput(i.ProvisionedThroughput) })),
+    LocalSecondaryIndexes: p.LocalSecondaryIndexes?.map(index),
+  };
+}
+
+const keys = (schema: unknown) => JSON.stringify(schema ?? []);
+
+/** Creates each table that does not exist yet; an existing table must have the same keys and indexes. */
+export async function ensureTables(endpoint: string, tables: TableSpec[]): Promise<void> {
+  const client = localDynamoClient(endpoint);
+  try {
+    for (const table of tables) {
+      const input = createTableInput(table);
+      let existing: TableDescription | undefined = await describe(client, table.tableName);
+      if (!existing) {
+        await client.send(new CreateTableCommand(input));
+        existing = await describe(client, table.tableName);
+        for (let i = 0; existing?.TableStatus !== 'ACTIVE' && i < 100; i++) {
+          await new Promise((r) => setTimeout(r, 20));
+          existing = await describe(client, table.tableName);
+        }
+        continue;
+      }
+      // dynalite cannot add or change indexes on a table: a changed schema needs a fresh data directory.
+      const differs = (what: string) => new Error(`Table ${table.tableName} exists with a different ${what} than the template; delete the local data directory to recreate it`);
+      if (keys(existing.KeySchema) !== keys(input.KeySchema)) throw differs('key schema');
+      const names = (list?: { IndexName?: string; KeySchema?: unknown }[]) => JSON.stringify((list ?? []).map((i) => [i.IndexName, i.KeySchema]).sort());
+      if (names(existing.GlobalSecondaryIndexes) !== names(input.GlobalSecondaryIndexes)) throw differs('set of global secondary indexes');
+      if (names(existing.LocalSecondaryIndexes) !== names(input.LocalSecondaryIndexes)) throw differs('set of local secondary indexes');
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+async function describe(client: DynamoDBClient, name: string): Promise<TableDescription | undefined> {
+  try {
+    return (await client.send(new DescribeTableCommand({ TableName: name }))).Table;
+  } catch (err) {
+    if ((err as Error).name === 'ResourceNotFoundException') return undefined;
+    throw err;
+  }
+}

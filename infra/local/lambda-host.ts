@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { StatesError } from './stepfunctions/errors.js';
+import { functionNameOf, type LambdaInvoker } from './stepfunctions/integrations/lambda.js';
+import type { FromWorker, SerializedError, ToWorker, WorkerData } from './lambda-worker.js';
+
+/** A bundled Node.js function, as the template describes it. */
+export interface FunctionConfig {
+  name: string;
+  /** Defaults to arn:aws:lambda:<region>:<account>:function:<name>. */
+  arn?: string;
+  /** The directory holding the bundle (the CDK asset), e.g. containing index.mjs. */
+  codeDir: string;
+  /** `index.handler` → export `handler` of index.js/.mjs/.cjs. */
+  handler: string;
+  environment?: Record<string, string>;
+  /** Default 3, as on AWS. */
+  timeoutSeconds?: number;
+  memoryMb?: number;
+}
+
+export interface LambdaHostOptions {
+  region?: string;
+  account?: string;
+  /** Variables every function gets under its own (e.g. credentials, AWS_ENDPOINT_URL_DYNAMODB). */
+  baseEnv?: Record<string, string>;
+}
+
+type Pending = { resolve: (payload: string | undefined) => void; reject: (err: Error) => void; timer?: NodeJS.Timeout };
+
+/** One worker thread holding one function's module: invocations are multiplexed by id. */
+interface Sandbox {
+  worker: Worker;
+  ready: Promise<void>;
+  pending: Map<number, Pending>;
+  /** Set after a timeout: no new invocations; terminated once the others settle. */
+  draining: boolean;
+}
+
+const here = fileURLToPath(import.meta.url);
+const fromSource = here.endsWith('.ts');
+const workerEntry = pathToFileURL(path.join(path.dirname(here), fromSource ? 'lambda-worker.ts' : 'lambda-worker.js')).href;
+// Run from source, the worker needs tsx's loader; workers do not inherit `--import tsx`, so it registers itself.
+const tsxApi = fromSource ? pathToFileURL(path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href : undefined;
+const BOOT = `
+const { workerData } = require('node:worker_threads');
+(async () => {
+  if (workerData.tsxApi) (await import(workerData.tsxApi)).register();
+  await import(workerData.entry);
+})();`;
+
+/**
+ * A function's failure: to callers, an Error with the function's own name, message and stack; to the
+ * Step Functions engine, a StatesError whose Error is that name and whose Cause is the JSON Lambda returns.
+ */
+export class FunctionError extends StatesError {
+  constructor(name: string, message: string, stack?: string) {
+    super(name, JSON.stringify({ errorType: name, errorMessage: message, ...(stack ? { trace: stack.split('\n') } : {}) }));
+    this.name = name;
+    this.message = message;
+    if (stack) this.stack = stack;
+  }
+}
+
+const revive = (e: SerializedError) => new FunctionError(e.name, e.message, e.stack);
+
+/** Hosts bundled Lambda handlers, each function in its own worker thread with its own process.env. */
+export class LambdaHost implements LambdaInvoker {
+  private readonly functions = new Map<string, FunctionConfig>();
+  private readonly sandboxes = new Map<string, Sandbox>();
+  private readonly all = new Set<Sandbox>();
+  private nextId = 0;
+  private closed = false;
+
+  constructor(private readonly options: LambdaHostOptions = {}) {}
+
+  register(config: FunctionConfig): void {
+    this.functions.set(config.name, config);
+  }
+
+  /** Registered function names. */
+  names(): string[] {
+    return [...this.functions.keys()];
+  }
+
+  arnOf(name: string): string {
+    const { region = 'us-east-1', account = '123456789012' } = this.options;
+    return this.functions.get(name)?.arn ?? `arn:${region.startsWith('cn-') ? 'aws-cn' : 'aws'}:lambda:${region}:${account}:function:${name}`;
+  }
+
+  /** Invokes a function by name or ARN; resolves to its JSON result (null when it returned nothing). */
+  async invoke(functionName: string, payload: unknown, signal?: AbortSignal): Promise<unknown> {
+    if (this.closed) throw new Error('The Lambda host is closed');
+    const name = functionNameOf(functionName);
+    const config = this.functions.get(name);
+    if (!config) throw new StatesError('Lambda.ResourceNotFoundException', `Function not found: ${functionName}`);
+    signal?.throwIfAborted();
+    const sandbox = this.sandboxFor(config);
+    await sandbox.ready;
+    const requestId = randomUUID();
+    const timeoutSeconds = config.timeoutSeconds ?? 3;
+    const id = ++this.nextId;
+    const result = await new Promise<string | undefined>((resolve, reject) => {
+      const entry: Pending = { resolve, reject };
+      const settle = () => {
+        clearTimeout(entry.timer);
+        signal?.removeEventListener('abort', onAbort);
+        sandbox.pending.delete(id);
+        if (sandbox.draining && sandbox.pending.size === 0) void this.retire(sandbox);
+      };
+      entry.resolve = (value) => (settle(), resolve(value));
+      entry.reject = (err) => (settle(), reject(err));
+      // Like Step Functions giving up on a task: the function itself runs on, its result unused.
+      const onAbort = () => entry.reject(signal!.reason instanceof Error ? signal!.reason : new Error('Invocation aborted'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      entry.timer = setTimeout(() => {
+        // As AWS reports a timeout; the sandbox is replaced once its other invocations settle.
+        sandbox.draining = true;
+        if (this.sandboxes.get(name) === sandbox) this.sandboxes.delete(name);
+        entry.reject(new FunctionError('Sandbox.Timedout', `RequestId: ${requestId} Error: Task timed out after ${timeoutSeconds.toFixed(2)} seconds`));
+      }, timeoutSeconds * 1000);
+      sandbox.pending.set(id, entry);
+      const message: ToWorker = {
+        type: 'invoke',
+        id,
+        event: JSON.stringify(payload ?? null),
+        requestId,
+        invokedFunctionArn: functionName.startsWith('arn:') ? functionName : this.arnOf(name),
+        deadline: Date.now() + timeoutSeconds * 1000,
+      };
+      sandbox.worker.postMessage(message);
+    });
+    return result === undefined ? null : JSON.parse(result);
+  }
+
+  /** Terminates every worker; pending invocations fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const sandboxes = [...this.all];
+    for (const sandbox of sandboxes) this.fail(sandbox, new Error('The Lambda host closed'));
+    await Promise.all(sandboxes.map((s) => this.retire(s)));
+  }
+
+  private sandboxFor(config: FunctionConfig): Sandbox {
+    const existing = this.sandboxes.get(config.name);
+    if (existing) return existing;
+    const { region = 'us-east-1' } = this.options;
+    const env = {
+      ...this.options.baseEnv,
+      ...config.environment,
+      // Reserved variables, which a function cannot override on AWS either.
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_LAMBDA_FUNCTION_NAME: config.name,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.memoryMb ?? 128),
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${config.name}`,
+      LAMBDA_TASK_ROOT: config.codeDir,
+    };
+    const data: WorkerData & { entry: string; tsxApi?: string } = {
+      codeDir: config.codeDir,
+      handler: config.handler,
+      functionName: config.name,
+      memoryMb: config.memoryMb ?? 128,
+      entry: workerEntry,
+      tsxApi,
+    };
+    const worker = new Worker(BOOT, { eval: true, env, workerData: data, name: `lambda:${config.name}` });
+    const sandbox: Sandbox = { worker, pending: new Map(), draining: false, ready: undefined as unknown as Promise<void> };
+    sandbox.ready = new Promise<void>((resolve, reject) => {
+      worker.on('message', (msg: FromWorker) => {
+        if (msg.type === 'ready') resolve();
+        else if (msg.type === 'init-error') {
+          // AWS retries the init on the next invocation: so does a fresh worker here.
+          reject(revive(msg.error));
+          void this.retire(sandbox);
+        } else if (msg.type === 'result') sandbox.pending.get(msg.id)?.resolve(msg.payload);
+        else sandbox.pending.get(msg.id)?.reject(revive(msg.error));
+      });
+      const died = (err: Error) => {
+        const error = new FunctionError('Runtime.ExitError', `Error: Runtime exited with error: ${err.message}`, err.stack);
+        reject(error);
+        this.fail(sandbox, error);
+        void this.retire(sandbox);
+      };
+      worker.on('error', died);
+      worker.on('exit', (code) => died(new Error(`exit status ${code}`)));
+    });
+    sandbox.ready.catch(() => undefined);
+    this.sandboxes.set(config.name, sandbox);
+    this.all.add(sandbox);
+    return sandbox;
+  }
+
+  private fail(sandbox: Sandbox, err: Error): void {
+    for (const entry of [...sandbox.pending.values()]) entry.reject(err);
+  }
+
+  private async retire(sandbox: Sandbox): Promise<void> {
+    for (const [name, s] of this.sandboxes) if (s === sandbox) this.sandboxes.delete(name);
+    if (!this.all.delete(sandbox)) return;
+    sandbox.worker.removeAllListeners('exit');
+    await sandbox.worker.terminate();
+  }
+}

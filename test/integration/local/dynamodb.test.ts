@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DescribeTableCommand, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ensureTables, localDynamoClient, startDynamoDB, type LocalDynamoDB } from '../../../infra/local/dynamodb.js';
+import { dynamoTables } from '../../../infra/local/template-resources.js';
+import { LocalTemplate, type CfnTemplate } from '../../../infra/local/template.js';
+
+const OPTIONS = { region: 'us-east-1', account: '123456789012', stackName: 'Test' };
+
+const TEMPLATE: CfnTemplate = {
+  Resources: {
+    Campaigns: {
+      Type: 'AWS::DynamoDB::Table',
+      Properties: {
+        TableName: { 'Fn::Sub': '${AWS::StackName}-campaigns' },
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+          { AttributeName: 'gsi1pk', AttributeType: 'S' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        GlobalSecondaryIndexes: [{ IndexName: 'gsi1', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
+      },
+    },
+    Counters: {
+      Type: 'AWS::DynamoDB::Table',
+      Properties: { KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }] },
+    },
+  },
+};
+
+let dataDir: string;
+let db: LocalDynamoDB;
+
+beforeEach(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nuanliu-ddb-'));
+  db = await startDynamoDB({ dataDir, port: 0 });
+});
+
+afterEach(async () => {
+  await db.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('local DynamoDB', () => {
+  it('creates the template tables, keeps items on disk across restarts, and is idempotent', async () => {
+    const tables = dynamoTables(new LocalTemplate(TEMPLATE, OPTIONS));
+    await ensureTables(db.endpoint, tables);
+    const client = localDynamoClient(db.endpoint);
+    const described = (await client.send(new DescribeTableCommand({ TableName: 'Test-campaigns' }))).Table!;
+    expect(described.TableStatus).toBe('ACTIVE');
+    expect(described.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(described.GlobalSecondaryIndexes?.map((i) => i.IndexName)).toEqual(['gsi1']);
+    const counters = (await client.send(new DescribeTableCommand({ TableName: 'Counters' }))).Table!;
+    expect(counters.ProvisionedThroughput).toMatchObject({ ReadCapacityUnits: 5, WriteCapacityUnits: 5 });
+
+    await client.send(new PutItemCommand({ TableName: 'Test-campaigns', Item: { pk: { S: 'C#1' }, sk: { S: 'P#1' }, gsi1pk: { S: 'D#xuhui' } }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await expect(
+      client.send(new PutItemCommand({ TableName: 'Test-campaigns', Item: { pk: { S: 'C#1' }, sk: { S: 'P#1' } }, ConditionExpression: 'attribute_not_exists(pk)' })),
+    ).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+    client.destroy();
+
+    await db.close();
+    db = await startDynamoDB({ dataDir, port: 0 });
+    expect(fs.existsSync(path.join(dataDir, 'dynamodb'))).toBe(true);
+    await ensureTables(db.endpoint, tables);
+    const again = localDynamoClient(db.endpoint);
+    const item = await again.send(new GetItemCommand({ TableName: 'Test-campaigns', Key: { pk: { S: 'C#1' }, sk: { S: 'P#1' } } }));
+    expect(item.Item?.gsi1pk).toEqual({ S: 'D#xuhui' });
+    const byIndex = await again.send(new QueryCommand({ TableName: 'Test-campaigns', IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :d', ExpressionAttributeValues: { ':d': { S: 'D#xuhui' } } }));
+    expect(byIndex.Count).toBe(1);
+    again.destroy();
+  });
+
+  it('refuses an existing table whose keys or indexes differ from the template', async () => {
+    const template = new LocalTemplate(TEMPLATE, OPTIONS);
+    await ensureTables(db.endpoint, dynamoTables(template));
+    const changed = structuredClone(TEMPLATE);
+    (changed.Resources!.Campaigns.Properties as any).GlobalSecondaryIndexes[0].IndexName = 'byDistrict';
+    await expect(ensureTables(db.endpoint, dynamoTables(new LocalTemplate(changed, OPTIONS)))).rejects.toThrow(/Test-campaigns exists with a different set of global secondary indexes/);
+  });
+
+  it('names a table property it does not know', async () => {
+    const odd = structuredClone(TEMPLATE);
+    (odd.Resources!.Counters.Properties as any).ImportSourceSpecification = { InputFormat: 'CSV' };
+    await expect(ensureTables(db.endpoint, dynamoTables(new LocalTemplate(odd, OPTIONS)))).rejects.toThrow('Resources.Counters.Properties.ImportSourceSpecification');
+  });
+});

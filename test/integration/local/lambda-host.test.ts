@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LambdaHost } from '../../../infra/local/lambda-host.js';
+import { Engine } from '../../../infra/local/stepfunctions/engine.js';
+
+const HANDLER = `
+let invocations = 0;
+export const handler = async (event, context) => {
+  invocations++;
+  const who = process.env.WHO;
+  if (event.setEnv) process.env.WHO = event.setEnv;
+  if (event.fail) { const e = new Error(event.fail); e.name = 'PaymentRefused'; throw e; }
+  if (event.sleepMs) await new Promise((r) => setTimeout(r, event.sleepMs));
+  if (event.spin) for (;;) {}
+  return { who, secret: process.env.SHARED ?? null, invocations, functionName: context.functionName,
+    arn: context.invokedFunctionArn, requestId: context.awsRequestId, remaining: context.getRemainingTimeInMillis(),
+    waits: context.callbackWaitsForEmptyEventLoop, region: process.env.AWS_REGION, event };
+};
+export const nothing = async () => undefined;
+export const callback = (event, context, done) => setTimeout(() => done(null, { viaCallback: event.n }), 5);
+`;
+
+let dir: string;
+let host: LambdaHost;
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nuanliu-lambda-'));
+  fs.writeFileSync(path.join(dir, 'index.mjs'), HANDLER);
+  host = new LambdaHost({ region: 'cn-north-1', account: '111122223333' });
+  host.register({ name: 'alpha', codeDir: dir, handler: 'index.handler', environment: { WHO: 'alpha' } });
+  host.register({ name: 'beta', codeDir: dir, handler: 'index.handler', environment: { WHO: 'beta' } });
+  host.register({ name: 'slow', codeDir: dir, handler: 'index.handler', timeoutSeconds: 1 });
+  host.register({ name: 'drain', codeDir: dir, handler: 'index.handler', timeoutSeconds: 1 });
+  host.register({ name: 'nothing', codeDir: dir, handler: 'index.nothing' });
+  host.register({ name: 'callback', codeDir: dir, handler: 'index.callback' });
+  host.register({ name: 'missing', codeDir: dir, handler: 'index.absent' });
+});
+
+afterAll(async () => {
+  await host.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('LambdaHost', () => {
+  it('gives each function its own process.env, context and module state', async () => {
+    const a = (await host.invoke('alpha', { setEnv: 'changed-by-alpha' })) as any;
+    const b = (await host.invoke('arn:aws-cn:lambda:cn-north-1:111122223333:function:beta', { n: 1 })) as any;
+    const a2 = (await host.invoke('alpha', {})) as any;
+    expect(a.who).toBe('alpha');
+    expect(a2.who).toBe('changed-by-alpha');
+    expect(b.who).toBe('beta');
+    expect(process.env.WHO).toBeUndefined();
+    expect(a2.invocations).toBe(2);
+    expect(b.invocations).toBe(1);
+    expect(b).toMatchObject({ functionName: 'beta', arn: 'arn:aws-cn:lambda:cn-north-1:111122223333:function:beta', waits: true, region: 'cn-north-1', event: { n: 1 } });
+    expect(a.arn).toBe('arn:aws-cn:lambda:cn-north-1:111122223333:function:alpha');
+    expect(a.remaining).toBeGreaterThan(2000);
+    expect(a.remaining).toBeLessThanOrEqual(3000);
+    expect(a.requestId).not.toBe(a2.requestId);
+  });
+
+  it('returns null for no result and supports callback handlers', async () => {
+    expect(await host.invoke('nothing', {})).toBeNull();
+    expect(await host.invoke('callback', { n: 7 })).toEqual({ viaCallback: 7 });
+  });
+
+  it("reports a thrown error by its name, message and stack", async () => {
+    const err = await host.invoke('alpha', { fail: 'card declined' }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).name).toBe('PaymentRefused');
+    expect((err as Error).message).toBe('card declined');
+    expect((err as Error).stack).toContain('index.mjs');
+  });
+
+  it('runs invocations of one function concurrently', async () => {
+    const started = Date.now();
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => host.invoke('beta', { sleepMs: 300, i })));
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(results.map((r: any) => r.event.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('fails a timed-out invocation as AWS does and replaces the worker', async () => {
+    const started = Date.now();
+    const err = (await host.invoke('slow', { spin: true }).catch((e: Error) => e)) as Error;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(err.name).toBe('Sandbox.Timedout');
+    expect(err.message).toMatch(/^RequestId: [0-9a-f-]{36} Error: Task timed out after 1\.00 seconds$/);
+    // The spinning worker is gone: a fresh one answers (its module state starts over).
+    expect(await host.invoke('slow', {})).toMatchObject({ invocations: 1 });
+  });
+
+  it('lets other invocations finish when one times out', async () => {
+    const late = host.invoke('drain', { sleepMs: 3000 }).catch((e: Error) => e);
+    await new Promise((r) => setTimeout(r, 500));
+    // Still running on the same worker when the first one times out, at 1 s.
+    const ok = await host.invoke('drain', { sleepMs: 800 });
+    expect(((await late) as Error).name).toBe('Sandbox.Timedout');
+    expect((ok as any).event.sleepMs).toBe(800);
+    expect((ok as any).invocations).toBe(2);
+  });
+
+  it('names unknown functions and missing handlers', async () => {
+    await expect(host.invoke('nobody', {})).rejects.toMatchObject({ error: 'Lambda.ResourceNotFoundException' });
+    await expect(host.invoke('missing', {})).rejects.toMatchObject({ name: 'Runtime.HandlerNotFound' });
+  });
+
+  it('stops waiting when the caller aborts', async () => {
+    const controller = new AbortController();
+    const call = host.invoke('beta', { sleepMs: 2000 }, controller.signal);
+    setTimeout(() => controller.abort(new Error('stopped')), 50);
+    await expect(call).rejects.toThrow('stopped');
+  });
+
+  it('serves the Step Functions engine, whose Catch sees the error name', async () => {
+    const engine = new Engine({ lambda: host }).start();
+    const arn = engine.createStateMachine({
+      name: 'pay',
+      roleArn: 'arn:aws:iam::111122223333:role/x',
+      definition: JSON.stringify({
+        StartAt: 'Pay',
+        States: {
+          Pay: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'alpha', 'Payload.$': '$' }, Catch: [{ ErrorEquals: ['PaymentRefused'], Next: 'Refused' }], End: true },
+          Refused: { Type: 'Pass', End: true },
+        },
+      }),
+    }).stateMachineArn;
+    const run = async (input: object) => {
+      const { executionArn } = engine.startExecution({ stateMachineArn: arn, input: JSON.stringify(input) });
+      return engine.awaitExecution(executionArn, new AbortController().signal);
+    };
+    const ok = await run({ x: 1 });
+    expect(JSON.parse(ok.output!).Payload).toMatchObject({ who: expect.any(String), event: { x: 1 } });
+    const refused = await run({ fail: 'no funds' });
+    expect(JSON.parse(refused.output!)).toMatchObject({ Error: 'PaymentRefused' });
+    expect(JSON.parse(JSON.parse(refused.output!).Cause)).toMatchObject({ errorType: 'PaymentRefused', errorMessage: 'no funds' });
+    engine.close();
+  });
+});

@@ -1,0 +1,98 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NuanliuStack } from '../../../infra/stack.js';
+
+const smtp = { host: 'smtp.example.com', port: 465, secure: true, from: 'nuanliu <noreply@example.com>' };
+
+/** Synthesizes the stack without bundling the functions (their code is not what these tests check). */
+function synth(nag = false) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new NuanliuStack(app, 'Nuanliu', { smtp });
+  if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack };
+}
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+describe('the stack', () => {
+  let template: Template;
+  let policies: Record<string, { Properties: { PolicyDocument: { Statement: Statement[] }; Roles: { Ref: string }[] } }>;
+  beforeAll(() => {
+    template = Template.fromStack(synth().stack);
+    policies = template.findResources('AWS::IAM::Policy') as never;
+  });
+
+  const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+  const tableActionsOfFunction = (logicalPrefix: string) => {
+    const entry = Object.entries(policies).find(([id]) => id.startsWith(`${logicalPrefix}ServiceRoleDefaultPolicy`));
+    expect(entry, `policy of ${logicalPrefix}`).toBeDefined();
+    return entry![1].Properties.PolicyDocument.Statement.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'));
+  };
+
+  it('keeps the table with point-in-time recovery and encryption', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+  });
+
+  it('grants no wildcard actions anywhere on the table', () => {
+    for (const policy of Object.values(policies)) {
+      for (const action of policy.Properties.PolicyDocument.Statement.flatMap(actionsOf)) {
+        expect(action).not.toBe('*');
+        expect(action).not.toMatch(/^dynamodb:\*|^dynamodb:.*\*$/);
+      }
+    }
+  });
+
+  it('lets the payment function only query and put: it cannot Scan, Delete or batch-write', () => {
+    expect(tableActionsOfFunction('PaymentFunction').sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+  });
+
+  it('gives each function only the table actions its step uses', () => {
+    expect(tableActionsOfFunction('GateFunction').sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(tableActionsOfFunction('PaymentPlanFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    for (const prefix of ['GateFunction', 'IntakeFunction', 'SurveySummaryFunction', 'ApprovalFunction', 'PaymentPlanFunction', 'PaymentFunction', 'SamplingFunction', 'HttpFunction']) {
+      const actions = tableActionsOfFunction(prefix);
+      expect(actions).not.toContain('dynamodb:Scan');
+      expect(actions).not.toContain('dynamodb:DeleteItem');
+    }
+  });
+
+  it('runs every function on Node.js 22 with its code bundled by esbuild', () => {
+    const functions = template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } });
+    expect(Object.keys(functions)).toHaveLength(8);
+    for (const f of Object.values(functions) as { Properties: { Runtime: string } }[]) expect(f.Properties.Runtime).toBe('nodejs22.x');
+  });
+
+  it('retries every Lambda step of every workflow on transient faults', () => {
+    const machines = template.findResources('AWS::StepFunctions::StateMachine') as Record<string, { Properties: { DefinitionString: { 'Fn::Join': [string, unknown[]] } } }>;
+    // Tokens become text inside their JSON strings (a function's ARN keeps its kind), then the ASL parses.
+    const text = (part: unknown) => {
+      if (typeof part === 'string') return part;
+      const att = (part as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+      return att?.[1] === 'Arn' ? `arn:aws:lambda:region:account:function:${att[0]}` : 'token';
+    };
+    const definitions = Object.values(machines).map((m) => JSON.parse(m.Properties.DefinitionString['Fn::Join'][1].map(text).join('')));
+    const lambdaSteps: { Retry?: { ErrorEquals: string[] }[] }[] = [];
+    const visit = (states: Record<string, any>) => {
+      for (const state of Object.values(states)) {
+        if (state.Type === 'Task' && /:lambda:invoke|:function:/.test(String(state.Resource))) lambdaSteps.push(state);
+        for (const branch of state.Branches ?? []) visit(branch.States);
+        if (state.ItemProcessor) visit(state.ItemProcessor.States);
+      }
+    };
+    for (const d of definitions) visit(d.States);
+    // Four gates, intake, survey summary, approval, payment plan, payment, sampling.
+    expect(lambdaSteps.length).toBe(10);
+    for (const step of lambdaSteps) expect(step.Retry?.[0].ErrorEquals).toContain('Lambda.ServiceException');
+  });
+
+  it('passes cdk-nag AwsSolutions with every remaining finding acknowledged with a reason', () => {
+    const { app } = synth(true);
+    expect(() => app.synth()).not.toThrow();
+  });
+});

@@ -1,0 +1,263 @@
+// A web app wired to real local services: dynalite for DynamoDB and the project's Step
+// Functions engine served over HTTP, with small state machines standing in for the
+// campaign, intake and deploy-approval workflows. Mail is recorded, not sent.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import { Engine } from '../../../infra/local/stepfunctions/engine.js';
+import { LambdaRegistry } from '../../../infra/local/stepfunctions/integrations/lambda.js';
+import { serve } from '../../../infra/local/stepfunctions/server.js';
+import { checkCharacter } from '../../../functions/core/id-number.js';
+import type { Phase } from '../../../functions/core/phases.js';
+import { setPhase } from '../../../functions/data/campaigns.js';
+import { getGate } from '../../../functions/data/gates.js';
+import { registerCoordinator } from '../../../functions/data/sessions.js';
+import { Table } from '../../../functions/data/table.js';
+import { getUpload } from '../../../functions/data/uploads.js';
+import type { Mail } from '../../../functions/shared/mailer.js';
+import { requestApproval } from '../../../functions/steps/approval.js';
+import { openPhaseGate } from '../../../functions/steps/gate.js';
+import { intakeUpload } from '../../../functions/steps/intake.js';
+import { createApp } from '../../../functions/web/app.js';
+
+export const ORIGIN = 'http://localhost';
+/** An upload of this name makes the stand-in intake function fail. */
+export const FAILING_FILE = 'failing.csv';
+export const SECRETS = { linkKey: 'k'.repeat(40), idHashKey: 'h'.repeat(40) };
+const ROLE = 'arn:aws:iam::123456789012:role/test';
+const fn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
+
+const gateState = (phase: Phase, next: string) => ({
+  Type: 'Task',
+  Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+  Parameters: { FunctionName: fn('gate'), Payload: { 'campaignId.$': '$.campaignId', phase, 'taskToken.$': '$$.Task.Token' } },
+  ResultPath: null,
+  Next: next,
+});
+const runState = (phase: Phase, next: string) => ({
+  Type: 'Task',
+  Resource: 'arn:aws:states:::lambda:invoke',
+  Parameters: { FunctionName: fn('run-phase'), Payload: { 'campaignId.$': '$.campaignId', phase } },
+  ResultPath: null,
+  Next: next,
+});
+
+/** The campaign workflow's shape: each phase waits at its gate (named as PhaseStep names it), then runs. */
+export const CAMPAIGN_MACHINE = {
+  StartAt: 'Await survey',
+  States: {
+    'Await survey': gateState('survey', 'Run survey'),
+    'Run survey': runState('survey', 'Await deploy'),
+    'Await deploy': gateState('deploy', 'Run deploy'),
+    'Run deploy': runState('deploy', 'Await implement'),
+    'Await implement': gateState('implement', 'Run implement'),
+    'Run implement': runState('implement', 'Await review'),
+    'Await review': gateState('review', 'Run review'),
+    'Run review': runState('review', 'Campaign complete'),
+    'Campaign complete': { Type: 'Succeed' },
+  },
+};
+
+const INTAKE_MACHINE = {
+  StartAt: 'Intake upload',
+  States: {
+    'Intake upload': {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: fn('intake'), Payload: { 'campaignId.$': '$.campaignId', 'uploadId.$': '$.uploadId' } },
+      OutputPath: '$.Payload',
+      End: true,
+    },
+  },
+};
+
+/** One approver's decision, as in the deploy workflow's approval chain. */
+const APPROVAL_MACHINE = {
+  StartAt: 'Request approval',
+  States: {
+    'Request approval': {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: {
+        FunctionName: fn('approval'),
+        Payload: { 'campaignId.$': '$.campaignId', 'approver.$': '$.approver', step: 1, steps: 1, 'taskToken.$': '$$.Task.Token' },
+      },
+      End: true,
+    },
+  },
+};
+
+export async function startWeb() {
+  const dynamo = dynalite({ createTableMs: 0 }) as Server;
+  await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', resolve));
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const ddb = new DynamoDBClient({ endpoint: `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`, region: 'us-east-1', credentials });
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: 'nuanliu',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  const table = new Table(DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } }), 'nuanliu');
+
+  const mails: Mail[] = [];
+  const sendMail = async (mail: Mail) => {
+    mails.push(mail);
+  };
+
+  const lambda = new LambdaRegistry();
+  lambda.register('gate', (event) => openPhaseGate(event, { table }));
+  lambda.register('run-phase', async (event: { campaignId: string; phase: Phase }) => {
+    await setPhase(table, event.campaignId, event.phase, 'done');
+    return {};
+  });
+  lambda.register('intake', async (event: { campaignId: string; uploadId: string }) => {
+    if ((await getUpload(table, event.campaignId, event.uploadId))?.fileName === FAILING_FILE) throw new Error('intake failed');
+    return intakeUpload(event, { table, idHashKey: SECRETS.idHashKey });
+  });
+  lambda.register('approval', (event) => requestApproval(event, { table, linkKey: SECRETS.linkKey, sendMail, publicUrl: ORIGIN }));
+  const engine = new Engine({ lambda }).start();
+  const sfnServer = await serve(engine, 0);
+  const sfn = new SFNClient({ endpoint: sfnServer.url, region: 'us-east-1', credentials });
+  const create = (name: string, definition: object) =>
+    engine.createStateMachine({ name, definition: JSON.stringify(definition), roleArn: ROLE, type: 'STANDARD' }).stateMachineArn;
+  const campaignWorkflowArn = create('CampaignWorkflow', CAMPAIGN_MACHINE);
+  const intakeWorkflowArn = create('IntakeWorkflow', INTAKE_MACHINE);
+  const approvalWorkflowArn = create('ApprovalWorkflow', APPROVAL_MACHINE);
+
+  /** Every SFN command the app sends, by name. */
+  const sent: string[] = [];
+  /** Commands to fail once each with a transient fault, as if the service were briefly unavailable. */
+  const failOnce = new Set<string>();
+  sfn.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = String(context.commandName);
+      sent.push(name);
+      if (failOnce.delete(name)) throw Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' });
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+
+  /** The app's clock: real time moved on by `clock.offsetMs`. */
+  const clock = { offsetMs: 0 };
+  const app = createApp({
+    table,
+    sfn,
+    sendMail,
+    secrets: async () => SECRETS,
+    campaignWorkflowArn,
+    intakeWorkflowArn,
+    publicUrl: ORIGIN,
+    now: () => new Date(Date.now() + clock.offsetMs),
+  });
+
+  const close = async () => {
+    engine.close();
+    sfn.destroy();
+    ddb.destroy();
+    await new Promise((resolve) => sfnServer.server.close(resolve));
+    await new Promise((resolve) => dynamo.close(resolve));
+  };
+
+  return { app, table, engine, sfn, mails, sent, failOnce, clock, campaignWorkflowArn, intakeWorkflowArn, approvalWorkflowArn, close };
+}
+
+export type Web = Awaited<ReturnType<typeof startWeb>>;
+
+/** Polls until `check` gives a value, or fails after `ms`. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, ms = 5000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A browser-like client: keeps the session cookie and sends this site's Origin with every POST. */
+export function browser(web: Web) {
+  let cookie = '';
+  const request = async (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    if (cookie && !headers.has('cookie')) headers.set('cookie', cookie);
+    if (init.method === 'POST' && !headers.has('origin')) headers.set('origin', ORIGIN);
+    const res = await web.app.request(path, { ...init, headers });
+    const set = res.headers.get('set-cookie');
+    if (set) {
+      const [pair] = set.split(';');
+      cookie = /=$/.test(pair) ? '' : pair;
+    }
+    return res;
+  };
+  const form = (path: string, fields: Record<string, string>) =>
+    request(path, { method: 'POST', body: new URLSearchParams(fields) });
+  return {
+    request,
+    form,
+    get: (path: string) => request(path),
+    get cookie() {
+      return cookie;
+    },
+  };
+}
+
+export type Browser = ReturnType<typeof browser>;
+
+/** The path of the last emailed link to `to` (its text part holds the URL). */
+export function linkIn(web: Web, to: string): string {
+  const mail = web.mails.filter((m) => m.to === to).at(-1);
+  const url = mail?.text.match(/https?:\/\/\S+/)?.[0];
+  if (!url) throw new Error(`no link mailed to ${to}`);
+  return new URL(url).pathname;
+}
+
+/** Registers a coordinator and signs them in through the emailed link. */
+export async function signedIn(web: Web, email = 'coordinator@mzj.example.cn'): Promise<Browser> {
+  await registerCoordinator(web.table, { email, name: '协调员' });
+  const b = browser(web);
+  await b.form('/signin', { email });
+  const res = await b.form(linkIn(web, email), {});
+  if (res.status !== 303 || !b.cookie) throw new Error(`sign-in failed: ${res.status}`);
+  return b;
+}
+
+export const CAMPAIGN_FORM = {
+  name: '2025年元旦春节帮困送温暖',
+  units: '区民政局\n莘庄镇',
+  categories: '低保家庭\n低收入困难家庭',
+  projects: 'MZ01,春节帮困慰问金,500\nGH02,困难职工慰问,800.50',
+  approvers: 'chief@mzj.example.cn\ndirector@mzj.example.cn',
+  callbackStaff: 'caller1@mzj.example.cn\ncaller2@mzj.example.cn',
+};
+
+/** Creates a campaign through the form and waits until its workflow waits at the 排摸 gate. */
+export async function createCampaignVia(web: Web, b: Browser, fields: Partial<typeof CAMPAIGN_FORM> = {}): Promise<string> {
+  const res = await b.form('/campaigns', { ...CAMPAIGN_FORM, ...fields });
+  if (res.status !== 303) throw new Error(`campaign not created: ${res.status} ${await res.text()}`);
+  const id = /\/campaigns\/([0-9a-f-]{36})/.exec(res.headers.get('location') ?? '')?.[1];
+  if (!id) throw new Error('no campaign id in the redirect');
+  await eventually(() => getGate(web.table, id, 'survey'), 'the survey gate');
+  return id;
+}
+
+/** A valid 18-digit ID number for sequence `n`. */
+export function idNumber(n: number): string {
+  const first17 = `31011219800101${String(100 + n).padStart(3, '0')}`;
+  return first17 + checkCharacter(first17);
+}
+
+export const CSV_HEADER = '姓名,身份证号码,联系电话,所属单位,帮困类别,帮困项目,家庭人数,发放金额(元)';
+
+/** Posts a file to the upload form. */
+export function upload(b: Browser, campaignId: string, content: string | Uint8Array, fileName = 'list.csv') {
+  const body = new FormData();
+  body.set('file', new File([typeof content === 'string' ? new TextEncoder().encode(content) : content], fileName));
+  return b.request(`/campaigns/${campaignId}/uploads`, { method: 'POST', body });
+}
