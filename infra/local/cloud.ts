@@ -151,6 +151,8 @@ export async function startLocalCloud(options: LocalCloudOptions) {
       coordinatorEmail,
       signInUrl,
       engine,
+      lambda: host,
+      dataDir,
       startupMs: Date.now() - started,
       async close() {
         for (const close of closers.reverse()) await close();

@@ -1,0 +1,166 @@
+import { checkCharacter } from '../../functions/core/id-number.js';
+import { DemoClient, until, type CampaignStatus } from './demo-client.js';
+
+/** The demo's people and plan: 3 units, 2 projects, 2 approvers, 1 callback staff member. */
+export const DEMO = {
+  coordinator: 'coordinator@nuanliu.local',
+  units: ['莘庄镇', '七宝镇', '江川路街道'],
+  categories: ['低保家庭', '困难老人'],
+  approvers: ['street.reviewer@nuanliu.local', 'bureau.approver@nuanliu.local'],
+  staff: 'callback.staff@nuanliu.local',
+  projects: [
+    { code: 'MZ01', name: '低保家庭春节慰问', yuan: 500 },
+    { code: 'MZ02', name: '困难老人关爱礼包', yuan: 300 },
+  ],
+  perUnit: [67, 67, 66],
+  /** Planted errors per unit: one mistyped ID number, one phone number too short. */
+  invalidPerUnit: 2,
+};
+
+const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高';
+const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰';
+/** A made-up name, distinct for each n below 10,000. */
+const personName = (n: number) => SURNAMES[n % 20] + GIVEN[Math.floor(n / 20) % 27] + GIVEN[Math.floor(n / 540) % 27];
+
+/** A made-up 18-digit ID number with a correct check character. */
+export function demoIdNumber(n: number): string {
+  const first17 = `310112${1940 + (n % 60)}${String(1 + (n % 12)).padStart(2, '0')}${String(1 + (n % 28)).padStart(2, '0')}${String(100 + (n % 899))}`;
+  return first17 + checkCharacter(first17);
+}
+
+/** One unit's intake list as CSV (UTF-8 with BOM, as Excel saves it). */
+export function unitCsv(unitIndex: number): string {
+  const header = '姓名,身份证号码,联系电话,所属单位,帮困类别,帮困项目,家庭人数';
+  const rows: string[] = [];
+  for (let i = 0; i < DEMO.perUnit[unitIndex]; i++) {
+    const n = unitIndex * 1000 + i;
+    let id = demoIdNumber(n);
+    let phone = `139${String(10000000 + n).padStart(8, '0')}`;
+    if (i === 0) id = id.slice(0, 10) + ((Number(id[10]) + 1) % 10) + id.slice(11);
+    if (i === 1) phone = '1391234';
+    const project = DEMO.projects[i % 2];
+    rows.push([personName(n), id, phone, DEMO.units[unitIndex], DEMO.categories[i % 2], project.code, String(1 + (i % 4))].join(','));
+  }
+  return `\uFEFF${[header, ...rows].join('\n')}`;
+}
+
+export type Check = { ok: boolean; what: string };
+
+/** Steps of the demo, each usable on its own by tests. */
+export class DemoCampaign {
+  readonly checks: Check[] = [];
+  campaignId = '';
+
+  constructor(readonly client: DemoClient, private readonly log: (line: string) => void = () => undefined) {}
+
+  check(ok: boolean, what: string): void {
+    this.checks.push({ ok, what });
+    this.log(`${ok ? '✓' : '✗'} ${what}`);
+  }
+
+  async create(name = `演示活动 ${new Date().toISOString().slice(0, 16)}`): Promise<string> {
+    if (!this.client.signedIn) await this.client.signIn(DEMO.coordinator);
+    const created = await this.client.post('/campaigns', {
+      name,
+      units: DEMO.units.join('\n'),
+      categories: DEMO.categories.join('\n'),
+      projects: DEMO.projects.map((p) => `${p.code},${p.name},${p.yuan}`).join('\n'),
+      approvers: DEMO.approvers.join('\n'),
+      callbackStaff: DEMO.staff,
+    });
+    this.campaignId = /\/campaigns\/([0-9a-f-]{36})/.exec(created.headers.get('location') ?? '')?.[1] ?? '';
+    this.check(created.status === 303 && this.campaignId !== '', 'the coordinator creates a campaign');
+    await this.client.atGate(this.campaignId, 'survey');
+    return this.campaignId;
+  }
+
+  /** 排摸: every unit uploads its list; the coordinator closes the phase. */
+  async survey(): Promise<CampaignStatus> {
+    for (let u = 0; u < DEMO.units.length; u++) {
+      this.check((await this.client.upload(this.campaignId, `${DEMO.units[u]}.csv`, unitCsv(u))).status === 303, `${DEMO.units[u]} uploads its list`);
+    }
+    const surveyed = await until('every upload to be processed', async () => {
+      const s = await this.client.status(this.campaignId);
+      return s.uploads.length === DEMO.units.length && s.uploads.every((u) => u.state === 'done') ? s : undefined;
+    });
+    const expected = DEMO.perUnit.reduce((a, b) => a + b, 0) - DEMO.invalidPerUnit * DEMO.units.length;
+    const rejected = surveyed.uploads.reduce((n, u) => n + u.rejectedCount, 0);
+    this.check(surveyed.beneficiaries.count === expected, `${expected} beneficiaries stored (got ${surveyed.beneficiaries.count})`);
+    this.check(rejected === DEMO.invalidPerUnit * DEMO.units.length, `${DEMO.invalidPerUnit * DEMO.units.length} rows rejected with reasons (got ${rejected})`);
+    this.check((await this.client.startPhase(this.campaignId, 'survey')).status === 303, 'the coordinator closes 排摸');
+    return surveyed;
+  }
+
+  /** 部署 up to the approvers' mail. */
+  async startDeploy(): Promise<void> {
+    await this.client.atGate(this.campaignId, 'deploy');
+    this.check((await this.client.startPhase(this.campaignId, 'deploy')).status === 303, 'the coordinator starts 部署');
+  }
+
+  /** One approver opens the emailed link, approves, and a second click changes nothing. */
+  async approve(approver: string, seen: string[] = []): Promise<string> {
+    const link = await this.client.mailedLink(approver, '/approve/', seen);
+    const page = await this.client.request(link);
+    this.check(page.status === 200 && (await page.text()).includes('同意'), `${approver} opens the decision page`);
+    this.check((await this.client.post(link, { decision: 'approve' })).status === 200, `${approver} approves`);
+    this.check((await (await this.client.post(link, { decision: 'approve' })).text()).includes('已处理'), `a second click for ${approver} shows 已处理`);
+    return link;
+  }
+
+  /** 实施: every approved beneficiary is paid once. */
+  async implement(): Promise<CampaignStatus> {
+    await this.client.atGate(this.campaignId, 'implement');
+    this.check((await this.client.startPhase(this.campaignId, 'implement')).status === 303, 'the coordinator starts 实施');
+    const paid = await this.client.atGate(this.campaignId, 'review');
+    this.check(paid.payments.count === paid.beneficiaries.count, `every beneficiary paid once (${paid.payments.count} payments for ${paid.beneficiaries.count})`);
+    this.check(paid.payments.totalFen === paid.beneficiaries.totalFen, 'payments total the approved amounts');
+    return paid;
+  }
+
+  /** 回访: a random sample, mailed to the callback staff as a page and a spreadsheet. */
+  async review(paid: CampaignStatus): Promise<CampaignStatus> {
+    this.check((await this.client.startPhase(this.campaignId, 'review')).status === 303, 'the coordinator starts 回访');
+    const done = await until('the campaign to finish', async () => {
+      const s = await this.client.status(this.campaignId);
+      return s.phase === 'done' ? s : undefined;
+    }, 120_000);
+    const list = await this.client.mailedLink(DEMO.staff, '/callback/');
+    const page = await (await this.client.request(list)).text();
+    this.check(/139\d{8}/.test(page) && !/310112\d{11}[\dX]/.test(page), 'the callback list shows phone numbers and no ID number');
+    const xlsx = await this.client.request(`${list}?format=xlsx`);
+    this.check(xlsx.status === 200 && (xlsx.headers.get('content-type') ?? '').includes('spreadsheetml'), 'the callback list downloads as XLSX');
+    this.check(done.sample !== undefined && done.sample.size >= 1 && done.sample.population === paid.payments.count, `a sample of ${done.sample?.size} drawn from ${done.sample?.population} paid`);
+    return done;
+  }
+
+  get ok(): boolean {
+    return this.checks.every((c) => c.ok);
+  }
+}
+
+/** The whole demo campaign, start to finish. */
+export async function runDemoCampaign(base: string, log: (line: string) => void = () => undefined) {
+  const started = Date.now();
+  const client = new DemoClient(base);
+  const demo = new DemoCampaign(client, log);
+  demo.check((await fetch(`${base}/health`)).ok, 'the local cloud is healthy');
+  await client.signIn(DEMO.coordinator);
+  demo.check(client.signedIn, 'the coordinator signs in through the emailed link');
+  await demo.create();
+  const surveyed = await demo.survey();
+  await demo.startDeploy();
+  for (const approver of DEMO.approvers) await demo.approve(approver);
+  const paid = await demo.implement();
+  const done = await demo.review(paid);
+  return {
+    ok: demo.ok,
+    campaignId: demo.campaignId,
+    beneficiaries: done.beneficiaries.count,
+    rejected: surveyed.uploads.reduce((n, u) => n + u.rejectedCount, 0),
+    payments: done.payments.count,
+    paidFen: done.payments.totalFen,
+    sample: done.sample,
+    seconds: (Date.now() - started) / 1000,
+    failed: demo.checks.filter((c) => !c.ok).map((c) => c.what),
+  };
+}

@@ -1,0 +1,90 @@
+/** What a person does with nuanliu, as HTTP: a browser-like session and the local mailbox. */
+
+export interface CampaignStatus {
+  id: string;
+  phase: string;
+  phaseStatus: string;
+  uploads: { state: string; rowCount: number; storedCount: number; rejectedCount: number }[];
+  beneficiaries: { count: number; totalFen: number };
+  payments: { count: number; totalFen: number };
+  sample?: { commitment: string; seed: string; population: number; size: number };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` until it returns a value. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+export class DemoClient {
+  private cookie = '';
+
+  constructor(readonly base: string) {}
+
+  /** A request as a browser would send it: the session cookie, and Origin on POSTs. */
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookie) headers.set('Cookie', this.cookie);
+    if (init.method === 'POST') headers.set('Origin', this.base);
+    const res = await fetch(`${this.base}${path}`, { ...init, headers, redirect: 'manual' });
+    const set = res.headers.get('set-cookie');
+    if (set) this.cookie = set.split(';')[0];
+    return res;
+  }
+
+  post(path: string, fields: Record<string, string> = {}) {
+    return this.request(path, { method: 'POST', body: new URLSearchParams(fields) });
+  }
+
+  get signedIn(): boolean {
+    return this.cookie !== '';
+  }
+
+  /** Every link in mail to `to`, newest mail first. */
+  async links(to: string): Promise<string[]> {
+    const mails = (await (await fetch(`${this.base}/_local/mail.json?to=${encodeURIComponent(to)}`)).json()) as { links: string[]; date: string }[];
+    return mails.sort((a, b) => b.date.localeCompare(a.date)).flatMap((m) => m.links);
+  }
+
+  /** The path of the newest link to `path` mailed to `to` that is not in `seen`. */
+  async mailedLink(to: string, path: string, seen: string[] = []): Promise<string> {
+    const link = await until(`a ${path} link mailed to ${to}`, async () => (await this.links(to)).find((l) => l.includes(path) && !seen.includes(l)));
+    return new URL(link).pathname;
+  }
+
+  async signIn(email: string): Promise<void> {
+    const seen = await this.links(email);
+    await this.post('/signin', { email });
+    const link = await this.mailedLink(email, '/s/', seen);
+    await this.request(link);
+    await this.request(link, { method: 'POST' });
+  }
+
+  async status(campaignId: string): Promise<CampaignStatus> {
+    return (await (await this.request(`/api/campaigns/${campaignId}`)).json()) as CampaignStatus;
+  }
+
+  atGate(campaignId: string, phase: string): Promise<CampaignStatus> {
+    return until(`the ${phase} gate`, async () => {
+      const s = await this.status(campaignId);
+      return s.phase === phase && s.phaseStatus === 'awaiting' ? s : undefined;
+    }, 120_000);
+  }
+
+  startPhase(campaignId: string, phase: string) {
+    return this.request(`/campaigns/${campaignId}/phases/${phase}/start`, { method: 'POST' });
+  }
+
+  async upload(campaignId: string, fileName: string, content: string) {
+    const body = new FormData();
+    body.set('file', new Blob([content], { type: 'text/csv' }), fileName);
+    return this.request(`/campaigns/${campaignId}/uploads`, { method: 'POST', body });
+  }
+}
