@@ -69,6 +69,8 @@ export class NuanliuStack extends Stack {
 
     const gate = fn('GateFunction', 'gate', base, ['PutItem', 'UpdateItem']);
     const intake = fn('IntakeFunction', 'intake', base, ['GetItem', 'PutItem', 'UpdateItem'], Duration.minutes(5));
+    const dedup = fn('SurveyDedupFunction', 'survey-dedup', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5));
+    const coverage = fn('SurveyCoverageFunction', 'survey-coverage', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5));
     const summary = fn('SurveySummaryFunction', 'survey-summary', mail, ['GetItem', 'Query']);
     const approval = fn('ApprovalFunction', 'approval', mail, ['GetItem', 'Query', 'PutItem']);
     const plan = fn('PaymentPlanFunction', 'payment-plan', base, ['GetItem', 'Query']);
@@ -87,7 +89,7 @@ export class NuanliuStack extends Stack {
     };
     const intakeMachine = machine('IntakeWorkflow', intakeWorkflow(this, { intake }), Duration.hours(1));
     const phases = {
-      survey: machine('SurveyWorkflow', surveyWorkflow(this, { summary }), Duration.hours(1)),
+      survey: machine('SurveyWorkflow', surveyWorkflow(this, { dedup, coverage, summary }), Duration.hours(1)),
       deploy: machine('DeployWorkflow', deployWorkflow(this, { table, approval }), Duration.days(90)),
       implement: machine('ImplementWorkflow', implementWorkflow(this, { plan, pay }), Duration.days(1)),
       review: machine('ReviewWorkflow', reviewWorkflow(this, { sampling }), Duration.hours(1)),
@@ -114,11 +116,11 @@ export class NuanliuStack extends Stack {
     new CfnOutput(this, 'Url', { value: publicUrl, description: 'Open this address to use nuanliu' });
     new CfnOutput(this, 'SmtpSecret', { value: smtpSecret.secretArn, description: 'Set the SMTP username/password here' });
     acknowledgeFindings(this, {
-      functions: [gate, intake, summary, approval, plan, pay, sampling, http],
+      functions: [gate, intake, dedup, coverage, summary, approval, plan, pay, sampling, http],
       machines: [intakeMachine, campaign, ...Object.values(phases)],
       invokedBy: new Map([
         [intakeMachine, [intake]],
-        [phases.survey, [summary]],
+        [phases.survey, [dedup, coverage, summary]],
         [phases.deploy, [approval]],
         [phases.implement, [plan, pay]],
         [phases.review, [sampling]],

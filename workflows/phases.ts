@@ -7,16 +7,24 @@ import type { Construct } from 'constructs';
 import { campaignKey } from './keys.js';
 import { TRANSIENT_RETRY } from './phase-step.js';
 
-/** A Lambda step that passes its function's result on, retried on transient faults. */
-function step(scope: Construct, id: string, fn: IFunction, payload: Record<string, unknown>) {
-  return new LambdaInvoke(scope, id, { lambdaFunction: fn, payload: TaskInput.fromObject(payload), payloadResponseOnly: true, retryOnServiceExceptions: false }).addRetry(TRANSIENT_RETRY);
+/**
+ * A Lambda step, retried on transient faults. It passes its function's result on, or with
+ * `resultPath` keeps its input and puts the result there (so a next step still reads $.campaignId).
+ */
+function step(scope: Construct, id: string, fn: IFunction, payload: Record<string, unknown>, resultPath?: string) {
+  return new LambdaInvoke(scope, id, { lambdaFunction: fn, payload: TaskInput.fromObject(payload), payloadResponseOnly: true, retryOnServiceExceptions: false, resultPath }).addRetry(TRANSIENT_RETRY);
 }
 
 const campaignId = () => JsonPath.stringAt('$.campaignId');
 
-/** 排摸 close: summarise what came in and mail the coordinator. (Uploads run the intake workflow.) */
-export const surveyWorkflow = (scope: Construct, fns: { summary: IFunction }) =>
-  step(scope, 'Summarize survey', fns.summary, { campaignId: campaignId() });
+/**
+ * 排摸 close: de-duplicate across every unit and project, check the base registers' coverage,
+ * then summarise and mail the coordinator. (Uploads run the intake workflow.)
+ */
+export const surveyWorkflow = (scope: Construct, fns: { dedup: IFunction; coverage: IFunction; summary: IFunction }) =>
+  step(scope, 'Find conflicts', fns.dedup, { campaignId: campaignId() }, '$.dedup')
+    .next(step(scope, 'Check coverage', fns.coverage, { campaignId: campaignId() }, '$.coverage'))
+    .next(step(scope, 'Summarize survey', fns.summary, { campaignId: campaignId() }));
 
 /** One uploaded file: validate every row and store the good ones. */
 export const intakeWorkflow = (scope: Construct, fns: { intake: IFunction }) =>

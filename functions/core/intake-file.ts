@@ -1,6 +1,7 @@
 /**
  * The intake spreadsheet (附件3 帮困对象录入或导入模板): building the XLSX template that units fill in,
- * and reading a filled-in .xlsx or .csv back into rows of text for validateIntakeRows.
+ * reading a filled-in .xlsx or .csv (UTF-8, UTF-16 or GBK/GB18030) back into rows of text for
+ * validateIntakeRows, and the error file: the rejected rows as they were sent, plus 错误原因.
  * Works on bytes in memory only; reading never throws on a bad file, it reports problems in zh-CN.
  */
 import ExcelJS from 'exceljs';
@@ -27,9 +28,69 @@ export interface IntakeFileContent {
   rowNumbers: number[];
   /** File-level problems in zh-CN; when not empty the file should be corrected before import. */
   problems: string[];
+  /** How a CSV file's bytes were decoded (absent for .xlsx and for files that could not be read). */
+  encoding?: CsvEncoding;
+}
+
+export type CsvEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
+
+/** The encodings as the upload page names them. */
+export const CSV_ENCODING_NAMES: Record<CsvEncoding, string> = {
+  'utf-8': 'UTF-8', 'utf-16le': 'UTF-16', 'utf-16be': 'UTF-16', gb18030: 'GBK/GB18030',
+};
+
+/** The error file's last column. */
+export const REASON_HEADER = '错误原因';
+
+/** What the error file holds: data columns (the template's, then any other columns of the file) and the rejected rows. */
+export interface IntakeErrorFile {
+  headers: readonly string[];
+  rows: readonly { values: readonly string[]; reasons: string }[];
 }
 
 export async function buildIntakeTemplate(rules: IntakeRules): Promise<Buffer> {
+  return Buffer.from(await templateWorkbook(rules).xlsx.writeBuffer());
+}
+
+/**
+ * The error file as a workbook: the template (drop-downs, 填写说明) with the rejected rows on its data
+ * sheet, each with its 错误原因, ready to be corrected and uploaded again (the reason column is ignored
+ * on upload). Every cell is text; text that a spreadsheet would run as a formula gets a leading apostrophe.
+ */
+export async function buildIntakeErrorWorkbook(rules: IntakeRules, file: IntakeErrorFile): Promise<Buffer> {
+  const workbook = templateWorkbook(rules);
+  const data = workbook.getWorksheet(DATA_SHEET)!;
+  const header = data.getRow(1);
+  const extra = file.headers.slice(INTAKE_COLUMNS.length);
+  extra.forEach((h, i) => {
+    header.getCell(INTAKE_COLUMNS.length + i + 1).value = neutraliseText(h);
+    data.getColumn(INTAKE_COLUMNS.length + i + 1).width = 14;
+  });
+  const reasonColumn = file.headers.length + 1;
+  const reasonCell = header.getCell(reasonColumn);
+  reasonCell.value = REASON_HEADER;
+  reasonCell.font = { bold: true, color: { argb: 'FFC00000' } };
+  reasonCell.note = '每行被退回的原因。按原因修改本行后重新上传即可；本列在上传时会被忽略，可保留也可删除';
+  data.getColumn(reasonColumn).width = 60;
+  file.rows.forEach((r, i) => {
+    const row = data.getRow(i + 2);
+    [...r.values, r.reasons].forEach((value, j) => {
+      const cell = row.getCell(j + 1);
+      cell.numFmt = '@';
+      cell.value = neutraliseText(value);
+    });
+    row.getCell(reasonColumn).font = { color: { argb: 'FFC00000' } };
+  });
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/**
+ * Text that a spreadsheet would read as a formula (= + - @, tab, CR) gets a leading apostrophe
+ * (the same rule as web/spreadsheet.ts); readIntakeFile takes that apostrophe off again.
+ */
+export const neutraliseText = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+
+function templateWorkbook(rules: IntakeRules): ExcelJS.Workbook {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = '暖流';
   const data = workbook.addWorksheet(DATA_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -81,7 +142,7 @@ export async function buildIntakeTemplate(rules: IntakeRules): Promise<Buffer> {
   });
 
   writeGuide(guide, rules);
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return workbook;
 }
 
 export async function readIntakeFile(data: Buffer, fileName: string): Promise<IntakeFileContent> {
@@ -92,7 +153,7 @@ export async function readIntakeFile(data: Buffer, fileName: string): Promise<In
   }
   if (extension === 'csv') {
     const table = readCsvTable(data);
-    return typeof table === 'string' ? failed(table) : tableToRows(table);
+    return typeof table === 'string' ? failed(table) : { ...tableToRows(table), encoding: table.encoding };
   }
   if (extension === 'xls') return failed('不支持旧版 Excel 97-2003（.xls）文件，请在 Excel 中另存为 .xlsx 后再上传');
   return failed(`不支持的文件类型${extension ? `“.${extension}”` : ''}，请上传 .xlsx 或 .csv 文件`);
@@ -130,16 +191,16 @@ async function readXlsxTable(data: Buffer): Promise<Table | string> {
   return { header, records };
 }
 
-function readCsvTable(data: Buffer): Table | string {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(data);
-  } catch {
-    return 'CSV 文件不是 UTF-8 编码（可能是 GBK），请在 Excel 中另存为“CSV UTF-8（逗号分隔）”格式后再上传';
-  }
+function readCsvTable(data: Buffer): (Table & { encoding: CsvEncoding }) | string {
+  const decoded = decodeCsv(data);
+  if ('problem' in decoded) return decoded.problem;
+  const { text, encoding } = decoded;
+  // Excel's "Unicode text" is tab-separated; a first line with tabs and no comma is read that way.
+  const firstLine = /^[^\r\n]*/.exec(text)?.[0] ?? '';
+  const delimiter = firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
   let grid: string[][];
   try {
-    grid = parseCsv(text, { bom: true, relax_column_count: true, skip_empty_lines: false });
+    grid = parseCsv(text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: false });
   } catch (error) {
     const line = (error as { lines?: number }).lines;
     return `CSV 文件${line ? `第${line}行` : ''}格式有误（例如引号未闭合），无法读取`;
@@ -150,7 +211,62 @@ function readCsvTable(data: Buffer): Table | string {
     rowNumber: i + 2,
     cells: cells.map((text) => ({ text: text.trim(), numeric: false })),
   }));
-  return { header: header.map((h) => h.trim()), records };
+  return { header: header.map((h) => h.trim()), records, encoding };
+}
+
+const SAVE_AS = '请在 Excel 中另存为“CSV UTF-8（逗号分隔）”，或 GBK 编码的 CSV，再上传';
+
+/**
+ * The text of a CSV file, or why it cannot be read without mojibake. A byte order mark decides
+ * (UTF-8, UTF-16 LE/BE); without one, strict UTF-8, then GB18030 (a superset of GBK, what Excel in
+ * China saves), accepted only when every byte sequence decoded cleanly. A file that decodes cleanly
+ * as GB18030 but reads as Big5 (Traditional Chinese, see below) is refused by name. What cannot be
+ * told apart is read as GB18030; the name rule then refuses rows of characters no name has.
+ */
+export function decodeCsv(data: Uint8Array): { text: string; encoding: CsvEncoding } | { problem: string } {
+  const starts = (...bytes: number[]) => bytes.every((b, i) => data[i] === b);
+  const strict = (encoding: CsvEncoding) => strictDecode(data, encoding);
+  const checked = (text: string | undefined, encoding: CsvEncoding, what: string) => {
+    if (text === undefined) return { problem: `CSV 文件开头标明是 ${what} 编码，但其中有无法识别的字符，为避免乱码未导入。${SAVE_AS}` };
+    return text.includes('\u0000') ? { problem: `CSV 文件中含有空字符，无法识别其编码，为避免乱码未导入。${SAVE_AS}` } : { text, encoding };
+  };
+  // The decoders drop the byte order mark itself.
+  if (starts(0xef, 0xbb, 0xbf)) return checked(strict('utf-8'), 'utf-8', 'UTF-8');
+  if (starts(0xff, 0xfe)) return checked(strict('utf-16le'), 'utf-16le', 'UTF-16');
+  if (starts(0xfe, 0xff)) return checked(strict('utf-16be'), 'utf-16be', 'UTF-16');
+
+  const unknown = { problem: `CSV 文件的编码无法识别（不是 UTF-8、UTF-16 或 GBK/GB18030），为避免乱码未导入。${SAVE_AS}` };
+  const utf8 = strict('utf-8');
+  // UTF-16 without a byte order mark is valid UTF-8 full of NUL characters: refused, not shown.
+  if (utf8 !== undefined) return utf8.includes('\u0000') ? unknown : { text: utf8, encoding: 'utf-8' };
+
+  const gb = new TextDecoder('gb18030').decode(data);
+  if (gb.includes('\uFFFD') || gb.includes('\u0000')) return unknown;
+  // Big5 bytes are nearly all valid GB18030 too. It shows: in a header that only Big5 makes sense
+  // of, or in private-use characters (GBK's user-defined areas) where Big5 reads ordinary text.
+  const needsLook = !knowsAHeader(gb) || PRIVATE_USE.test(gb);
+  const big5 = needsLook ? strictDecode(data, 'big5') : undefined;
+  if (big5 !== undefined && ((knowsAHeader(big5) && !knowsAHeader(gb)) || (PRIVATE_USE.test(gb) && !PRIVATE_USE.test(big5)))) {
+    return { problem: `CSV 文件似乎是繁体中文（Big5）编码，为避免乱码未导入。${SAVE_AS}` };
+  }
+  return { text: gb, encoding: 'gb18030' };
+}
+
+const PRIVATE_USE = /[\uE000-\uF8FF]/;
+
+/** The text, or undefined if any byte sequence is not valid in `encoding`. */
+function strictDecode(data: Uint8Array, encoding: string): string | undefined {
+  try {
+    return new TextDecoder(encoding, { fatal: true }).decode(data);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the first line of `text` names at least one column of the template. */
+function knowsAHeader(text: string): boolean {
+  const firstLine = /^[^\r\n]*/.exec(text.replace(/^\uFEFF/, ''))?.[0] ?? '';
+  return firstLine.split(/[,\t]/).some((h) => intakeColumnOf(h.trim().replace(/^"|"$/g, '')) !== undefined);
 }
 
 /** Header checks, empty rows skipped, and ID numbers that a spreadsheet turned into numbers refused. */
@@ -173,7 +289,8 @@ function tableToRows({ header, records }: Table): IntakeFileContent {
     if (cells.every((cell) => cell.text === '')) continue;
     const row: Record<string, string> = {};
     header.forEach((h, i) => {
-      if (h !== '' && !(h in row)) row[h] = cells[i]?.text ?? '';
+      // An apostrophe before = + - @ is how the error file (and toCsv) kept such text from running as a formula.
+      if (h !== '' && !(h in row)) row[h] = (cells[i]?.text ?? '').replace(/^'(?=[=+\-@])/, '');
     });
     // An ID number held as a number may already have lost digits (Excel keeps 15 significant digits):
     // the cell is emptied so the row cannot be accepted, and the problem says why. Digits are never guessed.

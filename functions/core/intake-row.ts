@@ -209,6 +209,8 @@ function checkName(text: string): Checked<string> {
   // People pad two-character names with spaces ("张  三"); spaces between Chinese characters go.
   const name = /^[\p{Script=Han}\s]+$/u.test(text) ? text.replace(/\s+/g, '') : text.replace(/\s+/g, ' ');
   if (!/^[\p{L}\p{M}·•.' -]+$/u.test(name)) return fail('姓名不能包含数字或符号');
+  // Kana, Greek, Cyrillic and the like are what a file in the wrong encoding turns names into.
+  if (!/^[\p{Script=Han}\p{Script=Latin}\p{M}·•.' -]+$/u.test(name)) return fail('姓名只能包含汉字、英文字母和间隔号“·”，请检查是否有乱码');
   if (Array.from(name).length > 30) return fail('姓名过长（最多30个字符）');
   return ok(name);
 }

@@ -13,13 +13,60 @@ export interface Beneficiary {
   category: string;
   householdSize: number;
   amountFen: number;
+  /** The upload (and its row) that first stored this beneficiary. */
   uploadId: string;
   row: number;
+  /** 1 when stored, one more on every change (absent on items stored before versions were kept). */
+  version?: number;
+  /** The upload (and its row) that last changed this beneficiary, and when. */
+  updatedByUploadId?: string;
+  updatedRow?: number;
+  updatedAt?: string;
 }
+
+/** The fields a corrected file may change; the key (campaign, project, person) never changes. */
+export const BENEFICIARY_FIELDS = ['name', 'phone', 'unit', 'category', 'householdSize', 'amountFen'] as const;
+
+/** What storing one row of an upload did. */
+export type StoreOutcome = 'stored' | 'updated' | 'unchanged';
 
 /** Stores a beneficiary once per (campaign, project, person); a re-upload adds nothing. */
 export const storeBeneficiary = (table: Table, b: Beneficiary) =>
   table.putIfAbsent(keys.beneficiary(b.campaignId, b.projectCode, b.idHash), { ...b });
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Stores a beneficiary, or brings the stored one in line with a corrected file. The key stays
+ * (campaign, project, person). When name, phone, unit, category, household size or amount differ,
+ * they are changed with a write conditional on the version read, so that two uploads changing the
+ * same person cannot lose one of the changes (the loser reads again and compares again).
+ *
+ * Safe to repeat for the same upload (a retried step): a beneficiary this upload stored counts as
+ * 'stored' again, one it changed as 'updated' again.
+ */
+export async function upsertBeneficiary(table: Table, b: Beneficiary, now = new Date()): Promise<StoreOutcome> {
+  const key = keys.beneficiary(b.campaignId, b.projectCode, b.idHash);
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    if (await table.putIfAbsent(key, { ...b, version: 1 })) return 'stored';
+    const stored = await table.get<Beneficiary>(key);
+    if (!stored) continue;
+    if (stored.uploadId === b.uploadId) return 'stored';
+    if (BENEFICIARY_FIELDS.every((f) => stored[f] === b[f])) return stored.updatedByUploadId === b.uploadId ? 'updated' : 'unchanged';
+
+    const changes = Object.fromEntries(BENEFICIARY_FIELDS.map((f) => [f, b[f]]));
+    const version = stored.version;
+    const updated = await table.update(
+      key,
+      { ...changes, version: (version ?? 0) + 1, updatedByUploadId: b.uploadId, updatedRow: b.row, updatedAt: now.toISOString() },
+      version === undefined
+        ? { expression: 'attribute_exists(pk) AND attribute_not_exists(#version)', names: { '#version': 'version' } }
+        : { expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': version } },
+    );
+    if (updated) return 'updated';
+  }
+  throw new Error(`A beneficiary of project ${b.projectCode} changed under every one of ${MAX_ATTEMPTS} attempts to update it`);
+}
 
 export const listBeneficiaries = (table: Table, campaignId: string) => table.all<Beneficiary>(keys.beneficiaryPartition(campaignId).pk);
 

@@ -16,6 +16,8 @@ export interface Campaign {
   units: string[];
   categories: string[];
   projects: Project[];
+  /** Pairs of project codes a person may not receive both of; every other pair combines. */
+  exclusivePairs: [string, string][];
   approvers: string[];
   callbackStaff: string[];
   phase: Phase | 'done';
@@ -24,16 +26,21 @@ export interface Campaign {
   createdAt: string;
 }
 
-export type NewCampaign = Omit<Campaign, 'id' | 'phase' | 'phaseStatus' | 'createdAt' | 'executionArn'>;
+export type NewCampaign = Omit<Campaign, 'id' | 'phase' | 'phaseStatus' | 'createdAt' | 'executionArn' | 'exclusivePairs'> &
+  Partial<Pick<Campaign, 'exclusivePairs'>>;
 
 export async function createCampaign(table: Table, input: NewCampaign, now = new Date()): Promise<Campaign> {
-  const campaign: Campaign = { ...input, id: randomUUID(), phase: 'survey', phaseStatus: 'awaiting', createdAt: now.toISOString() };
+  const campaign: Campaign = { ...input, exclusivePairs: input.exclusivePairs ?? [], id: randomUUID(), phase: 'survey', phaseStatus: 'awaiting', createdAt: now.toISOString() };
   await table.putIfAbsent(keys.campaign(campaign.id), { ...campaign });
   await table.put(keys.campaignListEntry(campaign.createdAt, campaign.id), { campaignId: campaign.id, name: campaign.name });
   return campaign;
 }
 
-export const getCampaign = (table: Table, id: string) => table.get<Campaign>(keys.campaign(id));
+/** A campaign; one stored before project pairs were configurable has none (every pair combines). */
+export async function getCampaign(table: Table, id: string): Promise<Campaign | undefined> {
+  const campaign = await table.get<Campaign>(keys.campaign(id));
+  return campaign && { ...campaign, exclusivePairs: campaign.exclusivePairs ?? [] };
+}
 
 export async function listCampaigns(table: Table): Promise<{ campaignId: string; name: string }[]> {
   return (await table.all<{ campaignId: string; name: string }>(keys.campaignList().pk)).reverse();

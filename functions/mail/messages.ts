@@ -58,15 +58,43 @@ export interface SurveySummary {
   stored: number;
   rejected: number;
   uploads: number;
+  /** Rejected rows' problems by reason (the text before '：'), most frequent first. */
+  rejectedByReason: { reason: string; count: number }[];
+  /** People nominated for two or more projects; their combinable pairs; conflicts of exclusive pairs. */
+  duplicates: { found: number; combinable: number; conflicts: number; resolved: number; open: number };
+  /** Households on the base registers no project covers, per town; absent when no register was loaded. */
+  coverage?: { registered: number; uncovered: number; units: { unit: string; uncovered: number }[] };
+}
+
+/** The summary as lines, each with its own sub-lines. */
+function surveyLines(s: SurveySummary): [string, string[]][] {
+  const d = s.duplicates;
+  const lines: [string, string[]][] = [
+    [`收到 ${s.uploads} 个文件，共 ${s.rowsReceived} 行`, []],
+    [`入库 ${s.stored} 人`, []],
+    [`退回 ${s.rejected} 行`, s.rejectedByReason.map((r) => `${r.reason}：${r.count} 处`)],
+    [`重复申报 ${d.found} 人（可兼得的项目组合 ${d.combinable} 对）`, []],
+    [`互斥冲突 ${d.conflicts} 个：已处理 ${d.resolved} 个，待处理 ${d.open} 个`, d.open ? ['待处理的冲突处理完毕前，不能启动「部署」阶段'] : []],
+  ];
+  if (s.coverage) {
+    lines.push([
+      `名册共 ${s.coverage.registered} 户，未被任何项目覆盖 ${s.coverage.uncovered} 户`,
+      s.coverage.units.map((u) => `${u.unit}：${u.uncovered} 户`),
+    ]);
+  } else lines.push(['未导入低保、特困等名册，未做覆盖检查', []]);
+  return lines;
 }
 
 export function surveySummaryMail(to: string, url: string, s: SurveySummary): Mail {
   const title = `${PHASE_NAMES.survey}阶段汇总：${s.campaignName}`;
-  const lines = [`收到 ${s.uploads} 个文件，共 ${s.rowsReceived} 行`, `入库 ${s.stored} 人`, `退回 ${s.rejected} 行`];
+  const lines = surveyLines(s);
+  const text = lines.map(([line, subs]) => [line, ...subs.map((sub) => `  - ${sub}`)].join('\n')).join('\n');
+  const item = ([line, subs]: [string, string[]]) =>
+    `<li>${escapeHtml(line)}${subs.length ? `<ul>${subs.map((sub) => `<li>${escapeHtml(sub)}</li>`).join('')}</ul>` : ''}</li>`;
   return {
     to,
     subject: title,
-    text: `${lines.join('\n')}\n${url}`,
-    html: mailPage(title, `<ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>${button(url, '查看活动')}`),
+    text: `${text}\n${url}`,
+    html: mailPage(title, `<ul>${lines.map(item).join('')}</ul>${button(url, '查看活动')}`),
   };
 }

@@ -1,17 +1,17 @@
 import { approvalMail, type ApprovalSummary } from '../mail/messages.js';
 import { getCampaign } from '../data/campaigns.js';
-import { listBeneficiaries } from '../data/beneficiaries.js';
+import { includedBeneficiaries } from '../data/exclusions.js';
 import { createLink } from '../data/links.js';
 import type { Table } from '../data/table.js';
 import type { SendMail } from '../shared/mailer.js';
 
 export const APPROVAL_LINK_HOURS = 72;
 
-/** Totals of a campaign's register, per project, as approvers see them. */
+/** Totals of a campaign's register, per project, as approvers see them: excluded beneficiaries do not count. */
 export async function approvalSummary(table: Table, campaignId: string, step = 1, steps = 1): Promise<ApprovalSummary> {
   const campaign = await getCampaign(table, campaignId);
   if (!campaign) throw new Error(`Unknown campaign ${campaignId}`);
-  const beneficiaries = await listBeneficiaries(table, campaignId);
+  const beneficiaries = await includedBeneficiaries(table, campaignId);
   const projects = campaign.projects.map((p) => {
     const mine = beneficiaries.filter((b) => b.projectCode === p.code);
     return { name: p.name, count: mine.length, totalFen: mine.reduce((sum, b) => sum + b.amountFen, 0) };

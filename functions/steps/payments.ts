@@ -1,15 +1,15 @@
 import { getCampaign } from '../data/campaigns.js';
-import { listBeneficiaries } from '../data/beneficiaries.js';
+import { includedBeneficiaries } from '../data/exclusions.js';
 import { payOnce } from '../data/payments.js';
 import type { Table } from '../data/table.js';
 
 export const PAYMENT_BATCH_SIZE = 100;
 
-/** Splits the approved register into payment batches, one Map iteration each. */
+/** Splits the approved register into payment batches, one Map iteration each; excluded beneficiaries are not paid. */
 export async function planPayments(input: { campaignId: string }, deps: { table: Table }) {
   const campaign = await getCampaign(deps.table, input.campaignId);
   if (!campaign) throw new Error(`Unknown campaign ${input.campaignId}`);
-  const beneficiaries = await listBeneficiaries(deps.table, campaign.id);
+  const beneficiaries = await includedBeneficiaries(deps.table, campaign.id);
   const batches: { campaignId: string; keys: string[] }[] = [];
   for (let i = 0; i < beneficiaries.length; i += PAYMENT_BATCH_SIZE) {
     batches.push({ campaignId: campaign.id, keys: beneficiaries.slice(i, i + PAYMENT_BATCH_SIZE).map((b) => `${b.projectCode}#${b.idHash}`) });
@@ -19,11 +19,12 @@ export async function planPayments(input: { campaignId: string }, deps: { table:
 
 /**
  * Pays one batch. Each payment is one conditional write keyed by (campaign, project,
- * beneficiary), so a retried or duplicated invocation pays nobody twice.
+ * beneficiary), so a retried or duplicated invocation pays nobody twice. A key whose beneficiary is
+ * absent or was excluded by a resolved conflict is not paid: it counts as missing.
  */
 export async function payBatch(input: { campaignId: string; keys: string[]; executionId: string }, deps: { table: Table; now?: Date }) {
   const wanted = new Set(input.keys);
-  const beneficiaries = (await listBeneficiaries(deps.table, input.campaignId)).filter((b) => wanted.has(`${b.projectCode}#${b.idHash}`));
+  const beneficiaries = (await includedBeneficiaries(deps.table, input.campaignId)).filter((b) => wanted.has(`${b.projectCode}#${b.idHash}`));
   let paid = 0;
   let alreadyPaid = 0;
   for (const b of beneficiaries) {

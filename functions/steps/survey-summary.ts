@@ -1,22 +1,62 @@
+import { findDuplicates } from '../core/duplicates.js';
 import { surveySummaryMail, type SurveySummary } from '../mail/messages.js';
 import { getCampaign } from '../data/campaigns.js';
-import { listBeneficiaries } from '../data/beneficiaries.js';
-import { listUploads } from '../data/uploads.js';
+import { listConflicts } from '../data/conflicts.js';
+import { getCoverage } from '../data/coverage.js';
+import { listBeneficiaryRecords } from '../data/exclusions.js';
+import { listUploads, type RowError } from '../data/uploads.js';
 import type { Table } from '../data/table.js';
 import type { SendMail } from '../shared/mailer.js';
 
-/** Closes 排摸: counts what came in and mails the coordinator the summary. */
+/** Reasons listed one by one in the mail; the rest are counted together. */
+export const LISTED_REASONS = 20;
+
+/**
+ * Rejected rows' problems counted by reason: the text before the first '：' (校验位错误, …),
+ * most frequent first. Only row-level problems count; file-level ones refuse a whole file.
+ */
+export function rejectedByReason(errors: readonly RowError[]): { reason: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const e of errors) {
+    if (e.row <= 0) continue;
+    const reason = e.reason.split('：')[0].trim();
+    counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  }
+  const sorted = [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason, 'zh-CN'));
+  if (sorted.length <= LISTED_REASONS) return sorted;
+  const rest = sorted.slice(LISTED_REASONS - 1).reduce((n, r) => n + r.count, 0);
+  return [...sorted.slice(0, LISTED_REASONS - 1), { reason: '其他原因', count: rest }];
+}
+
+/**
+ * Closes 排摸: counts what came in, what was refused and why, the duplicates found by the
+ * de-duplication step and the gaps found by the coverage step, and mails the coordinator.
+ */
 export async function summarizeSurvey(input: { campaignId: string }, deps: { table: Table; sendMail: SendMail; publicUrl: string }): Promise<SurveySummary> {
   const campaign = await getCampaign(deps.table, input.campaignId);
   if (!campaign) throw new Error(`Unknown campaign ${input.campaignId}`);
-  const uploads = await listUploads(deps.table, campaign.id);
-  const beneficiaries = await listBeneficiaries(deps.table, campaign.id);
+  const [uploads, beneficiaries, conflicts, coverage] = await Promise.all([
+    listUploads(deps.table, campaign.id),
+    listBeneficiaryRecords(deps.table, campaign.id),
+    listConflicts(deps.table, campaign.id),
+    getCoverage(deps.table, campaign.id),
+  ]);
+  const duplicates = findDuplicates(beneficiaries, campaign.exclusivePairs);
+  const open = conflicts.filter((c) => c.status === 'open').length;
+  const errors = uploads.flatMap((u) => u.errors);
   const summary: SurveySummary = {
     campaignName: campaign.name,
     uploads: uploads.length,
     rowsReceived: uploads.reduce((n, u) => n + u.rowCount, 0),
     stored: beneficiaries.length,
-    rejected: uploads.reduce((n, u) => n + u.errors.filter((e) => e.row > 0).length, 0),
+    rejected: errors.filter((e) => e.row > 0).length,
+    rejectedByReason: rejectedByReason(errors),
+    duplicates: { found: duplicates.people, combinable: duplicates.combinable, conflicts: conflicts.length, resolved: conflicts.length - open, open },
+    coverage: coverage && {
+      registered: coverage.registered,
+      uncovered: coverage.uncovered,
+      units: coverage.units.filter((u) => u.uncovered > 0).map((u) => ({ unit: u.unit, uncovered: u.uncovered })),
+    },
   };
   await deps.sendMail(surveySummaryMail(campaign.coordinator, `${deps.publicUrl}/campaigns/${campaign.id}`, summary));
   return summary;

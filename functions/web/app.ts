@@ -5,7 +5,9 @@ import { messagePage } from './pages/layout.js';
 import { approvalRoutes } from './routes/approve.js';
 import { callbackRoutes } from './routes/callback.js';
 import { campaignRoutes } from './routes/campaigns.js';
+import { conflictRoutes } from './routes/conflicts.js';
 import { phaseRoutes } from './routes/phases.js';
+import { registerRoutes } from './routes/registers.js';
 import { signInRoutes } from './routes/signin.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { requireCoordinator, sameOrigin, securityHeaders } from './security.js';
@@ -40,6 +42,8 @@ export function createApp(input: WebDeps) {
   campaignRoutes(app, deps);
   uploadRoutes(app, deps);
   phaseRoutes(app, deps);
+  registerRoutes(app, deps);
+  conflictRoutes(app, deps);
 
   app.notFound((c) => c.html(messagePage('页面不存在', '您要找的页面不存在，或已被删除。', { links: [{ href: '/', label: '返回首页' }] }), 404));
 

@@ -1,6 +1,8 @@
 import { PHASE_NAMES, PHASES, type Phase } from '../core/phases.js';
-import { listBeneficiaries } from '../data/beneficiaries.js';
 import type { Campaign } from '../data/campaigns.js';
+import { listConflicts, type Conflict } from '../data/conflicts.js';
+import { getCoverage, type CoverageReport } from '../data/coverage.js';
+import { isExcluded, listBeneficiaryRecords } from '../data/exclusions.js';
 import { getGate, type Gate } from '../data/gates.js';
 import { listPayments } from '../data/payments.js';
 import { listUploads, type Upload } from '../data/uploads.js';
@@ -10,8 +12,8 @@ import { intakeStatus } from './workflows.js';
 export type UploadState = 'processing' | 'done' | 'failed';
 export const UPLOAD_STATE_NAMES: Record<UploadState, string> = { processing: '处理中', done: '已完成', failed: '处理失败' };
 
-/** An upload as pages show it: never its content (raw ID numbers). */
-export type UploadView = Omit<Upload, 'content'> & { state: UploadState };
+/** An upload as pages show it: never its content nor its rejected rows (raw ID numbers). */
+export type UploadView = Omit<Upload, 'content' | 'rejectedRows'> & { state: UploadState; rejectedRowsKept: number };
 
 export interface ProjectTotal {
   code: string;
@@ -25,25 +27,34 @@ export interface CampaignFacts {
   campaign: Campaign;
   gates: Partial<Record<Phase, Gate>>;
   uploads: UploadView[];
-  beneficiaries: { count: number; totalFen: number; projects: ProjectTotal[] };
+  /** The register without the beneficiaries excluded by resolved conflicts (counted apart). */
+  beneficiaries: { count: number; totalFen: number; projects: ProjectTotal[]; excluded: number };
   payments: { count: number; totalFen: number };
+  /** Conflicts found at 排摸 close, open ones first. */
+  conflicts: { list: Conflict[]; open: number; resolved: number };
+  coverage?: CoverageReport;
 }
 
 /** The state of one upload: done once intake recorded it; failed if its workflow ended without that. */
 export async function uploadView(deps: AppDeps, upload: Upload): Promise<UploadView> {
-  const { content: _content, ...rest } = upload;
+  const { content: _content, rejectedRows, ...shown } = upload;
+  const rest = { ...shown, rejectedRowsKept: rejectedRows?.rows.length ?? 0 };
   if (upload.processedAt) return { ...rest, state: 'done' };
   const status = await intakeStatus(deps, upload.campaignId, upload.id);
   return { ...rest, state: status && status !== 'RUNNING' && status !== 'PENDING_REDRIVE' ? 'failed' : 'processing' };
 }
 
 export async function loadFacts(deps: AppDeps, campaign: Campaign): Promise<CampaignFacts> {
-  const [gateList, uploads, beneficiaries, payments] = await Promise.all([
+  const [gateList, uploads, records, payments, conflicts, coverage] = await Promise.all([
     Promise.all(PHASES.map((p) => getGate(deps.table, campaign.id, p))),
     listUploads(deps.table, campaign.id),
-    listBeneficiaries(deps.table, campaign.id),
+    listBeneficiaryRecords(deps.table, campaign.id),
     listPayments(deps.table, campaign.id),
+    listConflicts(deps.table, campaign.id),
+    getCoverage(deps.table, campaign.id),
   ]);
+  const beneficiaries = records.filter((b) => !isExcluded(b));
+  const open = conflicts.filter((c) => c.status === 'open').length;
   const gates: Partial<Record<Phase, Gate>> = {};
   PHASES.forEach((p, i) => {
     if (gateList[i]) gates[p] = gateList[i];
@@ -56,8 +67,14 @@ export async function loadFacts(deps: AppDeps, campaign: Campaign): Promise<Camp
     campaign,
     gates,
     uploads: await Promise.all(uploads.sort((a, b) => a.uploadedAt.localeCompare(b.uploadedAt)).map((u) => uploadView(deps, u))),
-    beneficiaries: { count: beneficiaries.length, totalFen: beneficiaries.reduce((n, b) => n + b.amountFen, 0), projects },
+    beneficiaries: { count: beneficiaries.length, totalFen: beneficiaries.reduce((n, b) => n + b.amountFen, 0), projects, excluded: records.length - beneficiaries.length },
     payments: { count: payments.length, totalFen: payments.reduce((n, p) => n + p.amountFen, 0) },
+    conflicts: {
+      list: conflicts.sort((a, b) => (a.status === b.status ? a.foundAt.localeCompare(b.foundAt) || a.id.localeCompare(b.id) : a.status === 'open' ? -1 : 1)),
+      open,
+      resolved: conflicts.length - open,
+    },
+    coverage,
   };
 }
 
@@ -65,10 +82,17 @@ export async function loadFacts(deps: AppDeps, campaign: Campaign): Promise<Camp
 export const acceptsUploads = (campaign: Campaign, surveyGate: Gate | undefined) =>
   campaign.phase === 'survey' && campaign.phaseStatus === 'awaiting' && !surveyGate?.passedAt;
 
+/**
+ * Whether conflicts can be resolved: once 排摸 has closed (they are found then) and until 部署
+ * starts; again when an approver returns the register to the 部署 gate.
+ */
+export const acceptsResolutions = (campaign: Campaign, deployGate: Gate | undefined) =>
+  (campaign.phase === 'survey' && campaign.phaseStatus === 'done') || (campaign.phase === 'deploy' && campaign.phaseStatus !== 'running' && !deployGate?.passedAt);
+
 /** What each phase needs before it can start, as the start button explains it. */
 export const PHASE_PRECONDITIONS: Record<Phase, readonly string[]> = {
   survey: ['至少有一个处理完成的名单文件', '没有仍在处理中的文件', '至少有一位入库的帮困对象'],
-  deploy: ['至少有一位入库的帮困对象（启动后按顺序邮件通知审批人审批）'],
+  deploy: ['至少有一位入库的帮困对象（启动后按顺序邮件通知审批人审批）', '没有待处理的互斥项目冲突'],
   implement: ['「部署」阶段已完成，名单已审批通过（启动后统一发放）'],
   review: ['至少有一笔发放记录（启动后随机抽取回访名单，邮件发给回访人员）'],
 };
@@ -107,6 +131,7 @@ export function startReasons(phase: Phase, facts: CampaignFacts): string[] {
     }
     case 'deploy':
       if (facts.beneficiaries.count === 0) reasons.push('还没有入库的帮困对象，无法提交审批');
+      if (facts.conflicts.open > 0) reasons.push(`还有 ${facts.conflicts.open} 个互斥项目冲突待处理：同一人被申报了互斥的两个项目，请在本页逐一选择保留的项目并填写原因`);
       break;
     case 'implement':
       if (!gates.deploy?.passedAt) reasons.push('「部署」阶段尚未完成（名单尚未审批通过）');

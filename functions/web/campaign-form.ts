@@ -3,7 +3,7 @@ import { toHalfWidth } from '../core/half-width.js';
 import { parseYuan } from '../core/money.js';
 import type { NewCampaign, Project } from '../data/campaigns.js';
 
-export const CAMPAIGN_FIELDS = ['name', 'units', 'categories', 'projects', 'approvers', 'callbackStaff'] as const;
+export const CAMPAIGN_FIELDS = ['name', 'units', 'categories', 'projects', 'exclusivePairs', 'approvers', 'callbackStaff'] as const;
 export type CampaignField = (typeof CAMPAIGN_FIELDS)[number];
 /** What the coordinator typed, to show the form again with it. */
 export type CampaignFormValues = Record<CampaignField, string>;
@@ -75,6 +75,40 @@ const project: LineParser<Project> = (line) => {
   return ok({ code, name, amountFen: amount.fen });
 };
 
+const MAX_PAIRS = 5000;
+
+/** The project codes the projects field names, read leniently so pairs are checked even when a project line has another fault. */
+const projectCodesOf = (text: string) => lines(text).map((line) => toHalfWidth(line.replace(/，/g, ',').split(',')[0]).trim());
+
+/**
+ * 互斥项目: optional, one pair per line (`编码A,编码B`), each code one of the campaign's projects.
+ * Pairs not listed combine. Codes are stored as the projects spell them.
+ */
+export function parseExclusivePairs(text: string, projectCodes: readonly string[]): { ok: true; pairs: [string, string][] } | { ok: false; errors: string[] } {
+  if (text.length > MAX_TEXT) return { ok: false, errors: ['互斥项目内容过长'] };
+  const known = new Map(projectCodes.map((code) => [code.toUpperCase(), code]));
+  const items = lines(text);
+  const errors: string[] = [];
+  if (items.length > MAX_PAIRS) errors.push(`互斥项目最多${MAX_PAIRS}对，当前${items.length}对`);
+  const pairs: [string, string][] = [];
+  const seen = new Map<string, number>();
+  items.forEach((line, i) => {
+    const at = `第${i + 1}行：`;
+    const codes = toHalfWidth(line).split(/[,，、\s]+/).filter((c) => c !== '');
+    if (codes.length !== 2) return errors.push(`${at}格式应为“编码A,编码B”，例如 MZ01,GH02`);
+    const [a, b] = codes.map((c) => known.get(c.toUpperCase()));
+    const unknown = codes.filter((c) => !known.has(c.toUpperCase()));
+    if (!a || !b) return errors.push(`${at}${unknown.map((c) => `“${c}”`).join('、')}不是本活动的帮困项目编码`);
+    if (a === b) return errors.push(`${at}同一项目不能与自身互斥`);
+    const pair = [a, b].sort() as [string, string];
+    const first = seen.get(pair.join('\u0000'));
+    if (first !== undefined) return errors.push(`${at}与第${first}行重复`);
+    seen.set(pair.join('\u0000'), i + 1);
+    pairs.push(pair);
+  });
+  return errors.length ? { ok: false, errors } : { ok: true, pairs };
+}
+
 export const campaignFormSchema = z.object({
   name: z
     .string()
@@ -96,11 +130,15 @@ export function parseCampaignForm(
   values: CampaignFormValues,
 ): { ok: true; campaign: Omit<NewCampaign, 'coordinator'> } | { ok: false; errors: CampaignFormErrors } {
   const parsed = campaignFormSchema.safeParse(values);
-  if (parsed.success) return { ok: true, campaign: parsed.data };
+  const pairs = parseExclusivePairs(values.exclusivePairs, parsed.success ? parsed.data.projects.map((p) => p.code) : projectCodesOf(values.projects));
+  if (parsed.success && pairs.ok) return { ok: true, campaign: { ...parsed.data, exclusivePairs: pairs.pairs } };
   const errors: CampaignFormErrors = {};
-  for (const issue of parsed.error.issues) {
-    const field = issue.path[0] as CampaignField;
-    (errors[field] ??= []).push(issue.message);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0] as CampaignField;
+      (errors[field] ??= []).push(issue.message);
+    }
   }
+  if (!pairs.ok) errors.exclusivePairs = pairs.errors;
   return { ok: false, errors };
 }

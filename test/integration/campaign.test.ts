@@ -6,7 +6,7 @@ import { createLink } from '../../functions/data/links.js';
 import { Table } from '../../functions/data/table.js';
 import { getAppSecrets } from '../../functions/shared/secrets.js';
 import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud.js';
-import { DEMO, DemoCampaign, runDemoCampaign, unitCsv } from '../../infra/local/demo-campaign.js';
+import { DEMO, DemoCampaign, demoIdNumber, runDemoCampaign, unitCsv } from '../../infra/local/demo-campaign.js';
 import { DemoClient, until } from '../../infra/local/demo-client.js';
 import { localDynamoClient } from '../../infra/local/dynamodb.js';
 import { tempDir } from '../support/engine.js';
@@ -82,9 +82,80 @@ describe('a whole campaign on the local cloud', () => {
     const page = await (await campaign.client.request(uploadLink)).text();
     for (const reason of ['校验位错误', '所属单位']) expect(page).toContain(reason);
     const csv = await (await campaign.client.request(`${uploadLink}/errors.csv`)).text();
-    expect(csv).toMatch(/^\uFEFF?"?行号"?,"?列"?,"?原因"?/);
-    expect(csv.split('\n').filter((l) => /^\d+,/.test(l)).length).toBeGreaterThanOrEqual(4);
+    // The error file: the rejected rows as sent, plus 错误原因.
+    expect(csv).toMatch(/^\uFEFF?"姓名","身份证号码",.*"错误原因"/);
+    const lines = csv.split('\r\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(5); // the header and the four rejected rows, each ending with its reasons
+    expect(lines.slice(3).map((l) => l.split(',')[0])).toEqual(['"张三"', '"李四"']);
   }, 60_000);
+
+  it('closes 排摸 with de-duplication across units, a coverage check and a summary mail; 部署 waits for the conflict', async () => {
+    const client = new DemoClient(cloud.url);
+    await client.signIn(DEMO.coordinator);
+    const created = await client.post('/campaigns', {
+      name: '互斥冲突测试',
+      units: DEMO.units.join('\n'),
+      categories: DEMO.categories.join('\n'),
+      projects: DEMO.projects.map((p) => `${p.code},${p.name},${p.yuan}`).join('\n'),
+      exclusivePairs: 'MZ01,MZ02',
+      approvers: DEMO.approvers.join('\n'),
+      callbackStaff: DEMO.staff,
+    });
+    const id = /\/campaigns\/([0-9a-f-]{36})/.exec(created.headers.get('location') ?? '')![1];
+    await client.atGate(id, 'survey');
+
+    // Two units nominate the same person, one for each of the two exclusive projects.
+    const [both, second, third, unlisted] = [9001, 9002, 9003, 9004].map(demoIdNumber);
+    // One row mistyped in its sequence digits: refused for its check character.
+    const mistyped = demoIdNumber(9005).slice(0, 15) + ((Number(demoIdNumber(9005)[15]) + 1) % 10) + demoIdNumber(9005).slice(16);
+    const header = '姓名,身份证号码,联系电话,所属单位,帮困类别,帮困项目,家庭人数';
+    const files = {
+      '莘庄镇.csv': [header, `张三,${both},13900000001,莘庄镇,低保家庭,MZ01,2`, `李四,${second},13900000002,莘庄镇,低保家庭,MZ01,1`, `王五,${mistyped},13900000003,莘庄镇,低保家庭,MZ01,1`],
+      '七宝镇.csv': [header, `张三,${both},13900000001,七宝镇,困难老人,MZ02,2`, `赵六,${third},13900000004,七宝镇,困难老人,MZ02,1`],
+    };
+    for (const [name, lines] of Object.entries(files)) expect((await client.upload(id, name, lines.join('\n'))).status).toBe(303);
+    // The base register: one household (江川路街道) that nobody nominated.
+    const register = new FormData();
+    register.set('file', new Blob([['姓名,身份证号码,所属单位,登记类别', `张三,${both},莘庄镇,低保`, `李四,${second},莘庄镇,低保`, `孙八,${unlisted},江川路街道,特困`].join('\n')], { type: 'text/csv' }), '名册.csv');
+    expect((await client.request(`/campaigns/${id}/registers`, { method: 'POST', body: register })).status).toBe(303);
+    await until('both uploads to be processed', async () => {
+      const s = await client.status(id);
+      return s.uploads.length === 2 && s.uploads.every((u) => u.state === 'done') ? s : undefined;
+    });
+
+    // Closing 排摸 runs de-duplication, the coverage check and the summary, then waits at 部署.
+    expect((await client.startPhase(id, 'survey')).status).toBe(303);
+    await client.atGate(id, 'deploy');
+    const summary = await until('the summary mail', async () => {
+      const mails = (await (await fetch(`${cloud.url}/_local/mail.json?to=${encodeURIComponent(DEMO.coordinator)}`)).json()) as { subject: string; text: string }[];
+      return mails.find((m) => m.subject === '排摸阶段汇总：互斥冲突测试');
+    });
+    for (const line of ['收到 2 个文件，共 5 行', '入库 4 人', '退回 1 行', '校验位错误：1 处', '重复申报 1 人（可兼得的项目组合 0 对）',
+      '互斥冲突 1 个：已处理 0 个，待处理 1 个', '名册共 3 户，未被任何项目覆盖 1 户', '江川路街道：1 户']) {
+      expect(summary.text).toContain(line);
+    }
+
+    const refused = await client.startPhase(id, 'deploy');
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain('还有 1 个互斥项目冲突待处理');
+    const page = await (await client.request(`/campaigns/${id}`)).text();
+    expect(page).not.toContain(both);
+    expect(page).toContain('孙八');
+    const action = /\/campaigns\/[0-9a-f-]+\/conflicts\/[a-f0-9]{32}\/resolve/.exec(page)![0];
+    expect((await client.post(action, { keep: 'MZ01', reason: '低保家庭春节慰问优先，困难老人礼包名额退回' })).status).toBe(303);
+
+    const seen = await client.links(DEMO.approvers[0]);
+    expect((await client.startPhase(id, 'deploy')).status).toBe(303);
+    await client.mailedLink(DEMO.approvers[0], '/approve/', seen);
+    const status = await client.status(id) as Awaited<ReturnType<DemoClient['status']>> & { conflicts: unknown; beneficiaries: { excluded: number } };
+    expect(status).toMatchObject({ phase: 'deploy', conflicts: { open: 0, resolved: 1 }, beneficiaries: { count: 3, excluded: 1 } });
+    // The approver is asked to approve three people: the excluded nomination does not count.
+    const approval = await until('the approval mail', async () => {
+      const mails = (await (await fetch(`${cloud.url}/_local/mail.json?to=${encodeURIComponent(DEMO.approvers[0])}`)).json()) as { text: string }[];
+      return mails.find((m) => m.text.startsWith('互斥冲突测试：'));
+    });
+    expect(approval.text).toContain('互斥冲突测试：共 3 人，合计 ¥1,300.00');
+  }, 180_000);
 
   it('carries on after a restart on the same data directory', async () => {
     const campaign = new DemoCampaign(new DemoClient(cloud.url));

@@ -6,6 +6,8 @@ import type { Sample } from '../../data/samples.js';
 import { acceptsUploads, PHASE_PRECONDITIONS, UPLOAD_STATE_NAMES, type CampaignFacts, type UploadView } from '../campaign-facts.js';
 import type { HistoryLine } from '../history.js';
 import { formatTime, layout, noticeOf, type Html } from './layout.js';
+import { conflictsSection, coverageSection } from './survey-close.js';
+import { progressText, rejectedCountOf, unchangedCountOf } from './uploads.js';
 
 export interface CampaignPage {
   user: string;
@@ -66,10 +68,11 @@ export const uploadRow = (campaignId: string, u: UploadView): Html => html`<tr>
 <td><a href="/campaigns/${campaignId}/uploads/${u.id}">${u.fileName}</a></td>
 <td>${formatTime(u.uploadedAt)}</td>
 <td class="num">${u.state === 'done' ? u.rowCount : ''}</td>
-<td class="num">${u.state === 'done' ? u.acceptedCount : ''}</td>
 <td class="num">${u.state === 'done' ? (u.storedCount ?? 0) : ''}</td>
-<td class="num">${u.state === 'done' ? u.rowCount - u.acceptedCount : ''}</td>
-<td>${UPLOAD_STATE_NAMES[u.state]}</td>
+<td class="num">${u.state === 'done' ? (u.updatedCount ?? 0) : ''}</td>
+<td class="num">${u.state === 'done' ? unchangedCountOf(u) : ''}</td>
+<td class="num">${u.state === 'done' ? rejectedCountOf(u) : ''}</td>
+<td>${UPLOAD_STATE_NAMES[u.state]}${u.state === 'processing' && u.progress ? `（${progressText(u)}）` : ''}</td>
 </tr>`;
 
 function uploadsSection(page: CampaignPage): Html {
@@ -79,14 +82,14 @@ function uploadsSection(page: CampaignPage): Html {
 <p><a href="/campaigns/${campaign.id}/template.xlsx">下载录入模板（Excel）</a></p>
 ${open
     ? html`<form method="post" action="/campaigns/${campaign.id}/uploads" enctype="multipart/form-data" class="box">
-<label for="file">上传填好的名单（.xlsx 或 UTF-8 编码的 .csv，不超过 256 KB）</label>
+<label for="file">上传填好的名单（.xlsx，或 UTF-8、GBK 编码的 .csv，不超过 256 KB；修改后的文件可再次上传，已入库的人会按新文件更新）</label>
 <input type="file" id="file" name="file" accept=".xlsx,.csv" required>
 <button type="submit">上传</button>
 </form>`
     : html`<p class="hint">「排摸」阶段启动后不再接收名单。</p>`}
 ${uploads.length
     ? html`<table>
-<tr><th>文件</th><th>上传时间</th><th class="num">行数</th><th class="num">通过校验</th><th class="num">入库</th><th class="num">退回</th><th>状态</th></tr>
+<tr><th>文件</th><th>上传时间</th><th class="num">行数</th><th class="num">新入库</th><th class="num">更新</th><th class="num">无变化</th><th class="num">退回</th><th>状态</th></tr>
 ${uploads.map((u) => uploadRow(campaign.id, u))}
 </table>`
     : html`<p class="muted">还没有上传的名单。</p>`}`;
@@ -145,6 +148,8 @@ ${PHASES.map((p) => html`<div class="phase${campaign.phase === p ? ' current' : 
 </div>
 ${startSection(page)}
 ${uploadsSection(page)}
+${conflictsSection(page.facts)}
+${coverageSection(page.facts)}
 ${countsSection(page)}
 ${decisionsSection(page.decisions)}
 <h2>活动设置</h2>

@@ -11,7 +11,7 @@ ${campaigns.length
     : html`<p class="muted">还没有活动。</p>`}`,
   );
 
-const EMPTY: CampaignFormValues = { name: '', units: '', categories: '', projects: '', approvers: '', callbackStaff: '' };
+const EMPTY: CampaignFormValues = { name: '', units: '', categories: '', projects: '', exclusivePairs: '', approvers: '', callbackStaff: '' };
 
 export function campaignForm(user: string, values: CampaignFormValues = EMPTY, errors: CampaignFormErrors = {}, notice?: string): Html {
   const area = (field: keyof CampaignFormValues, label: string, hint: string, placeholder: string) => html`
@@ -31,6 +31,7 @@ ${fieldErrors(errors.name)}
 ${area('units', '参与单位', '每行一个：区级部门、街镇等。', '区民政局\n莘庄镇')}
 ${area('categories', '帮困类别', '每行一个。', '低保家庭\n低收入困难家庭')}
 ${area('projects', '帮困项目', '每行一个，格式：编码,名称,每人金额(元)。编码由字母、数字、- 和 _ 组成。', 'MZ01,春节帮困慰问金,500')}
+${area('exclusivePairs', '互斥项目（选填）', '每行一对互斥的项目编码，格式：编码A,编码B。同一人不能同时享受互斥的两个项目；未列出的项目组合均可兼得。', 'MZ01,MZ02')}
 ${area('approvers', '审批人邮箱', '每行一个，按审批顺序排列：第一行为第一级审批。', 'leader@example.gov.cn')}
 ${area('callbackStaff', '回访人员邮箱', '每行一个；回访阶段随机抽取的名单平均分配给他们。', 'staff@example.gov.cn')}
 <p><button type="submit">创建活动并启动工作流</button></p>

@@ -77,6 +77,8 @@ export function campaignRoutes(app: Hono<WebEnv>, deps: AppDeps) {
       uploads: facts.uploads.map((u) => ({ id: u.id, fileName: u.fileName, state: u.state, rowCount: u.rowCount, acceptedCount: u.acceptedCount, storedCount: u.storedCount ?? 0, rejectedCount: u.errors.length })),
       beneficiaries: facts.beneficiaries,
       payments: facts.payments,
+      conflicts: { open: facts.conflicts.open, resolved: facts.conflicts.resolved },
+      coverage: facts.coverage && { checkedAt: facts.coverage.checkedAt, registered: facts.coverage.registered, uncovered: facts.coverage.uncovered },
       sample: sample && { commitment: sample.commitment, seed: sample.seed, population: sample.population, size: Object.values(sample.assignments).reduce((n, l) => n + l.length, 0) },
     });
   });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { buildIntakeErrorWorkbook, REASON_HEADER } from '../../core/intake-file.js';
 import { getGate } from '../../data/gates.js';
 import { getUpload, saveUpload, type Upload } from '../../data/uploads.js';
 import { acceptsUploads, uploadView } from '../campaign-facts.js';
@@ -9,7 +10,7 @@ import { BadRequest, Conflict, NotFound, TooLarge } from '../errors.js';
 import { uploadPage } from '../pages/uploads.js';
 import { toCsv } from '../spreadsheet.js';
 import { startIntake } from '../workflows.js';
-import { attachment, campaignOf } from './campaigns.js';
+import { attachment, campaignOf, XLSX_TYPE } from './campaigns.js';
 import { formBody } from './util.js';
 
 export const MAX_UPLOAD_BYTES = 256 * 1024;
@@ -81,14 +82,35 @@ export function uploadRoutes(app: Hono<WebEnv>, deps: AppDeps) {
     return c.html(uploadPage(c.var.coordinator.email, campaign, upload, c.req.query('notice')));
   });
 
-  app.get('/campaigns/:id/uploads/:uploadId/errors.csv', async (c) => {
+  /**
+   * The error file: the rejected rows as they were sent, plus 错误原因, to correct and upload again.
+   * It holds the raw ID numbers the unit typed (nowhere else shown), so it is only a download.
+   */
+  const rejectedRowsOf = async (c: Context) => {
     const campaign = await campaignOf(c, deps);
     const upload = await uploadOf(c, deps, campaign.id);
-    if (!upload.processedAt) throw new Conflict('文件尚未处理完成，请稍后再下载问题清单。');
-    const csv = toCsv([['行号', '列', '原因'], ...upload.errors.map((e) => [e.row, e.column, e.reason])]);
+    if (!upload.processedAt) throw new Conflict('文件尚未处理完成，请稍后再下载错误文件。');
+    if (!upload.rejectedRows?.rows.length) throw new NotFound('这个文件没有被退回的数据行。');
+    return { campaign, upload, rejected: upload.rejectedRows };
+  };
+  const errorFileName = (fileName: string, extension: string) => `退回的行-${fileName.replace(/\.[^.]*$/, '')}.${extension}`;
+
+  app.get('/campaigns/:id/uploads/:uploadId/errors.csv', async (c) => {
+    const { upload, rejected } = await rejectedRowsOf(c);
+    const csv = toCsv([[...rejected.headers, REASON_HEADER], ...rejected.rows.map((r) => [...r.values, r.reasons])]);
     return c.body(csv, 200, {
       'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': attachment(`问题清单-${upload.fileName}.csv`, 'errors.csv'),
+      'Content-Disposition': attachment(errorFileName(upload.fileName, 'csv'), 'errors.csv'),
+    });
+  });
+
+  app.get('/campaigns/:id/uploads/:uploadId/errors.xlsx', async (c) => {
+    const { campaign, upload, rejected } = await rejectedRowsOf(c);
+    const rules = { units: campaign.units, categories: campaign.categories, projects: campaign.projects };
+    const file = await buildIntakeErrorWorkbook(rules, rejected);
+    return c.body(new Uint8Array(file), 200, {
+      'Content-Type': XLSX_TYPE,
+      'Content-Disposition': attachment(errorFileName(upload.fileName, 'xlsx'), 'errors.xlsx'),
     });
   });
 }

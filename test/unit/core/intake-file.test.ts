@@ -159,14 +159,12 @@ describe('readIntakeFile: CSV', () => {
     expect(file.rows[0]['身份证号码']).toBe('');
   });
 
-  it('explains GBK files, broken quoting, missing headers and files without data', async () => {
-    const gbk = Buffer.from([0xd0, 0xd5, 0xc3, 0xfb, 0x2c, 0xc9, 0xed, 0xb7, 0xdd, 0x0a]); // "姓名,身份" in GBK
-    expect((await readIntakeFile(gbk, 'list.csv')).problems).toEqual([expect.stringContaining('不是 UTF-8 编码')]);
+  it('explains broken quoting, missing headers and files without data (encodings: intake-encoding.test.ts)', async () => {
     expect((await readIntakeFile(Buffer.from('姓名,身份证号码\n"张三,1\n'), 'list.csv')).problems)
       .toEqual([expect.stringContaining('格式有误')]);
     expect((await readIntakeFile(Buffer.from(''), 'list.csv')).problems).toEqual([expect.stringContaining('表头')]);
     expect((await readIntakeFile(csv([HEADERS.join(','), ',,']), 'list.csv')))
-      .toEqual({ rows: [], rowNumbers: [], problems: [expect.stringContaining('没有帮困对象数据')] });
+      .toEqual({ rows: [], rowNumbers: [], problems: [expect.stringContaining('没有帮困对象数据')], encoding: 'utf-8' });
   });
 
   it('reports a repeated header', async () => {

@@ -55,7 +55,11 @@ describe('the stack', () => {
   it('gives each function only the table actions its step uses', () => {
     expect(tableActionsOfFunction('GateFunction').sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
     expect(tableActionsOfFunction('PaymentPlanFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
-    for (const prefix of ['GateFunction', 'IntakeFunction', 'SurveySummaryFunction', 'ApprovalFunction', 'PaymentPlanFunction', 'PaymentFunction', 'SamplingFunction', 'HttpFunction']) {
+    // 排摸 close: de-duplication writes conflicts, the coverage check its report; neither updates or deletes.
+    expect(tableActionsOfFunction('SurveyDedupFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    expect(tableActionsOfFunction('SurveyCoverageFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    expect(tableActionsOfFunction('SurveySummaryFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    for (const prefix of ['GateFunction', 'IntakeFunction', 'SurveyDedupFunction', 'SurveyCoverageFunction', 'SurveySummaryFunction', 'ApprovalFunction', 'PaymentPlanFunction', 'PaymentFunction', 'SamplingFunction', 'HttpFunction']) {
       const actions = tableActionsOfFunction(prefix);
       expect(actions).not.toContain('dynamodb:Scan');
       expect(actions).not.toContain('dynamodb:DeleteItem');
@@ -64,7 +68,7 @@ describe('the stack', () => {
 
   it('runs every function on Node.js 22 with its code bundled by esbuild', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } });
-    expect(Object.keys(functions)).toHaveLength(8);
+    expect(Object.keys(functions)).toHaveLength(10);
     for (const f of Object.values(functions) as { Properties: { Runtime: string } }[]) expect(f.Properties.Runtime).toBe('nodejs22.x');
   });
 
@@ -86,8 +90,8 @@ describe('the stack', () => {
       }
     };
     for (const d of definitions) visit(d.States);
-    // Four gates, intake, survey summary, approval, payment plan, payment, sampling.
-    expect(lambdaSteps.length).toBe(10);
+    // Four gates, intake, survey de-dup, coverage and summary, approval, payment plan, payment, sampling.
+    expect(lambdaSteps.length).toBe(12);
     for (const step of lambdaSteps) expect(step.Retry?.[0].ErrorEquals).toContain('Lambda.ServiceException');
   });
 

@@ -152,8 +152,9 @@ describe('uploads', () => {
     const bytes = new Uint8Array(await csvRes.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = new TextDecoder().decode(bytes);
-    expect(text).toContain('"行号","列","原因"');
-    expect(text).toMatch(/3,"身份证号码","校验位错误/);
+    // The error file: the rejected rows as sent, plus 错误原因 (more in uploads.test.ts).
+    expect(text).toContain('"姓名","身份证号码","联系电话","所属单位","帮困类别","帮困项目","家庭人数","发放金额(元)","错误原因"');
+    expect(text).toMatch(/"李四","110105194912310021",.*"身份证号码：校验位错误/);
 
     const campaignPage = await (await b.get(`/campaigns/${id}`)).text();
     expect(campaignPage).toContain('bad.csv');

@@ -88,11 +88,26 @@ describe('phase workflows', () => {
     ]);
   });
 
-  it('survey and review are single Lambda steps with the same transient retry', () => {
-    for (const graph of [render(surveyWorkflow(stack, { summary: fn('summary') })), render(reviewWorkflow(stack, { sampling: fn('sampling') }))]) {
-      const only = graph.States[graph.StartAt];
-      expect(only.End).toBe(true);
-      expect(only.Retry[0].MaxAttempts).toBe(6);
+  it('survey closes with de-duplication, then the coverage check, then the summary, each keeping the campaign id', () => {
+    const graph = render(surveyWorkflow(stack, { dedup: fn('dedup'), coverage: fn('coverage'), summary: fn('summary') }));
+    const order: string[] = [];
+    for (let name: string | undefined = graph.StartAt; name; name = graph.States[name].Next) order.push(name);
+    expect(order).toEqual(['Find conflicts', 'Check coverage', 'Summarize survey']);
+    expect(graph.States['Find conflicts'].ResultPath).toBe('$.dedup');
+    expect(graph.States['Check coverage'].ResultPath).toBe('$.coverage');
+    expect(graph.States['Summarize survey'].End).toBe(true);
+    for (const name of order) {
+      const state = graph.States[name];
+      expect(resource(state)).toMatch(/:function:(dedup|coverage|summary)$/);
+      expect(state.Parameters).toEqual({ 'campaignId.$': '$.campaignId' });
+      expect(state.Retry[0].MaxAttempts).toBe(6);
     }
+  });
+
+  it('review is a single Lambda step with the same transient retry', () => {
+    const graph = render(reviewWorkflow(stack, { sampling: fn('sampling') }));
+    const only = graph.States[graph.StartAt];
+    expect(only.End).toBe(true);
+    expect(only.Retry[0].MaxAttempts).toBe(6);
   });
 });

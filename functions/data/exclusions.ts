@@ -1,0 +1,39 @@
+import { listBeneficiaries, type Beneficiary } from './beneficiaries.js';
+import { keys } from './keys.js';
+import type { Table } from './table.js';
+
+/** A beneficiary as stored, with the mark a resolved conflict leaves on the one not kept. */
+export type BeneficiaryRecord = Beneficiary & {
+  /** The conflict whose resolution excluded this beneficiary: it is neither approved nor paid. */
+  excludedBy?: string;
+};
+
+/** A beneficiary's key within its campaign, as payments and conflicts name it: `projectCode#idHash`. */
+export const beneficiaryKey = (b: { projectCode: string; idHash: string }) => `${b.projectCode}#${b.idHash}`;
+
+export function parseBeneficiaryKey(key: string): { projectCode: string; idHash: string } | undefined {
+  const match = /^([\w-]+)#([a-f0-9]{64})$/.exec(key);
+  return match ? { projectCode: match[1], idHash: match[2] } : undefined;
+}
+
+export const isExcluded = (b: BeneficiaryRecord) => Boolean(b.excludedBy);
+
+/** Every beneficiary of a campaign, excluded ones included, each with its exclusion mark. */
+export const listBeneficiaryRecords = (table: Table, campaignId: string) => listBeneficiaries(table, campaignId) as Promise<BeneficiaryRecord[]>;
+
+/** The beneficiaries who stay in the register: approved and paid. */
+export async function includedBeneficiaries(table: Table, campaignId: string): Promise<BeneficiaryRecord[]> {
+  return (await listBeneficiaryRecords(table, campaignId)).filter((b) => !isExcluded(b));
+}
+
+/**
+ * Marks a beneficiary excluded by a conflict's resolution. Idempotent: a beneficiary already
+ * excluded keeps its first mark. False if there is no such beneficiary.
+ */
+export async function excludeBeneficiary(table: Table, campaignId: string, key: string, conflictId: string): Promise<boolean> {
+  const parsed = parseBeneficiaryKey(key);
+  if (!parsed) return false;
+  const target = keys.beneficiary(campaignId, parsed.projectCode, parsed.idHash);
+  if (await table.update(target, { excludedBy: conflictId }, { expression: 'attribute_exists(pk) AND attribute_not_exists(excludedBy)' })) return true;
+  return (await table.get(target)) !== undefined;
+}
