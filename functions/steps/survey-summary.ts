@@ -49,7 +49,8 @@ export async function summarizeSurvey(input: { campaignId: string }, deps: { tab
     uploads: uploads.length,
     rowsReceived: uploads.reduce((n, u) => n + u.rowCount, 0),
     stored: beneficiaries.length,
-    rejected: errors.filter((e) => e.row > 0).length,
+    // Rows refused, not errors: one row may have several.
+    rejected: uploads.reduce((n, u) => n + (u.rejectedCount ?? new Set(u.errors.filter((e) => e.row > 0).map((e) => e.row)).size), 0),
     rejectedByReason: rejectedByReason(errors),
     duplicates: { found: duplicates.people, combinable: duplicates.combinable, conflicts: conflicts.length, resolved: conflicts.length - open, open },
     coverage: coverage && {

@@ -74,7 +74,7 @@ export function campaignRoutes(app: Hono<WebEnv>, deps: AppDeps) {
       phase: campaign.phase,
       phaseStatus: campaign.phaseStatus,
       startReasons: campaign.phase === 'done' ? [] : startReasons(campaign.phase, facts),
-      uploads: facts.uploads.map((u) => ({ id: u.id, fileName: u.fileName, state: u.state, rowCount: u.rowCount, acceptedCount: u.acceptedCount, storedCount: u.storedCount ?? 0, rejectedCount: u.errors.length })),
+      uploads: facts.uploads.map((u) => ({ id: u.id, fileName: u.fileName, state: u.state, rowCount: u.rowCount, acceptedCount: u.acceptedCount, storedCount: u.storedCount ?? 0, rejectedCount: u.rejectedCount ?? u.errors.length })),
       beneficiaries: facts.beneficiaries,
       payments: facts.payments,
       conflicts: { open: facts.conflicts.open, resolved: facts.conflicts.resolved },
