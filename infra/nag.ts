@@ -22,6 +22,8 @@ export function acknowledgeFindings(stack: Stack, p: {
     /** Runs the `nested` workflows with .sync:2. */
     nestedRunner: StateMachine;
     nested: StateMachine[];
+    /** Workflows with a distributed Map, which runs its iterations as child executions of the workflow itself. */
+    distributedMaps: StateMachine[];
   },) {
   acknowledge(stack, 'AwsSolutions-SMG4', 'Rotating the master key would invalidate every emailed link and the ID-number hashes mid-campaign; operators rotate it between campaigns. SMTP credentials are rotated at the mail provider.');
   acknowledge(stack, 'AwsSolutions-APIG1', 'Access logs would record link credentials from URLs; the application logs requests without them.');
@@ -42,8 +44,14 @@ export function acknowledgeFindings(stack: Stack, p: {
   const pseudo = (value: string, name: string) => (Token.isUnresolved(value) ? `<AWS::${name}>` : value);
   const executions = `arn:${pseudo(stack.partition, 'Partition')}:states:${pseudo(stack.region, 'Region')}:${pseudo(stack.account, 'AccountId')}:execution:`;
   for (const machine of p.machines) acknowledge(p.executionReader, `AwsSolutions-IAM5[Resource::${executions}<${logicalId(machine)}.Name>:*]`, reason);
+  const nameOf = (machine: StateMachine) => `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${logicalId(machine)}"}]}]}`;
   for (const machine of p.nested) {
-    const name = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${logicalId(machine)}"}]}]}`;
-    for (const suffix of [':*', '*']) acknowledge(p.nestedRunner, `AwsSolutions-IAM5[Resource::${executions}${name}${suffix}]`, reason);
+    for (const suffix of [':*', '*']) acknowledge(p.nestedRunner, `AwsSolutions-IAM5[Resource::${executions}${nameOf(machine)}${suffix}]`, reason);
+  }
+  // A distributed Map describes, stops and redrives its child executions (<workflow>/<map run>:<name>).
+  for (const machine of p.distributedMaps) {
+    for (const suffix of [':*', '/*:*']) {
+      acknowledge(machine, `AwsSolutions-IAM5[Resource::${executions}${nameOf(machine)}${suffix}]`, 'A distributed Map names its child executions at run time; access is limited to the executions of this workflow.');
+    }
   }
 }

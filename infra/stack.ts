@@ -18,7 +18,7 @@ export interface NuanliuStackProps extends StackProps {
   smtp: { host: string; port: number; secure: boolean; from: string };
 }
 
-type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'Query';
+type TableAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'Query' | 'DeleteItem';
 
 /** The ARN pattern of a state machine's executions (their names are chosen at run time). */
 const executionsOf = (stack: Stack, machine: StateMachine) =>
@@ -59,8 +59,8 @@ export class NuanliuStack extends Stack {
       MAIL_FROM: props.smtp.from,
       PUBLIC_URL: publicUrl,
     };
-    const fn = (id: string, handler: string, environment: Record<string, string>, actions: TableAction[], timeout?: Duration) => {
-      const f = new NuanliuFunction(this, id, { handler, environment, timeout });
+    const fn = (id: string, handler: string, environment: Record<string, string>, actions: TableAction[], timeout?: Duration, memorySize?: number) => {
+      const f = new NuanliuFunction(this, id, { handler, environment, timeout, memorySize });
       f.addToRolePolicy(new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }));
       if (environment.APP_SECRETS_ARN) appSecrets.grantRead(f);
       if (environment.SMTP_SECRET_ARN) smtpSecret.grantRead(f);
@@ -68,7 +68,12 @@ export class NuanliuStack extends Stack {
     };
 
     const gate = fn('GateFunction', 'gate', base, ['PutItem', 'UpdateItem']);
-    const intake = fn('IntakeFunction', 'intake', base, ['GetItem', 'PutItem', 'UpdateItem'], Duration.minutes(5));
+    // Intake of an upload: Prepare reads the file (up to 4 MB; XLSX takes memory) and writes the
+    // batches; IntakeBatch reads the people a batch names, 100 to a request, and stores them; Finish
+    // is the one function that deletes items: the file's chunks and the batches, once stored.
+    const intakePrepare = fn('IntakePrepareFunction', 'intake-prepare', base, ['GetItem', 'PutItem', 'UpdateItem'], Duration.minutes(5), 2048);
+    const intakeBatch = fn('IntakeBatchFunction', 'intake-batch', { TABLE_NAME: table.tableName }, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], Duration.minutes(5));
+    const intakeFinish = fn('IntakeFinishFunction', 'intake-finish', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'UpdateItem', 'DeleteItem'], Duration.minutes(2));
     const dedup = fn('SurveyDedupFunction', 'survey-dedup', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5));
     const coverage = fn('SurveyCoverageFunction', 'survey-coverage', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5));
     const summary = fn('SurveySummaryFunction', 'survey-summary', mail, ['GetItem', 'Query']);
@@ -87,7 +92,7 @@ export class NuanliuStack extends Stack {
         logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
       });
     };
-    const intakeMachine = machine('IntakeWorkflow', intakeWorkflow(this, { intake }), Duration.hours(1));
+    const intakeMachine = machine('IntakeWorkflow', intakeWorkflow(this, { prepare: intakePrepare, batch: intakeBatch, finish: intakeFinish }), Duration.hours(1));
     const phases = {
       survey: machine('SurveyWorkflow', surveyWorkflow(this, { dedup, coverage, summary }), Duration.hours(1)),
       deploy: machine('DeployWorkflow', deployWorkflow(this, { table, approval }), Duration.days(90)),
@@ -116,10 +121,10 @@ export class NuanliuStack extends Stack {
     new CfnOutput(this, 'Url', { value: publicUrl, description: 'Open this address to use nuanliu' });
     new CfnOutput(this, 'SmtpSecret', { value: smtpSecret.secretArn, description: 'Set the SMTP username/password here' });
     acknowledgeFindings(this, {
-      functions: [gate, intake, dedup, coverage, summary, approval, plan, pay, sampling, http],
+      functions: [gate, intakePrepare, intakeBatch, intakeFinish, dedup, coverage, summary, approval, plan, pay, sampling, http],
       machines: [intakeMachine, campaign, ...Object.values(phases)],
       invokedBy: new Map([
-        [intakeMachine, [intake]],
+        [intakeMachine, [intakePrepare, intakeBatch, intakeFinish]],
         [phases.survey, [dedup, coverage, summary]],
         [phases.deploy, [approval]],
         [phases.implement, [plan, pay]],
@@ -129,6 +134,7 @@ export class NuanliuStack extends Stack {
       executionReader: http,
       nestedRunner: campaign,
       nested: Object.values(phases),
+      distributedMaps: [intakeMachine],
     });
   }
 }

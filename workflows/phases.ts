@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { IntegrationPattern, JsonPath, Map as MapState, TaskInput, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
+import { DistributedMap, IntegrationPattern, ItemBatcher, JsonPath, Map as MapState, StateMachineType, TaskInput, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
 import { DynamoGetItem, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { campaignKey } from './keys.js';
@@ -26,9 +26,37 @@ export const surveyWorkflow = (scope: Construct, fns: { dedup: IFunction; covera
     .next(step(scope, 'Check coverage', fns.coverage, { campaignId: campaignId() }, '$.coverage'))
     .next(step(scope, 'Summarize survey', fns.summary, { campaignId: campaignId() }));
 
-/** One uploaded file: validate every row and store the good ones. */
-export const intakeWorkflow = (scope: Construct, fns: { intake: IFunction }) =>
-  step(scope, 'Intake upload', fns.intake, { campaignId: campaignId(), uploadId: JsonPath.stringAt('$.uploadId') });
+/** Batch numbers given to one child execution of the intake Map: 10 batches of up to 500 rows. */
+export const INTAKE_BATCHES_PER_CHILD = 10;
+
+/**
+ * One uploaded file, in batches, so that a file of 100,000 rows stays within Step Functions'
+ * payload (256 KB) and history limits: Prepare reads and checks the file and writes the accepted
+ * rows into batch items, answering only their numbers; a distributed Map stores them, each child
+ * execution a few batches (the parent's history stays small, whatever the size of the file);
+ * Finish adds the results up on the upload and deletes the file and the batches.
+ */
+export function intakeWorkflow(scope: Construct, fns: { prepare: IFunction; batch: IFunction; finish: IFunction }) {
+  const upload = { campaignId: campaignId(), uploadId: JsonPath.stringAt('$.uploadId') };
+  const prepare = step(scope, 'Prepare intake', fns.prepare, upload, '$.prepared');
+  const store = new DistributedMap(scope, 'Store batches', {
+    itemsPath: JsonPath.stringAt('$.prepared.batches'),
+    itemBatcher: new ItemBatcher({
+      maxItemsPerBatch: INTAKE_BATCHES_PER_CHILD,
+      // ItemBatcher renders BatchInput as given: paths into the Map's input, in ASL's own notation.
+      batchInput: { 'campaignId.$': '$.campaignId', 'uploadId.$': '$.uploadId' },
+    }),
+    maxConcurrency: 4,
+    mapExecutionType: StateMachineType.STANDARD,
+    resultPath: JsonPath.DISCARD,
+  }).itemProcessor(step(scope, 'Store batch', fns.batch, {
+    campaignId: JsonPath.stringAt('$.BatchInput.campaignId'),
+    uploadId: JsonPath.stringAt('$.BatchInput.uploadId'),
+    batches: JsonPath.listAt('$.Items'),
+  }));
+  const finish = step(scope, 'Finish intake', fns.finish, upload);
+  return prepare.next(store).next(finish);
+}
 
 /** 部署: each approver in turn decides through an emailed link; a reject fails the workflow. */
 export function deployWorkflow(scope: Construct, props: { table: ITable; approval: IFunction; decisionTimeout?: Duration }) {

@@ -42,14 +42,20 @@ const MAX_ATTEMPTS = 5;
  * they are changed with a write conditional on the version read, so that two uploads changing the
  * same person cannot lose one of the changes (the loser reads again and compares again).
  *
+ * `seen` is the beneficiary as read beforehand (see getBeneficiaries), null if there was none: it
+ * saves the write that would find out. Every write stays conditional, so a change made since the
+ * read is never lost: it is read again and compared again.
+ *
  * Safe to repeat for the same upload (a retried step): a beneficiary this upload stored counts as
  * 'stored' again, one it changed as 'updated' again.
  */
-export async function upsertBeneficiary(table: Table, b: Beneficiary, now = new Date()): Promise<StoreOutcome> {
+export async function upsertBeneficiary(table: Table, b: Beneficiary, now = new Date(), seen?: Beneficiary | null): Promise<StoreOutcome> {
   const key = keys.beneficiary(b.campaignId, b.projectCode, b.idHash);
+  let known = seen ?? undefined;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    if (await table.putIfAbsent(key, { ...b, version: 1 })) return 'stored';
-    const stored = await table.get<Beneficiary>(key);
+    if (!known && (await table.putIfAbsent(key, { ...b, version: 1 }))) return 'stored';
+    const stored = known ?? (await table.get<Beneficiary>(key));
+    known = undefined;
     if (!stored) continue;
     if (stored.uploadId === b.uploadId) return 'stored';
     if (BENEFICIARY_FIELDS.every((f) => stored[f] === b[f])) return stored.updatedByUploadId === b.uploadId ? 'updated' : 'unchanged';
@@ -72,6 +78,10 @@ export const listBeneficiaries = (table: Table, campaignId: string) => table.all
 
 export const beneficiaryPages = (table: Table, campaignId: string, pageSize: number) =>
   table.query<Beneficiary>(keys.beneficiaryPartition(campaignId).pk, undefined, pageSize);
+
+/** The stored beneficiaries of (project, person) pairs, in their order; undefined where there is none. */
+export const getBeneficiaries = (table: Table, campaignId: string, people: readonly Pick<Beneficiary, 'projectCode' | 'idHash'>[]) =>
+  table.getMany<Beneficiary>(people.map((p) => keys.beneficiary(campaignId, p.projectCode, p.idHash)));
 
 export const getBeneficiary = (table: Table, campaignId: string, projectCode: string, idHash: string) =>
   table.get<Beneficiary>(keys.beneficiary(campaignId, projectCode, idHash));

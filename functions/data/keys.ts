@@ -4,12 +4,24 @@
  */
 const V = 'v1';
 
+/** The partition of one upload's temporary items: its file's chunks, its batches and their results. */
+const uploadParts = (campaignId: string, uploadId: string) => `${V}#CAMPAIGN#${campaignId}#UPLOAD#${uploadId}`;
+/** Sequence numbers sort as numbers. */
+const seq = (n: number) => String(n).padStart(6, '0');
+
 export const keys = {
   campaign: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: 'META' }),
   campaignList: () => ({ pk: `${V}#CAMPAIGNS` }),
   campaignListEntry: (createdAt: string, campaignId: string) => ({ pk: `${V}#CAMPAIGNS`, sk: `${createdAt}#${campaignId}` }),
   upload: (campaignId: string, uploadId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: `UPLOAD#${uploadId}` }),
   uploadPrefix: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, skPrefix: 'UPLOAD#' }),
+  /** Part n of an upload's file, kept until its intake finishes. */
+  uploadChunk: (campaignId: string, uploadId: string, n: number) => ({ pk: uploadParts(campaignId, uploadId), sk: `CHUNK#${seq(n)}` }),
+  /** Batch n of an upload's accepted rows, kept until its intake finishes. */
+  intakeBatch: (campaignId: string, uploadId: string, n: number) => ({ pk: uploadParts(campaignId, uploadId), sk: `BATCH#${seq(n)}` }),
+  /** What storing batch n did, written once. */
+  intakeBatchResult: (campaignId: string, uploadId: string, n: number) => ({ pk: uploadParts(campaignId, uploadId), sk: `RESULT#${seq(n)}` }),
+  intakeBatchResultPrefix: (campaignId: string, uploadId: string) => ({ pk: uploadParts(campaignId, uploadId), skPrefix: 'RESULT#' }),
   beneficiary: (campaignId: string, projectCode: string, idHash: string) => ({
     pk: `${V}#CAMPAIGN#${campaignId}#BENEFICIARIES`,
     sk: `${projectCode}#${idHash}`,

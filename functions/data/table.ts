@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 type Key = { pk: string; sk: string };
 type Item = Record<string, unknown>;
@@ -14,6 +14,23 @@ export class Table {
   async get<T>(key: Key): Promise<T | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }));
     return Item as T | undefined;
+  }
+
+  /** Many items by key, read consistently, 100 to a request; in the order of `keys`, undefined where there is none. */
+  async getMany<T>(keys: readonly Key[]): Promise<(T | undefined)[]> {
+    const found = new Map<string, T>();
+    const id = (key: Key) => `${key.pk}\u0000${key.sk}`;
+    for (let from = 0; from < keys.length; from += 100) {
+      let wanted: Record<string, unknown>[] = keys.slice(from, from + 100).map((k) => ({ pk: k.pk, sk: k.sk }));
+      for (let attempt = 0; wanted.length > 0; attempt++) {
+        // Unprocessed keys (the store was busy) are asked for again, after a pause that grows.
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
+        const out = await this.client.send(new BatchGetCommand({ RequestItems: { [this.name]: { Keys: wanted, ConsistentRead: true } } }));
+        for (const item of out.Responses?.[this.name] ?? []) found.set(id(item as Key), item as T);
+        wanted = out.UnprocessedKeys?.[this.name]?.Keys ?? [];
+      }
+    }
+    return keys.map((key) => found.get(id(key)));
   }
 
   async put(key: Key, item: Item): Promise<void> {
@@ -56,6 +73,38 @@ export class Table {
       if (err instanceof ConditionalCheckFailedException) return false;
       throw err;
     }
+  }
+
+  /**
+   * Adds `by` to the number at `path` (e.g. ['progress', 'rowsDone']) in one atomic write, if
+   * `condition` holds; the new number, or undefined when the condition does not hold.
+   */
+  async increment(key: Key, path: readonly string[], by: number, condition: { expression: string; names?: Record<string, string> }): Promise<number | undefined> {
+    const names: Record<string, string> = { ...condition.names };
+    path.forEach((name, i) => (names[`#p${i}`] = name));
+    const at = path.map((_, i) => `#p${i}`).join('.');
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.name,
+          Key: key,
+          UpdateExpression: `SET ${at} = ${at} + :by`,
+          ConditionExpression: condition.expression,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':by': by },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return path.reduce<unknown>((value, name) => (value as Item | undefined)?.[name], Attributes) as number | undefined;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return undefined;
+      throw err;
+    }
+  }
+
+  /** Deletes an item; nothing when there is none. */
+  async delete(key: Key): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.name, Key: key }));
   }
 
   /** Removes fields if `condition` holds; false when it does not. */

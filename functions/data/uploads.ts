@@ -1,3 +1,4 @@
+import type { Beneficiary, StoreOutcome } from './beneficiaries.js';
 import { keys } from './keys.js';
 import type { Table } from './table.js';
 
@@ -36,8 +37,10 @@ export interface Upload {
   fileName: string;
   uploadedAt: string;
   uploadedBy: string;
-  /** The file, base64, until the intake step has read it. */
-  content?: string;
+  /** How many chunk items hold the file (see saveUploadFile), until its intake finishes. */
+  chunkCount: number;
+  /** How many batches of accepted rows intake made of the file, once it has read and checked it. */
+  batchCount?: number;
   rowCount: number;
   acceptedCount: number;
   /** New beneficiaries (campaign, project, person) this file added. */
@@ -59,7 +62,7 @@ export interface Upload {
   processedAt?: string;
 }
 
-/** Saves a new upload; false if the same content was uploaded before. */
+/** Saves a new upload; false if the same content was uploaded before. Save its file first (saveUploadFile). */
 export const saveUpload = (table: Table, upload: Upload) => table.putIfAbsent(keys.upload(upload.campaignId, upload.id), { ...upload });
 
 export const getUpload = (table: Table, campaignId: string, id: string) => table.get<Upload>(keys.upload(campaignId, id));
@@ -69,30 +72,105 @@ export const listUploads = (table: Table, campaignId: string) => {
   return table.all<Upload>(pk, skPrefix);
 };
 
-/** Records the outcome of intake and drops the file, which holds raw ID numbers. */
-export const recordIntake = (
+/** Bytes of the file per chunk item, stored as binary: well within DynamoDB's 400 KB per item. */
+export const CHUNK_BYTES = 300 * 1024;
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** Stores an uploaded file in chunks of at most CHUNK_BYTES; how many. The same file twice writes the same items. */
+export async function saveUploadFile(table: Table, campaignId: string, uploadId: string, file: Uint8Array): Promise<number> {
+  const count = Math.ceil(file.length / CHUNK_BYTES);
+  await Promise.all(range(count).map((n) => table.put(keys.uploadChunk(campaignId, uploadId, n), { data: file.subarray(n * CHUNK_BYTES, (n + 1) * CHUNK_BYTES) })));
+  return count;
+}
+
+/** The uploaded file, from its chunks. */
+export async function readUploadFile(table: Table, upload: Upload): Promise<Buffer> {
+  const chunks = await Promise.all(range(upload.chunkCount).map((n) => table.get<{ data: Uint8Array }>(keys.uploadChunk(upload.campaignId, upload.id, n))));
+  const missing = chunks.findIndex((c) => !c);
+  if (missing >= 0) throw new Error(`Chunk ${missing} of ${upload.chunkCount} of upload ${upload.campaignId}/${upload.id} is missing`);
+  return Buffer.concat(chunks.map((c) => c!.data));
+}
+
+/**
+ * An accepted row as intake stores it: the beneficiary it names, the ID number already reduced to
+ * its keyed hash and masked form. Kept in a batch item until the upload's intake finishes.
+ */
+export type IntakeBatchRow = Pick<Beneficiary, 'projectCode' | 'idHash' | 'idMasked' | 'name' | 'phone' | 'unit' | 'category' | 'householdSize' | 'amountFen' | 'row'>;
+
+/** Batch n of an upload's accepted rows. The rows are one JSON text: compact, and measured as such. */
+export const saveIntakeBatch = (table: Table, campaignId: string, uploadId: string, n: number, rows: readonly IntakeBatchRow[]) =>
+  table.put(keys.intakeBatch(campaignId, uploadId, n), { rows: JSON.stringify(rows) });
+
+export async function getIntakeBatch(table: Table, campaignId: string, uploadId: string, n: number): Promise<IntakeBatchRow[] | undefined> {
+  const item = await table.get<{ rows: string }>(keys.intakeBatch(campaignId, uploadId, n));
+  return item && (JSON.parse(item.rows) as IntakeBatchRow[]);
+}
+
+/** What storing one batch did. */
+export type IntakeBatchResult = Record<StoreOutcome, number> & { batch: number; rows: number };
+
+/** Records what storing a batch did, once: false if it was recorded before (a retried batch). */
+export const saveIntakeBatchResult = (table: Table, campaignId: string, uploadId: string, result: IntakeBatchResult) =>
+  table.putIfAbsent(keys.intakeBatchResult(campaignId, uploadId, result.batch), { ...result });
+
+export const getIntakeBatchResult = (table: Table, campaignId: string, uploadId: string, n: number) =>
+  table.get<IntakeBatchResult>(keys.intakeBatchResult(campaignId, uploadId, n));
+
+export const listIntakeBatchResults = (table: Table, campaignId: string, uploadId: string) => {
+  const { pk, skPrefix } = keys.intakeBatchResultPrefix(campaignId, uploadId);
+  return table.all<IntakeBatchResult>(pk, skPrefix);
+};
+
+const NOT_PROCESSED = { expression: 'attribute_exists(pk) AND attribute_not_exists(#processedAt)', names: { '#processedAt': 'processedAt' } };
+
+/**
+ * Records what reading and checking the file found: its rows, the errors and the rejected rows,
+ * how many batches the accepted rows make, and progress so far (the rejected rows are done).
+ */
+export const recordPrepared = (
   table: Table,
   campaignId: string,
   id: string,
   outcome: {
     rowCount: number;
     acceptedCount: number;
-    storedCount: number;
-    updatedCount?: number;
-    unchangedCount?: number;
-    rejectedCount?: number;
+    rejectedCount: number;
     rejectedRows?: RejectedRows;
     encoding?: string;
-    progress?: { rowsDone: number; rowsTotal: number };
     errors: RowError[];
-    errorCount?: number;
+    errorCount: number;
+    batchCount: number;
+    progress: { rowsDone: number; rowsTotal: number };
   },
-  now = new Date(),
-) => table.update(keys.upload(campaignId, id), { ...outcome, content: null, processedAt: now.toISOString() });
+) => table.update(keys.upload(campaignId, id), { ...outcome }, NOT_PROCESSED);
 
-/** Records how far intake has got; nothing once the outcome is recorded. */
-export const recordProgress = (table: Table, campaignId: string, id: string, progress: { rowsDone: number; rowsTotal: number }) =>
-  table.update(keys.upload(campaignId, id), { progress }, {
-    expression: 'attribute_exists(pk) AND attribute_not_exists(#processedAt)',
-    names: { '#processedAt': 'processedAt' },
+/** Counts `rows` more rows as done; nothing once the outcome is recorded. The new count, or undefined. */
+export const advanceProgress = (table: Table, campaignId: string, id: string, rows: number) =>
+  table.increment(keys.upload(campaignId, id), ['progress', 'rowsDone'], rows, {
+    expression: `${NOT_PROCESSED.expression} AND attribute_exists(#progress)`,
+    names: { ...NOT_PROCESSED.names, '#progress': 'progress' },
   });
+
+/** Records the outcome of intake: what storing the accepted rows did. */
+export const recordIntake = (
+  table: Table,
+  campaignId: string,
+  id: string,
+  outcome: { storedCount: number; updatedCount: number; unchangedCount: number; progress: { rowsDone: number; rowsTotal: number } },
+  now = new Date(),
+) => table.update(keys.upload(campaignId, id), { ...outcome, processedAt: now.toISOString() });
+
+/** Deletes the items that held the file (with the raw ID numbers it was sent with), its batches of accepted rows, and their results. */
+export async function deleteUploadParts(table: Table, upload: Pick<Upload, 'campaignId' | 'id' | 'chunkCount' | 'batchCount'>): Promise<void> {
+  const { campaignId, id } = upload;
+  const parts = [
+    ...range(upload.chunkCount).map((n) => keys.uploadChunk(campaignId, id, n)),
+    ...range(upload.batchCount ?? 0).flatMap((n) => [keys.intakeBatch(campaignId, id, n), keys.intakeBatchResult(campaignId, id, n)]),
+  ];
+  let next = 0;
+  const worker = async () => {
+    while (next < parts.length) await table.delete(parts[next++]);
+  };
+  await Promise.all(range(Math.min(16, parts.length)).map(worker));
+}

@@ -3,9 +3,40 @@ import { readIntakeFile, type IntakeFileContent } from '../core/intake-file.js';
 import { INTAKE_COLUMNS, intakeColumnOf, validateIntakeRows, type IntakeBeneficiary } from '../core/intake-row.js';
 import { maskIdNumber } from '../core/masking.js';
 import { getCampaign } from '../data/campaigns.js';
-import { upsertBeneficiary, type StoreOutcome } from '../data/beneficiaries.js';
-import { getUpload, recordIntake, recordProgress, type RejectedRow, type RejectedRows, type RowError } from '../data/uploads.js';
+import { getBeneficiaries, upsertBeneficiary, type StoreOutcome } from '../data/beneficiaries.js';
+import {
+  advanceProgress,
+  deleteUploadParts,
+  getIntakeBatch,
+  getIntakeBatchResult,
+  getUpload,
+  listIntakeBatchResults,
+  readUploadFile,
+  recordIntake,
+  recordPrepared,
+  saveIntakeBatch,
+  saveIntakeBatchResult,
+  type IntakeBatchResult,
+  type IntakeBatchRow,
+  type RejectedRow,
+  type RejectedRows,
+  type RowError,
+  type Upload,
+} from '../data/uploads.js';
 import type { Table } from '../data/table.js';
+
+/*
+ * Intake of an uploaded file runs as three steps of the intake workflow, so that a file of tens of
+ * thousands of rows stays within Step Functions' payload and history limits:
+ *   1. prepareIntake reads the file once, checks every row (duplicates within the file included),
+ *      records the errors and rejected rows on the upload, and writes the accepted rows into batch
+ *      items of at most BATCH_ROWS rows. It answers only the batch numbers.
+ *   2. storeIntakeBatches, over those numbers (a distributed Map), stores each batch's rows and
+ *      records, once per batch, what storing them did; progress goes forward batch by batch.
+ *   3. finishIntake adds the batches' results up on the upload and deletes the file's chunks and the
+ *      batches (they hold what the unit sent) with their results.
+ * Every step is safe to repeat: a retried step finds its own writes and counts them as they were.
+ */
 
 export interface IntakeResult {
   uploadId: string;
@@ -21,16 +52,27 @@ export interface IntakeResult {
   rejected: number;
 }
 
-export interface IntakeDeps {
+export interface IntakeInput {
+  campaignId: string;
+  uploadId: string;
+}
+
+export interface PrepareDeps {
   table: Table;
   idHashKey: string;
-  /** Progress is recorded on the upload every this many rows (default PROGRESS_EVERY). */
-  progressEvery?: number;
+  /** Accepted rows per batch (default BATCH_ROWS). */
+  batchRows?: number;
+}
+
+export interface StoreDeps {
+  table: Table;
   now?: () => Date;
 }
 
-/** Rows between two progress records on the upload. */
-export const PROGRESS_EVERY = 500;
+/** Accepted rows per batch item, at most. */
+export const BATCH_ROWS = 500;
+/** Bytes (as JSON) a batch's rows may take: its item is at most 400 KB in DynamoDB. */
+const BATCH_BYTES = 300_000;
 /** Rejected rows kept for the error file, at most. */
 export const MAX_REJECTED_ROWS = 5_000;
 /**
@@ -42,37 +84,32 @@ export const MAX_REJECTED_ROWS = 5_000;
 const ERRORS_BYTES = 220_000;
 const REJECTED_ROWS_BYTES = 200_000;
 const ITEM_BYTES = 370_000;
-/** Beneficiaries written at the same time. */
+/** Items written at the same time by one step. */
 const CONCURRENCY = 8;
 
-/**
- * Validates an uploaded file row by row and stores its good rows as beneficiaries: every row is
- * either stored or reported with its row, column and reason, all at once. A row naming a person
- * already stored for the same project updates them when the file changed their details (a
- * corrected file), and changes nothing when it did not (the same rows again). ID numbers are kept
- * only as a keyed hash and a masked form; the file itself is discarded afterwards. Only the
- * rejected rows are kept as sent, for the error file (see RejectedRows).
- */
-export async function intakeUpload(input: { campaignId: string; uploadId: string }, deps: IntakeDeps): Promise<IntakeResult> {
-  const { table } = deps;
-  const now = deps.now ?? (() => new Date());
-  const campaign = await getCampaign(table, input.campaignId);
-  const upload = await getUpload(table, input.campaignId, input.uploadId);
-  if (!campaign || !upload) throw new Error(`Unknown campaign or upload: ${input.campaignId}/${input.uploadId}`);
-  if (upload.processedAt) {
-    const stored = upload.storedCount ?? 0;
-    return {
-      uploadId: upload.id,
-      rowCount: upload.rowCount,
-      accepted: upload.acceptedCount,
-      stored,
-      updated: upload.updatedCount ?? 0,
-      unchanged: upload.unchangedCount ?? upload.acceptedCount - stored,
-      rejected: upload.rejectedCount ?? upload.rowCount - upload.acceptedCount,
-    };
-  }
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
-  const file = await readIntakeFile(Buffer.from(upload.content ?? '', 'base64'), upload.fileName);
+async function uploadOf(table: Table, input: IntakeInput): Promise<Upload> {
+  const upload = await getUpload(table, input.campaignId, input.uploadId);
+  if (!upload) throw new Error(`Unknown upload: ${input.campaignId}/${input.uploadId}`);
+  return upload;
+}
+
+/**
+ * Step 1: validates an uploaded file row by row, all at once: every row is either accepted or
+ * reported with its row, column and reason. ID numbers of accepted rows are kept only as a keyed
+ * hash and a masked form; only the rejected rows are kept as sent, for the error file (see
+ * RejectedRows). Answers the numbers of the batches the accepted rows were written into.
+ */
+export async function prepareIntake(input: IntakeInput, deps: PrepareDeps): Promise<{ batches: number[] }> {
+  const { table } = deps;
+  const [campaign, upload] = await Promise.all([getCampaign(table, input.campaignId), uploadOf(table, input)]);
+  if (!campaign) throw new Error(`Unknown campaign: ${input.campaignId}`);
+  if (upload.processedAt) return { batches: [] };
+  // Prepared before (a retried step): the batches were all written before the upload said so.
+  if (upload.batchCount !== undefined) return { batches: range(upload.batchCount) };
+
+  const file = await readIntakeFile(await readUploadFile(table, upload), upload.fileName);
   const rules = { units: campaign.units, categories: campaign.categories, projects: campaign.projects };
   const checked = file.rows.length > 0 ? validateIntakeRows(file.rows, rules, { rowNumbers: file.rowNumbers }) : { accepted: [], errors: [] };
   // A file-level problem (a repeated header, ID numbers stored as numbers) holds back the whole
@@ -83,66 +120,139 @@ export async function intakeUpload(input: { campaignId: string; uploadId: string
   const keptErrors = firstWithin(errors, ERRORS_BYTES);
   const rejected = rejectedRowsOf(file, errors, accepted, blocked, ITEM_BYTES - jsonBytes(keptErrors));
 
-  const rowsTotal = file.rows.length;
-  const every = Math.max(1, deps.progressEvery ?? PROGRESS_EVERY);
-  let rowsDone = rejected.total;
-  let progress: Promise<unknown> = recordProgress(table, campaign.id, upload.id, { rowsDone, rowsTotal });
-  const counts: Record<StoreOutcome, number> = { stored: 0, updated: 0, unchanged: 0 };
+  const batches = batchesOf(accepted.map((row) => batchRowOf(row, deps.idHashKey)), Math.max(1, deps.batchRows ?? BATCH_ROWS));
+  await inParallel(range(batches.length), (n) => saveIntakeBatch(table, upload.campaignId, upload.id, n, batches[n]));
+  await recordPrepared(table, upload.campaignId, upload.id, {
+    rowCount: file.rows.length,
+    acceptedCount: accepted.length,
+    rejectedCount: rejected.total,
+    ...(rejected.rows.length > 0 ? { rejectedRows: rejected } : {}),
+    ...(file.encoding ? { encoding: file.encoding } : {}),
+    errors: keptErrors,
+    errorCount: errors.length,
+    batchCount: batches.length,
+    progress: { rowsDone: rejected.total, rowsTotal: file.rows.length },
+  });
+  return { batches: range(batches.length) };
+}
+
+const batchRowOf = (row: IntakeBeneficiary, idHashKey: string): IntakeBatchRow => ({
+  projectCode: row.projectCode,
+  idHash: keyedIdHash(idHashKey, row.idNumber),
+  idMasked: maskIdNumber(row.idNumber),
+  name: row.name,
+  phone: row.phone,
+  unit: row.unit,
+  category: row.category,
+  householdSize: row.householdSize,
+  amountFen: row.amountFen,
+  row: row.row,
+});
+
+/** The rows in order, cut into batches of at most `size` rows and BATCH_BYTES bytes. */
+function batchesOf(rows: readonly IntakeBatchRow[], size: number): IntakeBatchRow[][] {
+  const batches: IntakeBatchRow[][] = [];
+  let current: IntakeBatchRow[] = [];
+  let bytes = 2;
+  for (const row of rows) {
+    const rowBytes = jsonBytes(row) + 1;
+    if (current.length > 0 && (current.length >= size || bytes + rowBytes > BATCH_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 2;
+    }
+    current.push(row);
+    bytes += rowBytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/**
+ * Step 2: stores the rows of the given batches as beneficiaries. A row naming a person already
+ * stored for the same project updates them when the file changed their details (a corrected
+ * file), and changes nothing when it did not (the same rows again). What each batch did is
+ * recorded once: a batch stored before (a retried step) is not stored or counted again.
+ */
+export async function storeIntakeBatches(input: IntakeInput & { batches: number[] }, deps: StoreDeps): Promise<{ batches: number; rows: number }> {
+  const { table } = deps;
+  const now = deps.now ?? (() => new Date());
+  const { campaignId, uploadId } = input;
+  let rowsStored = 0;
+  for (const n of input.batches) {
+    if (await getIntakeBatchResult(table, campaignId, uploadId, n)) continue;
+    const rows = await getIntakeBatch(table, campaignId, uploadId, n);
+    if (!rows) {
+      // Gone only once intake has finished (a late repeat of this step): nothing left to do.
+      if ((await uploadOf(table, input)).processedAt) continue;
+      throw new Error(`Batch ${n} of upload ${campaignId}/${uploadId} is missing`);
+    }
+    const result: IntakeBatchResult = { batch: n, rows: rows.length, stored: 0, updated: 0, unchanged: 0 };
+    // Read first, 100 to a request: a person stored as the file has them needs no write at all.
+    const seen = await getBeneficiaries(table, campaignId, rows);
+    await inParallel(range(rows.length), async (i) => {
+      const outcome: StoreOutcome = await upsertBeneficiary(table, { ...rows[i], campaignId, uploadId }, now(), seen[i]);
+      result[outcome]++;
+    });
+    if (await saveIntakeBatchResult(table, campaignId, uploadId, result)) await advanceProgress(table, campaignId, uploadId, rows.length);
+    rowsStored += rows.length;
+  }
+  return { batches: input.batches.length, rows: rowsStored };
+}
+
+/**
+ * Step 3: records the outcome on the upload (the batches' results added up), then deletes the
+ * file's chunks, the batches and their results. Answers the outcome as recorded.
+ */
+export async function finishIntake(input: IntakeInput, deps: StoreDeps): Promise<IntakeResult> {
+  const { table } = deps;
+  const now = deps.now ?? (() => new Date());
+  let upload = await uploadOf(table, input);
+  if (!upload.processedAt) {
+    if (upload.batchCount === undefined) throw new Error(`Upload ${input.campaignId}/${input.uploadId} was not prepared`);
+    const results = await listIntakeBatchResults(table, upload.campaignId, upload.id);
+    if (results.length !== upload.batchCount) {
+      throw new Error(`${results.length} of ${upload.batchCount} batches of upload ${upload.campaignId}/${upload.id} are stored`);
+    }
+    const sum = (outcome: StoreOutcome) => results.reduce((total, r) => total + r[outcome], 0);
+    const outcome = {
+      storedCount: sum('stored'),
+      updatedCount: sum('updated'),
+      unchangedCount: sum('unchanged'),
+      progress: { rowsDone: upload.rowCount, rowsTotal: upload.rowCount },
+    };
+    const processedAt = now();
+    await recordIntake(table, upload.campaignId, upload.id, outcome, processedAt);
+    upload = { ...upload, ...outcome, processedAt: processedAt.toISOString() };
+  }
+  await deleteUploadParts(table, upload);
+  const stored = upload.storedCount ?? 0;
+  return {
+    uploadId: upload.id,
+    rowCount: upload.rowCount,
+    accepted: upload.acceptedCount,
+    stored,
+    updated: upload.updatedCount ?? 0,
+    unchanged: upload.unchangedCount ?? upload.acceptedCount - stored,
+    rejected: upload.rejectedCount ?? upload.rowCount - upload.acceptedCount,
+  };
+}
+
+/** Runs `task` on every item, CONCURRENCY at a time; the first failure stops the rest. */
+async function inParallel<T>(items: readonly T[], task: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
   let failed = false;
   const worker = async () => {
-    while (!failed && next < accepted.length) {
-      const row = accepted[next++];
+    while (!failed && next < items.length) {
       try {
-        counts[await upsertBeneficiary(table, {
-          campaignId: campaign.id,
-          projectCode: row.projectCode,
-          idHash: keyedIdHash(deps.idHashKey, row.idNumber),
-          idMasked: maskIdNumber(row.idNumber),
-          name: row.name,
-          phone: row.phone,
-          unit: row.unit,
-          category: row.category,
-          householdSize: row.householdSize,
-          amountFen: row.amountFen,
-          uploadId: upload.id,
-          row: row.row,
-        }, now())]++;
+        await task(items[next++]);
       } catch (err) {
         failed = true;
         throw err;
       }
-      rowsDone++;
-      if (rowsDone % every === 0) {
-        const snapshot = { rowsDone, rowsTotal };
-        // One after the other, so that the page never sees the count go back.
-        progress = progress.then(() => recordProgress(table, campaign.id, upload.id, snapshot));
-      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, accepted.length) }, worker));
-  await progress;
-
-  await recordIntake(table, campaign.id, upload.id, {
-    rowCount: rowsTotal,
-    acceptedCount: accepted.length,
-    storedCount: counts.stored,
-    updatedCount: counts.updated,
-    unchangedCount: counts.unchanged,
-    rejectedCount: rejected.total,
-    ...(rejected.rows.length > 0 ? { rejectedRows: rejected } : {}),
-    ...(file.encoding ? { encoding: file.encoding } : {}),
-    progress: { rowsDone: rowsTotal, rowsTotal },
-    errors: keptErrors,
-    errorCount: errors.length,
-  }, now());
-  return {
-    uploadId: upload.id,
-    rowCount: rowsTotal,
-    accepted: accepted.length,
-    ...counts,
-    rejected: rejected.total,
-  };
+  await Promise.all(range(Math.min(CONCURRENCY, items.length)).map(worker));
 }
 
 /**

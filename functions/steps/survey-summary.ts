@@ -12,14 +12,15 @@ import type { SendMail } from '../shared/mailer.js';
 export const LISTED_REASONS = 20;
 
 /**
- * Rejected rows' problems counted by reason: the text before the first '：' (校验位错误, …),
- * most frequent first. Only row-level problems count; file-level ones refuse a whole file.
+ * Rejected rows' problems counted by reason: the text before the first '：' (校验位错误, …), with
+ * the row a reason names left out (a repeat of 第N行 is one reason, whichever row it repeats), most
+ * frequent first. Only row-level problems count; file-level ones refuse a whole file.
  */
 export function rejectedByReason(errors: readonly RowError[]): { reason: string; count: number }[] {
   const counts = new Map<string, number>();
   for (const e of errors) {
     if (e.row <= 0) continue;
-    const reason = e.reason.split('：')[0].trim();
+    const reason = e.reason.split('：')[0].replace(/第\d+行/g, '另一行').trim();
     counts.set(reason, (counts.get(reason) ?? 0) + 1);
   }
   const sorted = [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason, 'zh-CN'));

@@ -12,8 +12,8 @@ import { intakeStatus } from './workflows.js';
 export type UploadState = 'processing' | 'done' | 'failed';
 export const UPLOAD_STATE_NAMES: Record<UploadState, string> = { processing: '处理中', done: '已完成', failed: '处理失败' };
 
-/** An upload as pages show it: never its content nor its rejected rows (raw ID numbers). */
-export type UploadView = Omit<Upload, 'content' | 'rejectedRows'> & { state: UploadState; rejectedRowsKept: number };
+/** An upload as pages show it: never its rejected rows (raw ID numbers). */
+export type UploadView = Omit<Upload, 'rejectedRows'> & { state: UploadState; rejectedRowsKept: number };
 
 export interface ProjectTotal {
   code: string;
@@ -37,7 +37,7 @@ export interface CampaignFacts {
 
 /** The state of one upload: done once intake recorded it; failed if its workflow ended without that. */
 export async function uploadView(deps: AppDeps, upload: Upload): Promise<UploadView> {
-  const { content: _content, rejectedRows, ...shown } = upload;
+  const { rejectedRows, ...shown } = upload;
   const rest = { ...shown, rejectedRowsKept: rejectedRows?.rows.length ?? 0 };
   if (upload.processedAt) return { ...rest, state: 'done' };
   const status = await intakeStatus(deps, upload.campaignId, upload.id);

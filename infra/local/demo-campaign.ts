@@ -58,7 +58,8 @@ export class DemoCampaign {
     this.log(`${ok ? '✓' : '✗'} ${what}`);
   }
 
-  async create(name = `演示活动 ${new Date().toISOString().slice(0, 16)}`): Promise<string> {
+  /** Creates the demo's campaign; `fields` change or add fields of the form (e.g. units, projects, exclusivePairs). */
+  async create(name = `演示活动 ${new Date().toISOString().slice(0, 16)}`, fields: Record<string, string> = {}): Promise<string> {
     if (!this.client.signedIn) await this.client.signIn(DEMO.coordinator);
     const created = await this.client.post('/campaigns', {
       name,
@@ -67,6 +68,7 @@ export class DemoCampaign {
       projects: DEMO.projects.map((p) => `${p.code},${p.name},${p.yuan}`).join('\n'),
       approvers: DEMO.approvers.join('\n'),
       callbackStaff: DEMO.staff,
+      ...fields,
     });
     this.campaignId = /\/campaigns\/([0-9a-f-]{36})/.exec(created.headers.get('location') ?? '')?.[1] ?? '';
     this.check(created.status === 303 && this.campaignId !== '', 'the coordinator creates a campaign');

@@ -4,7 +4,19 @@ export interface CampaignStatus {
   id: string;
   phase: string;
   phaseStatus: string;
-  uploads: { state: string; rowCount: number; storedCount: number; rejectedCount: number }[];
+  uploads: {
+    id: string;
+    fileName: string;
+    state: string;
+    rowCount: number;
+    acceptedCount: number;
+    storedCount: number;
+    updatedCount: number;
+    unchangedCount: number;
+    rejectedCount: number;
+    encoding?: string;
+    progress?: { rowsDone: number; rowsTotal: number };
+  }[];
   beneficiaries: { count: number; totalFen: number };
   payments: { count: number; totalFen: number };
   sample?: { commitment: string; seed: string; population: number; size: number };
@@ -82,7 +94,8 @@ export class DemoClient {
     return this.request(`/campaigns/${campaignId}/phases/${phase}/start`, { method: 'POST' });
   }
 
-  async upload(campaignId: string, fileName: string, content: string) {
+  /** Uploads a unit's list: text (sent as UTF-8) or the file's bytes as they are. */
+  async upload(campaignId: string, fileName: string, content: string | Uint8Array) {
     const body = new FormData();
     body.set('file', new Blob([content], { type: 'text/csv' }), fileName);
     return this.request(`/campaigns/${campaignId}/uploads`, { method: 'POST', body });

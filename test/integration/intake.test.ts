@@ -1,5 +1,6 @@
-// The intake step on a real store (dynalite in memory): re-uploads keyed on content, corrected files
-// updating the people they name, progress while a file is processed, and the kept rejected rows.
+// The intake steps on a real store (dynalite in memory): re-uploads keyed on content, corrected files
+// updating the people they name, progress while a file is processed, the kept rejected rows, and the
+// file's chunks and batches, which are gone once intake has finished.
 import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,19 +10,24 @@ import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INTAKE_COLUMNS } from '../../functions/core/intake-row.js';
 import { keyedIdHash } from '../../functions/core/keyed-hash.js';
-import { getBeneficiary, listBeneficiaries, storeBeneficiary, upsertBeneficiary, type Beneficiary } from '../../functions/data/beneficiaries.js';
+import { getBeneficiaries, getBeneficiary, listBeneficiaries, storeBeneficiary, upsertBeneficiary, type Beneficiary } from '../../functions/data/beneficiaries.js';
 import { createCampaign } from '../../functions/data/campaigns.js';
 import { Table } from '../../functions/data/table.js';
-import { getUpload, saveUpload } from '../../functions/data/uploads.js';
-import { intakeUpload, MAX_REJECTED_ROWS, PROGRESS_EVERY } from '../../functions/steps/intake.js';
+import { keys } from '../../functions/data/keys.js';
+import { advanceProgress, CHUNK_BYTES, getIntakeBatch, getUpload, saveUpload, saveUploadFile } from '../../functions/data/uploads.js';
+import { BATCH_ROWS, finishIntake, MAX_REJECTED_ROWS, prepareIntake, storeIntakeBatches } from '../../functions/steps/intake.js';
+import { INTAKE_BATCHES_PER_CHILD } from '../../workflows/phases.js';
 import { makeId } from '../unit/core/fixtures.js';
 
 const ID_KEY = 'h'.repeat(40);
 const HEADER = INTAKE_COLUMNS.map((c) => c.header).join(',');
 
-/** A table that can be told to fail the write that records the outcome, once (a crash before the end). */
+/**
+ * A table that can be told to fail the write that records the outcome, once (a crash before the
+ * end), and that notes the rows done each time progress is recorded while a file is processed.
+ */
 class TestTable extends Table {
-  progress: { rowsDone: number; rowsTotal: number }[] = [];
+  progress: number[] = [];
   failRecordOnce = false;
 
   override async update(...args: Parameters<Table['update']>): Promise<boolean> {
@@ -31,8 +37,14 @@ class TestTable extends Table {
       throw new Error('crashed before recording the outcome');
     }
     const done = await super.update(...args);
-    if ('progress' in fields && !('processedAt' in fields) && done) this.progress.push(fields.progress as { rowsDone: number; rowsTotal: number });
+    if ('progress' in fields && !('processedAt' in fields) && done) this.progress.push((fields.progress as { rowsDone: number }).rowsDone);
     return done;
+  }
+
+  override async increment(...args: Parameters<Table['increment']>): Promise<number | undefined> {
+    const rowsDone = await super.increment(...args);
+    if (args[1].join('.') === 'progress.rowsDone' && rowsDone !== undefined) this.progress.push(rowsDone);
+    return rowsDone;
   }
 }
 
@@ -81,16 +93,39 @@ const line = (n: number, fields: Partial<Record<'name' | 'phone' | 'unit' | 'siz
   [fields.name ?? NAMES[n % NAMES.length], personId(n), fields.phone ?? `139${String(n).padStart(8, '0')}`, fields.unit ?? '莘庄镇', '低保家庭', 'MZ01', fields.size ?? '3', ''].join(',');
 const csv = (lines: string[]) => Buffer.from(`\uFEFF${[HEADER, ...lines].join('\r\n')}\r\n`, 'utf8');
 
-/** Saves an upload as the upload route does (keyed on the content's hash) and runs the intake step. */
-async function intake(campaignId: string, content: Buffer, fileName = 'list.csv', progressEvery?: number) {
+/**
+ * The intake workflow's three steps in one process, in order: Prepare, the batches as the
+ * distributed Map's ItemBatcher hands them to its children, then Finish.
+ */
+async function intakeUpload(input: { campaignId: string; uploadId: string }, batchRows?: number) {
+  const { batches } = await prepareIntake(input, { table, idHashKey: ID_KEY, batchRows });
+  for (let i = 0; i < batches.length; i += INTAKE_BATCHES_PER_CHILD) {
+    await storeIntakeBatches({ ...input, batches: batches.slice(i, i + INTAKE_BATCHES_PER_CHILD) }, { table });
+  }
+  return finishIntake(input, { table });
+}
+
+/** Saves an upload as the upload route does (keyed on the content's hash, the file in chunks). */
+async function save(campaignId: string, content: Buffer, fileName = 'list.csv') {
   const uploadId = createHash('sha256').update(content).digest('hex');
-  await saveUpload(table, {
-    campaignId, id: uploadId, fileName, uploadedAt: new Date().toISOString(), uploadedBy: 'coordinator@mzj.example.cn',
-    content: content.toString('base64'), rowCount: 0, acceptedCount: 0, errors: [],
-  });
-  const result = await intakeUpload({ campaignId, uploadId }, { table, idHashKey: ID_KEY, progressEvery });
+  if (!(await getUpload(table, campaignId, uploadId))) {
+    await saveUpload(table, {
+      campaignId, id: uploadId, fileName, uploadedAt: new Date().toISOString(), uploadedBy: 'coordinator@mzj.example.cn',
+      chunkCount: await saveUploadFile(table, campaignId, uploadId, content), rowCount: 0, acceptedCount: 0, errors: [],
+    });
+  }
+  return uploadId;
+}
+
+/** Saves an upload and runs intake. */
+async function intake(campaignId: string, content: Buffer, fileName = 'list.csv', batchRows?: number) {
+  const uploadId = await save(campaignId, content, fileName);
+  const result = await intakeUpload({ campaignId, uploadId }, batchRows);
   return { uploadId, result, upload: (await getUpload(table, campaignId, uploadId))! };
 }
+
+/** The upload's temporary items (chunks, batches, their results) still in the table. */
+const partsOf = (campaignId: string, uploadId: string) => table.all(keys.uploadChunk(campaignId, uploadId, 0).pk);
 
 const stored = (campaignId: string, n: number) => getBeneficiary(table, campaignId, 'MZ01', keyedIdHash(ID_KEY, personId(n)));
 
@@ -119,7 +154,7 @@ describe('a corrected file updates the people it names', () => {
     expect(await stored(id, N)).toMatchObject({ version: 1, uploadId: b.uploadId });
 
     // The same content again is the same upload: the step answers what it recorded and writes nothing.
-    const again = await intakeUpload({ campaignId: id, uploadId: b.uploadId }, { table, idHashKey: ID_KEY });
+    const again = await intakeUpload({ campaignId: id, uploadId: b.uploadId });
     expect(again).toEqual(b.result);
     // The first file once more, under another name (same content, same upload): nothing changes back.
     const firstAgain = await intake(id, csv(first), 'copy.csv');
@@ -151,9 +186,27 @@ describe('a corrected file updates the people it names', () => {
     const uploadId = createHash('sha256').update(content).digest('hex');
     expect((await getUpload(table, id, uploadId))?.processedAt).toBeUndefined();
     // Everything was written; the retry finds this upload's own writes and counts them as they were.
-    const retried = await intakeUpload({ campaignId: id, uploadId }, { table, idHashKey: ID_KEY });
+    const retried = await intakeUpload({ campaignId: id, uploadId });
     expect(retried).toMatchObject({ stored: 1, updated: 1, unchanged: N - 1 });
     expect((await stored(id, 5))?.version).toBe(2);
+    expect(await partsOf(id, uploadId)).toEqual([]);
+  });
+
+  it('counts a batch stored twice (a retried Lambda) once, and moves progress on once', async () => {
+    const { id } = await newCampaign();
+    const uploadId = await save(id, csv(Array.from({ length: 25 }, (_, i) => line(i))));
+    const input = { campaignId: id, uploadId };
+    expect(await prepareIntake(input, { table, idHashKey: ID_KEY, batchRows: 10 })).toEqual({ batches: [0, 1, 2] });
+    table.progress = [];
+    await storeIntakeBatches({ ...input, batches: [0, 1] }, { table });
+    await storeIntakeBatches({ ...input, batches: [0, 1, 2] }, { table });
+    await storeIntakeBatches({ ...input, batches: [2] }, { table });
+    expect(table.progress).toEqual([10, 20, 25]);
+    expect(await finishIntake(input, { table })).toMatchObject({ rowCount: 25, accepted: 25, stored: 25, updated: 0, unchanged: 0, rejected: 0 });
+    // After Finish a late repeat finds nothing left to do, and changes nothing.
+    expect(await storeIntakeBatches({ ...input, batches: [0] }, { table })).toEqual({ batches: 1, rows: 0 });
+    expect(await finishIntake(input, { table })).toMatchObject({ stored: 25 });
+    expect(await listBeneficiaries(table, id)).toHaveLength(25);
   });
 });
 
@@ -176,6 +229,24 @@ describe('upsertBeneficiary', () => {
     expect(['u2', 'u3']).toContain(after?.updatedByUploadId);
   });
 
+  it('given what was read before, still loses no change made since: it reads again and compares again', async () => {
+    const { id } = await newCampaign();
+    const read = (await getBeneficiaries(table, id, [{ projectCode: 'MZ01', idHash: 'a'.repeat(64) }]))[0];
+    expect(read).toBeUndefined();
+    // Absent when read, stored since by another upload: the conditional put fails, and the row is compared.
+    expect(await upsertBeneficiary(table, person(id, {}))).toBe('stored');
+    expect(await upsertBeneficiary(table, person(id, { uploadId: 'u4' }), new Date(), read)).toBe('unchanged');
+    // Read at version 1, changed to version 2 since: the write conditional on version 1 fails; read again, it changes version 2.
+    const stale = (await getBeneficiaries(table, id, [{ projectCode: 'MZ01', idHash: 'a'.repeat(64) }]))[0];
+    expect(await upsertBeneficiary(table, person(id, { uploadId: 'u2', phone: '13900000002' }))).toBe('updated');
+    expect(await upsertBeneficiary(table, person(id, { uploadId: 'u3', phone: '13900000002', householdSize: 5 }), new Date(), stale)).toBe('updated');
+    expect(await getBeneficiary(table, id, 'MZ01', 'a'.repeat(64))).toMatchObject({ version: 3, phone: '13900000002', householdSize: 5, updatedByUploadId: 'u3' });
+    // Read as it is now and the same: nothing is written.
+    const current = (await getBeneficiaries(table, id, [{ projectCode: 'MZ01', idHash: 'a'.repeat(64) }]))[0];
+    expect(await upsertBeneficiary(table, person(id, { uploadId: 'u5', phone: '13900000002', householdSize: 5 }), new Date(), current)).toBe('unchanged');
+    expect((await getBeneficiary(table, id, 'MZ01', 'a'.repeat(64)))?.version).toBe(3);
+  });
+
   it('updates a beneficiary stored before versions were kept', async () => {
     const { id } = await newCampaign();
     expect(await storeBeneficiary(table, person(id, {}))).toBe(true);
@@ -186,23 +257,54 @@ describe('upsertBeneficiary', () => {
 });
 
 describe('progress while a file is processed', () => {
-  it(`is recorded on the upload every ${PROGRESS_EVERY} rows, counting rejected rows as done`, async () => {
+  it(`is recorded on the upload after every batch of ${BATCH_ROWS} rows, counting rejected rows as done`, async () => {
     const { id } = await newCampaign();
     const lines = Array.from({ length: 1234 }, (_, i) => line(i, i < 34 ? { unit: '外区' } : {}));
     table.progress = [];
     const { result, upload } = await intake(id, csv(lines));
     expect(result).toMatchObject({ stored: 1200, rejected: 34 });
-    expect(table.progress).toEqual([34, 500, 1000].map((rowsDone) => ({ rowsDone, rowsTotal: 1234 })));
+    expect(table.progress).toEqual([34, 534, 1034, 1234]);
     expect(upload.progress).toEqual({ rowsDone: 1234, rowsTotal: 1234 });
   });
 
-  it('every N rows when told, and never after the outcome is recorded', async () => {
+  it('after every N rows when told, and never after the outcome is recorded', async () => {
     const { id } = await newCampaign();
     table.progress = [];
     const { uploadId } = await intake(id, csv(Array.from({ length: 25 }, (_, i) => line(i))), 'list.csv', 10);
-    expect(table.progress.map((p) => p.rowsDone)).toEqual([0, 10, 20]);
-    const { recordProgress } = await import('../../functions/data/uploads.js');
-    expect(await recordProgress(table, id, uploadId, { rowsDone: 1, rowsTotal: 25 })).toBe(false);
+    expect(table.progress).toEqual([0, 10, 20, 25]);
+    expect(await advanceProgress(table, id, uploadId, 1)).toBeUndefined();
+    expect((await getUpload(table, id, uploadId))?.progress).toEqual({ rowsDone: 25, rowsTotal: 25 });
+  });
+});
+
+describe('the file and the batches, until intake finishes', () => {
+  it(`keep the file in chunks of at most ${CHUNK_BYTES / 1024} KB, and the accepted rows in batches without raw ID numbers`, async () => {
+    const { id } = await newCampaign();
+    const rows = 6000;
+    const content = csv(Array.from({ length: rows }, (_, i) => line(i, { name: '欧阳'.repeat(10) })));
+    expect(content.length).toBeGreaterThan(2 * CHUNK_BYTES);
+    const uploadId = await save(id, content);
+    const saved = (await getUpload(table, id, uploadId))!;
+    expect(saved.chunkCount).toBe(Math.ceil(content.length / CHUNK_BYTES));
+    const chunks = await table.all<{ sk: string; data: Uint8Array }>(keys.uploadChunk(id, uploadId, 0).pk, 'CHUNK#');
+    expect(chunks.map((c) => c.data.length).every((n) => n <= CHUNK_BYTES)).toBe(true);
+    expect(Buffer.concat(chunks.map((c) => c.data)).equals(content)).toBe(true);
+
+    const { batches } = await prepareIntake({ campaignId: id, uploadId }, { table, idHashKey: ID_KEY });
+    expect(batches).toEqual(Array.from({ length: rows / BATCH_ROWS }, (_, n) => n));
+    const first = (await getIntakeBatch(table, id, uploadId, 0))!;
+    expect(first).toHaveLength(BATCH_ROWS);
+    expect(first[0]).toEqual({
+      projectCode: 'MZ01', idHash: keyedIdHash(ID_KEY, personId(0)), idMasked: expect.stringMatching(/^\d{3}\*+\d{4}$/), name: '欧阳'.repeat(10),
+      phone: '13900000000', unit: '莘庄镇', category: '低保家庭', householdSize: 3, amountFen: 50_000, row: 2,
+    });
+    const batchItems = JSON.stringify(await table.all(keys.intakeBatch(id, uploadId, 0).pk, 'BATCH#'));
+    for (const n of [0, 1, 2999, 5999]) expect(batchItems).not.toContain(personId(n));
+    expect((await getUpload(table, id, uploadId))?.progress).toEqual({ rowsDone: 0, rowsTotal: rows });
+
+    const result = await intakeUpload({ campaignId: id, uploadId });
+    expect(result).toMatchObject({ rowCount: rows, stored: rows, rejected: 0 });
+    expect(await partsOf(id, uploadId)).toEqual([]);
   });
 });
 
@@ -224,7 +326,7 @@ describe('the rejected rows kept for the error file', () => {
       ],
       total: 2,
     });
-    expect(upload.content).toBeNull();
+    expect(await partsOf(id, upload.id)).toEqual([]);
     const item = JSON.stringify(upload);
     for (const n of [1, 4]) expect(item).not.toContain(personId(n));
   });

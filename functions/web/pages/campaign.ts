@@ -82,7 +82,7 @@ function uploadsSection(page: CampaignPage): Html {
 <p><a href="/campaigns/${campaign.id}/template.xlsx">下载录入模板（Excel）</a></p>
 ${open
     ? html`<form method="post" action="/campaigns/${campaign.id}/uploads" enctype="multipart/form-data" class="box">
-<label for="file">上传填好的名单（.xlsx，或 UTF-8、GBK 编码的 .csv，不超过 256 KB；修改后的文件可再次上传，已入库的人会按新文件更新）</label>
+<label for="file">上传填好的名单（.xlsx，或 UTF-8、GBK 编码的 .csv，不超过 4 MB，约 4 万行；修改后的文件可再次上传，已入库的人会按新文件更新）</label>
 <input type="file" id="file" name="file" accept=".xlsx,.csv" required>
 <button type="submit">上传</button>
 </form>`

@@ -10,6 +10,7 @@ import { NotFound } from '../errors.js';
 import { historyLines, type HistoryLine } from '../history.js';
 import { campaignPage } from '../pages/campaign.js';
 import { campaignForm, campaignList } from '../pages/campaigns.js';
+import { unchangedCountOf } from '../pages/uploads.js';
 import { executionArnOf, executionHistory, startCampaignWorkflow } from '../workflows.js';
 import { formBody } from './util.js';
 
@@ -74,7 +75,11 @@ export function campaignRoutes(app: Hono<WebEnv>, deps: AppDeps) {
       phase: campaign.phase,
       phaseStatus: campaign.phaseStatus,
       startReasons: campaign.phase === 'done' ? [] : startReasons(campaign.phase, facts),
-      uploads: facts.uploads.map((u) => ({ id: u.id, fileName: u.fileName, state: u.state, rowCount: u.rowCount, acceptedCount: u.acceptedCount, storedCount: u.storedCount ?? 0, rejectedCount: u.rejectedCount ?? u.errors.length })),
+      uploads: facts.uploads.map((u) => ({
+        id: u.id, fileName: u.fileName, state: u.state, rowCount: u.rowCount, acceptedCount: u.acceptedCount, storedCount: u.storedCount ?? 0,
+        updatedCount: u.updatedCount ?? 0, unchangedCount: unchangedCountOf(u), rejectedCount: u.rejectedCount ?? u.errors.length,
+        ...(u.encoding ? { encoding: u.encoding } : {}), ...(u.progress ? { progress: u.progress } : {}),
+      })),
       beneficiaries: facts.beneficiaries,
       payments: facts.payments,
       conflicts: { open: facts.conflicts.open, resolved: facts.conflicts.resolved },

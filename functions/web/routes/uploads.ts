@@ -3,7 +3,7 @@ import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { buildIntakeErrorWorkbook, REASON_HEADER } from '../../core/intake-file.js';
 import { getGate } from '../../data/gates.js';
-import { getUpload, saveUpload, type Upload } from '../../data/uploads.js';
+import { getUpload, saveUpload, saveUploadFile, type Upload } from '../../data/uploads.js';
 import { acceptsUploads, uploadView } from '../campaign-facts.js';
 import type { AppDeps, WebEnv } from '../context.js';
 import { BadRequest, Conflict, NotFound, TooLarge } from '../errors.js';
@@ -13,8 +13,12 @@ import { startIntake } from '../workflows.js';
 import { attachment, campaignOf, XLSX_TYPE } from './campaigns.js';
 import { formBody } from './util.js';
 
-export const MAX_UPLOAD_BYTES = 256 * 1024;
-const TOO_LARGE = '文件超过 256 KB，暂不能上传。请把名单拆分成几个较小的文件分别上传（更大文件的上传将在后续版本中支持）。';
+/**
+ * The largest file taken: a form carrying it, base64 as API Gateway passes a binary body, stays
+ * within Lambda's 6 MB request payload. A CSV of 20,000 rows is about 2 MB.
+ */
+export const MAX_UPLOAD_BYTES = 4 * 1024 * 1024;
+const TOO_LARGE = '文件超过 4 MB，不能上传。请把名单按单位或按项目拆分成几个较小的文件，分别上传（每个文件不超过 4 MB，约 4 万行）。';
 
 /** A file name to show: its last path segment, without control characters, not too long. */
 function cleanFileName(name: string): string {
@@ -50,27 +54,31 @@ export function uploadRoutes(app: Hono<WebEnv>, deps: AppDeps) {
       if (!(file instanceof File)) throw new BadRequest('请选择要上传的名单文件。');
       if (file.size === 0) throw new BadRequest('上传的文件是空的。');
       if (file.size > MAX_UPLOAD_BYTES) throw new TooLarge(TOO_LARGE);
-      const bytes = Buffer.from(await file.arrayBuffer());
+      const bytes = new Uint8Array(await file.arrayBuffer());
       const uploadId = createHash('sha256').update(bytes).digest('hex');
+      const page = `/campaigns/${campaign.id}/uploads/${uploadId}`;
+      // The same content again is the same upload. If its intake never started (a fault
+      // between saving and starting), starting it now is safe: the execution name is fixed.
+      const duplicate = async (existing: Upload | undefined) => {
+        if (existing && !existing.processedAt) await startIntake(deps, campaign.id, uploadId);
+        return c.redirect(`${page}?notice=duplicate`, 303);
+      };
+      // The file is written before the upload that names it, and not again for an upload already
+      // there: its intake may have finished and deleted the file, which holds raw ID numbers.
+      const existing = await getUpload(deps.table, campaign.id, uploadId);
+      if (existing) return duplicate(existing);
       const fresh = await saveUpload(deps.table, {
         campaignId: campaign.id,
         id: uploadId,
         fileName: cleanFileName(file.name),
         uploadedAt: deps.now().toISOString(),
         uploadedBy: c.var.coordinator.email,
-        content: bytes.toString('base64'),
+        chunkCount: await saveUploadFile(deps.table, campaign.id, uploadId, bytes),
         rowCount: 0,
         acceptedCount: 0,
         errors: [],
       });
-      const page = `/campaigns/${campaign.id}/uploads/${uploadId}`;
-      if (!fresh) {
-        // The same content again is the same upload. If its intake never started (a fault
-        // between saving and starting), starting it now is safe: the execution name is fixed.
-        const existing = await getUpload(deps.table, campaign.id, uploadId);
-        if (existing && !existing.processedAt) await startIntake(deps, campaign.id, uploadId);
-        return c.redirect(`${page}?notice=duplicate`, 303);
-      }
+      if (!fresh) return duplicate(await getUpload(deps.table, campaign.id, uploadId));
       await startIntake(deps, campaign.id, uploadId);
       return c.redirect(`${page}?notice=uploaded`, 303);
     },

@@ -59,16 +59,37 @@ describe('the stack', () => {
     expect(tableActionsOfFunction('SurveyDedupFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
     expect(tableActionsOfFunction('SurveyCoverageFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
     expect(tableActionsOfFunction('SurveySummaryFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
-    for (const prefix of ['GateFunction', 'IntakeFunction', 'SurveyDedupFunction', 'SurveyCoverageFunction', 'SurveySummaryFunction', 'ApprovalFunction', 'PaymentPlanFunction', 'PaymentFunction', 'SamplingFunction', 'HttpFunction']) {
+    // Intake: Prepare writes batches and records the checked file; a batch reads the people it names
+    // (BatchGetItem) and stores them, each with its own conditional write, never a batch write.
+    expect(tableActionsOfFunction('IntakePrepareFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(tableActionsOfFunction('IntakeBatchFunction').sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    for (const prefix of ['GateFunction', 'IntakePrepareFunction', 'IntakeBatchFunction', 'SurveyDedupFunction', 'SurveyCoverageFunction', 'SurveySummaryFunction', 'ApprovalFunction', 'PaymentPlanFunction', 'PaymentFunction', 'SamplingFunction', 'HttpFunction']) {
       const actions = tableActionsOfFunction(prefix);
       expect(actions).not.toContain('dynamodb:Scan');
       expect(actions).not.toContain('dynamodb:DeleteItem');
     }
   });
 
+  it('lets only intake\'s Finish delete: the file\'s chunks and the batches, once stored; it cannot put or Scan', () => {
+    expect(tableActionsOfFunction('IntakeFinishFunction').sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    const deleters = Object.entries(policies)
+      .filter(([, p]) => p.Properties.PolicyDocument.Statement.flatMap(actionsOf).includes('dynamodb:DeleteItem'))
+      .map(([id]) => id);
+    expect(deleters).toHaveLength(1);
+    expect(deleters[0]).toMatch(/^IntakeFinishFunctionServiceRoleDefaultPolicy/);
+  });
+
+  it('gives intake\'s batches and Finish no secrets: only Prepare reads the key that hashes ID numbers', () => {
+    const secretReaders = Object.entries(policies)
+      .filter(([, p]) => p.Properties.PolicyDocument.Statement.flatMap(actionsOf).includes('secretsmanager:GetSecretValue'))
+      .map(([id]) => id);
+    expect(secretReaders.some((id) => id.startsWith('IntakePrepareFunction'))).toBe(true);
+    expect(secretReaders.filter((id) => /^Intake(Batch|Finish)Function/.test(id))).toEqual([]);
+  });
+
   it('runs every function on Node.js 22 with its code bundled by esbuild', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } });
-    expect(Object.keys(functions)).toHaveLength(10);
+    expect(Object.keys(functions)).toHaveLength(12);
     for (const f of Object.values(functions) as { Properties: { Runtime: string } }[]) expect(f.Properties.Runtime).toBe('nodejs22.x');
   });
 
@@ -90,8 +111,9 @@ describe('the stack', () => {
       }
     };
     for (const d of definitions) visit(d.States);
-    // Four gates, intake, survey de-dup, coverage and summary, approval, payment plan, payment, sampling.
-    expect(lambdaSteps.length).toBe(12);
+    // Four gates, intake's Prepare, batch and Finish, survey de-dup, coverage and summary, approval,
+    // payment plan, payment, sampling.
+    expect(lambdaSteps.length).toBe(14);
     for (const step of lambdaSteps) expect(step.Retry?.[0].ErrorEquals).toContain('Lambda.ServiceException');
   });
 

@@ -162,14 +162,17 @@ describe('the coverage check at 排摸 close', () => {
 });
 
 describe('the 排摸 summary mail', () => {
-  it('groups rejected rows by reason before the first ：', () => {
+  it('groups rejected rows by reason before the first ：, whichever row a repeat names', () => {
     expect(rejectedByReason([
       { row: 2, column: '身份证号码', reason: '校验位错误：号码中有数字填写有误' },
       { row: 3, column: '身份证号码', reason: '校验位错误：号码中有数字填写有误' },
       { row: 3, column: '联系电话', reason: '联系电话格式不正确：手机号码为11位' },
       { row: 4, column: '所属单位', reason: '必填项，不能为空' },
+      { row: 5, column: '身份证号码', reason: '同一帮困项目中，身份证号码与第2行重复' },
+      { row: 6, column: '身份证号码', reason: '同一帮困项目中，身份证号码与第4行重复' },
       { row: 0, column: '文件', reason: '文件无法读取' },
     ])).toEqual([
+      { reason: '同一帮困项目中，身份证号码与另一行重复', count: 2 },
       { reason: '校验位错误', count: 2 },
       { reason: '必填项，不能为空', count: 1 },
       { reason: '联系电话格式不正确', count: 1 },
@@ -179,7 +182,7 @@ describe('the 排摸 summary mail', () => {
   it('mails the coordinator rows received, stored, rejected by reason, duplicates and uncovered households per town', async () => {
     await saveUpload(table, {
       campaignId: campaign.id, id: 'a'.repeat(64), fileName: '莘庄镇.csv', uploadedAt: '2025-12-01T00:00:00Z', uploadedBy: 'coordinator@mzj.example.cn',
-      rowCount: 13, acceptedCount: 10, errors: [
+      chunkCount: 0, rowCount: 13, acceptedCount: 10, errors: [
         { row: 5, column: '身份证号码', reason: '校验位错误：号码中有数字填写有误，请对照身份证原件核对' },
         { row: 7, column: '身份证号码', reason: '校验位错误：号码中有数字填写有误，请对照身份证原件核对' },
         { row: 9, column: '所属单位', reason: '“外区”不在单位名单中，请从下拉列表选择' },

@@ -175,18 +175,18 @@ describe('uploads', () => {
     expect(web.sent.filter((c) => c === 'StartExecutionCommand').length).toBeGreaterThan(0);
   });
 
-  it('refuses files over 256 KB with a zh-CN message', async () => {
+  it('refuses files over 4 MB with a zh-CN message', async () => {
     const id = await createCampaignVia(web, b);
-    const res = await upload(b, id, new Uint8Array(256 * 1024 + 1).fill(65), 'big.csv');
+    const res = await upload(b, id, new Uint8Array(4 * 1024 * 1024 + 1).fill(65), 'big.csv');
     expect(res.status).toBe(413);
-    expect(await res.text()).toContain('文件超过 256 KB');
+    expect(await res.text()).toContain('文件超过 4 MB');
     expect(await listUploads(web.table, id)).toHaveLength(0);
   });
 
   it('shows an upload still processing with an auto refresh, and a failed intake as failed', async () => {
     const id = await createCampaignVia(web, b);
     const waiting = 'a'.repeat(64);
-    await saveUpload(web.table, { campaignId: id, id: waiting, fileName: 'waiting.csv', uploadedAt: new Date().toISOString(), uploadedBy: 'x@y.cn', content: '', rowCount: 0, acceptedCount: 0, errors: [] });
+    await saveUpload(web.table, { campaignId: id, id: waiting, fileName: 'waiting.csv', uploadedAt: new Date().toISOString(), uploadedBy: 'x@y.cn', chunkCount: 0, rowCount: 0, acceptedCount: 0, errors: [] });
     const html = await (await b.get(`/campaigns/${id}/uploads/${waiting}`)).text();
     expect(html).toContain('正在处理');
     expect(html).toContain('<meta http-equiv="refresh" content="2">');

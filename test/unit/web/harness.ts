@@ -1,10 +1,14 @@
 // A web app wired to real local services: dynalite for DynamoDB and the project's Step
 // Functions engine served over HTTP, with small state machines standing in for the
-// campaign, intake and deploy-approval workflows. Mail is recorded, not sent.
+// campaign and deploy-approval workflows, and the intake workflow as the stack defines it. Mail is
+// recorded, not sent.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { Stack } from 'aws-cdk-lib';
+import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { StateGraph } from 'aws-cdk-lib/aws-stepfunctions';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { Engine } from '../../../infra/local/stepfunctions/engine.js';
@@ -20,8 +24,9 @@ import { getUpload } from '../../../functions/data/uploads.js';
 import type { Mail } from '../../../functions/shared/mailer.js';
 import { requestApproval } from '../../../functions/steps/approval.js';
 import { openPhaseGate } from '../../../functions/steps/gate.js';
-import { intakeUpload } from '../../../functions/steps/intake.js';
+import { finishIntake, prepareIntake, storeIntakeBatches } from '../../../functions/steps/intake.js';
 import { createApp } from '../../../functions/web/app.js';
+import { intakeWorkflow } from '../../../workflows/phases.js';
 
 export const ORIGIN = 'http://localhost';
 /** An upload of this name makes the stand-in intake function fail. */
@@ -61,18 +66,13 @@ export const CAMPAIGN_MACHINE = {
   },
 };
 
-const INTAKE_MACHINE = {
-  StartAt: 'Intake upload',
-  States: {
-    'Intake upload': {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke',
-      Parameters: { FunctionName: fn('intake'), Payload: { 'campaignId.$': '$.campaignId', 'uploadId.$': '$.uploadId' } },
-      OutputPath: '$.Payload',
-      End: true,
-    },
-  },
-};
+/** The intake workflow as the stack defines it, rendered with these stand-in functions. */
+function intakeMachine() {
+  const stack = new Stack();
+  const ref = (name: string) => LambdaFunction.fromFunctionArn(stack, name, fn(name));
+  const chain = intakeWorkflow(stack, { prepare: ref('intake-prepare'), batch: ref('intake-batch'), finish: ref('intake-finish') });
+  return stack.resolve(new StateGraph(chain.startState, 'intake').toGraphJson());
+}
 
 /** One approver's decision, as in the deploy workflow's approval chain. */
 const APPROVAL_MACHINE = {
@@ -116,10 +116,12 @@ export async function startWeb() {
     await setPhase(table, event.campaignId, event.phase, 'done');
     return {};
   });
-  lambda.register('intake', async (event: { campaignId: string; uploadId: string }) => {
+  lambda.register('intake-prepare', async (event: { campaignId: string; uploadId: string }) => {
     if ((await getUpload(table, event.campaignId, event.uploadId))?.fileName === FAILING_FILE) throw new Error('intake failed');
-    return intakeUpload(event, { table, idHashKey: SECRETS.idHashKey });
+    return prepareIntake(event, { table, idHashKey: SECRETS.idHashKey });
   });
+  lambda.register('intake-batch', (event) => storeIntakeBatches(event, { table }));
+  lambda.register('intake-finish', (event) => finishIntake(event, { table }));
   lambda.register('approval', (event) => requestApproval(event, { table, linkKey: SECRETS.linkKey, sendMail, publicUrl: ORIGIN }));
   const engine = new Engine({ lambda }).start();
   const sfnServer = await serve(engine, 0);
@@ -127,7 +129,7 @@ export async function startWeb() {
   const create = (name: string, definition: object) =>
     engine.createStateMachine({ name, definition: JSON.stringify(definition), roleArn: ROLE, type: 'STANDARD' }).stateMachineArn;
   const campaignWorkflowArn = create('CampaignWorkflow', CAMPAIGN_MACHINE);
-  const intakeWorkflowArn = create('IntakeWorkflow', INTAKE_MACHINE);
+  const intakeWorkflowArn = create('IntakeWorkflow', intakeMachine());
   const approvalWorkflowArn = create('ApprovalWorkflow', APPROVAL_MACHINE);
 
   /** Every SFN command the app sends, by name. */

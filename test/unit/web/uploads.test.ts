@@ -3,7 +3,9 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATA_SHEET } from '../../../functions/core/intake-file.js';
-import { getUpload, saveUpload, type Upload } from '../../../functions/data/uploads.js';
+import { keys } from '../../../functions/data/keys.js';
+import { CHUNK_BYTES, getUpload, saveUpload, type Upload } from '../../../functions/data/uploads.js';
+import { makeId } from '../core/fixtures.js';
 import { createCampaignVia, CSV_HEADER, eventually, idNumber, signedIn, startWeb, upload, type Browser, type Web } from './harness.js';
 
 let web: Web;
@@ -17,14 +19,14 @@ afterAll(() => web.close());
 const uploadIdOf = (res: Response) => /\/uploads\/([a-f0-9]{64})/.exec(res.headers.get('location') ?? '')?.[1] ?? '';
 
 /** Uploads a file and waits until intake recorded its outcome. */
-async function uploaded(campaignId: string, content: string | Uint8Array, fileName = 'list.csv'): Promise<Upload> {
+async function uploaded(campaignId: string, content: string | Uint8Array, fileName = 'list.csv', ms?: number): Promise<Upload> {
   const res = await upload(b, campaignId, content, fileName);
   expect(res.status).toBe(303);
   const uploadId = uploadIdOf(res);
   return eventually(async () => {
     const u = await getUpload(web.table, campaignId, uploadId);
     return u?.processedAt ? u : undefined;
-  }, 'intake of the upload');
+  }, 'intake of the upload', ms);
 }
 
 const BAD_ID = '110105194912310021';
@@ -108,14 +110,14 @@ describe('the error file', () => {
     expect((await b.get(`/campaigns/${campaignId}/uploads/${good.id}/errors.xlsx`)).status).toBe(404);
     expect(await (await b.get(`/campaigns/${campaignId}/uploads/${good.id}`)).text()).not.toContain('errors.xlsx');
     const waiting = 'b'.repeat(64);
-    await saveUpload(web.table, { campaignId, id: waiting, fileName: 'w.csv', uploadedAt: new Date().toISOString(), uploadedBy: 'x@y.cn', content: '', rowCount: 0, acceptedCount: 0, errors: [] });
+    await saveUpload(web.table, { campaignId, id: waiting, fileName: 'w.csv', uploadedAt: new Date().toISOString(), uploadedBy: 'x@y.cn', chunkCount: 0, rowCount: 0, acceptedCount: 0, errors: [] });
     expect((await b.get(`/campaigns/${campaignId}/uploads/${waiting}/errors.csv`)).status).toBe(409);
   });
 
   it('says so when it holds only the first of the rejected rows, and when the errors were too many to list', async () => {
     const id = 'c'.repeat(64);
     await saveUpload(web.table, {
-      campaignId, id, fileName: 'big.csv', uploadedAt: new Date().toISOString(), uploadedBy: 'x@y.cn', rowCount: 9000, acceptedCount: 0,
+      campaignId, id, fileName: 'big.csv', uploadedAt: new Date().toISOString(), uploadedBy: 'x@y.cn', chunkCount: 0, rowCount: 9000, acceptedCount: 0,
       rejectedCount: 9000, errorCount: 9000, processedAt: new Date().toISOString(),
       errors: [{ row: 2, column: '所属单位', reason: '“外区”不在单位名单中，请从下拉列表选择' }],
       rejectedRows: { headers: TEMPLATE_HEADERS, rows: [{ row: 2, values: TEMPLATE_HEADERS.map(() => ''), reasons: '所属单位：……' }], total: 9000 },
@@ -165,13 +167,28 @@ describe('progress', () => {
     const campaignId = await createCampaignVia(web, b);
     const id = 'd'.repeat(64);
     await saveUpload(web.table, {
-      campaignId, id, fileName: 'big.csv', uploadedAt: new Date().toISOString(), uploadedBy: 'x@y.cn', content: '', rowCount: 0, acceptedCount: 0,
+      campaignId, id, fileName: 'big.csv', uploadedAt: new Date().toISOString(), uploadedBy: 'x@y.cn', chunkCount: 0, rowCount: 0, acceptedCount: 0,
       errors: [], progress: { rowsDone: 1500, rowsTotal: 3210 },
     });
     const page = await (await b.get(`/campaigns/${campaignId}/uploads/${id}`)).text();
     expect(page).toContain('已处理 1500 / 3210 行');
     expect(page).toContain('<meta http-equiv="refresh" content="2">');
     expect(await (await b.get(`/campaigns/${campaignId}`)).text()).toContain('处理中（已处理 1500 / 3210 行）');
+  });
+});
+
+describe('a file larger than one item', () => {
+  it('is kept in chunks until processed in batches, and nothing of it is left afterwards', async () => {
+    const campaignId = await createCampaignVia(web, b);
+    const id = (n: number) => makeId('310112', `1960${String(1 + (n % 12)).padStart(2, '0')}${String(1 + Math.floor(n / 12) % 28).padStart(2, '0')}`, String(100 + Math.floor(n / 336)).padStart(3, '0'));
+    const rows = Array.from({ length: 3000 }, (_, n) => `欧阳明明,${id(n)},139${String(n).padStart(8, '0')},莘庄镇,低保家庭,MZ01,3,,社区第${n}号帮困对象`);
+    const file = [`${CSV_HEADER},备注`, ...rows, `张三,${id(0)},13800138000,莘庄镇,低保家庭,MZ01,3,,`].join('\n');
+    expect(Buffer.byteLength(file)).toBeGreaterThan(CHUNK_BYTES);
+    const done = await uploaded(campaignId, file, '莘庄镇.csv', 20_000);
+    expect(done).toMatchObject({ chunkCount: 2, batchCount: 6, rowCount: 3001, acceptedCount: 3000, storedCount: 3000, rejectedCount: 1, progress: { rowsDone: 3001, rowsTotal: 3001 } });
+    // Duplicates within the file are found across batches: the last row repeats the first.
+    expect(done.errors).toEqual([{ row: 3002, column: '身份证号码', reason: expect.stringContaining('第2行') }]);
+    expect(await web.table.all(keys.uploadChunk(campaignId, done.id, 0).pk)).toEqual([]);
   });
 });
 

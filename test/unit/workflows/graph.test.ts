@@ -4,7 +4,7 @@ import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { StateGraph, StateMachine, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import { campaignWorkflow } from '../../../workflows/campaign.js';
-import { deployWorkflow, implementWorkflow, reviewWorkflow, surveyWorkflow } from '../../../workflows/phases.js';
+import { deployWorkflow, implementWorkflow, intakeWorkflow, reviewWorkflow, surveyWorkflow } from '../../../workflows/phases.js';
 
 const stack = new Stack();
 const fn = (name: string) => LambdaFunction.fromFunctionArn(stack, name, `arn:aws:lambda:us-east-1:123456789012:function:${name}`);
@@ -101,6 +101,43 @@ describe('phase workflows', () => {
       expect(resource(state)).toMatch(/:function:(dedup|coverage|summary)$/);
       expect(state.Parameters).toEqual({ 'campaignId.$': '$.campaignId' });
       expect(state.Retry[0].MaxAttempts).toBe(6);
+    }
+  });
+
+  it('intake: Prepare, then a distributed Map over the batch numbers, ten to a child execution, then Finish', () => {
+    const graph = render(intakeWorkflow(stack, { prepare: fn('intake-prepare'), batch: fn('intake-batch'), finish: fn('intake-finish') }));
+    const order: string[] = [];
+    for (let name: string | undefined = graph.StartAt; name; name = graph.States[name].Next) order.push(name);
+    expect(order).toEqual(['Prepare intake', 'Store batches', 'Finish intake']);
+
+    const upload = { 'campaignId.$': '$.campaignId', 'uploadId.$': '$.uploadId' };
+    const prepare = graph.States['Prepare intake'];
+    expect(resource(prepare)).toMatch(/:function:intake-prepare$/);
+    expect(prepare.Parameters).toEqual(upload);
+    // Prepare's answer (the batch numbers only) goes beside the input, which the Map and Finish read.
+    expect(prepare.ResultPath).toBe('$.prepared');
+
+    const map = graph.States['Store batches'];
+    expect(map.Type).toBe('Map');
+    expect(map.ItemsPath).toBe('$.prepared.batches');
+    expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
+    expect(map.ItemBatcher).toEqual({ MaxItemsPerBatch: 10, BatchInput: upload });
+    expect(map.MaxConcurrency).toBe(4);
+    // The children's results are dropped: the parent's payload stays small whatever the file's size.
+    expect(map.ResultPath).toBeNull();
+    const batch = map.ItemProcessor.States[map.ItemProcessor.StartAt];
+    expect(resource(batch)).toMatch(/:function:intake-batch$/);
+    expect(batch.Parameters).toEqual({ 'campaignId.$': '$.BatchInput.campaignId', 'uploadId.$': '$.BatchInput.uploadId', 'batches.$': '$.Items' });
+    expect(batch.End).toBe(true);
+
+    const finish = graph.States['Finish intake'];
+    expect(resource(finish)).toMatch(/:function:intake-finish$/);
+    expect(finish.Parameters).toEqual(upload);
+    expect(finish.End).toBe(true);
+    for (const state of [prepare, batch, finish]) {
+      expect(state.Retry).toEqual([
+        { ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 },
+      ]);
     }
   });
 
