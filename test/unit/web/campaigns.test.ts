@@ -17,6 +17,7 @@ import {
   upload,
   type Browser,
   type Web,
+  uploadIdOf,
 } from './harness.js';
 
 let web: Web;
@@ -27,7 +28,6 @@ beforeAll(async () => {
 });
 afterAll(() => web.close());
 
-const uploadIdOf = (res: Response) => /\/uploads\/([a-f0-9]{64})/.exec(res.headers.get('location') ?? '')?.[1] ?? '';
 const processed = (campaignId: string, uploadId: string) =>
   eventually(async () => (await getUpload(web.table, campaignId, uploadId))?.processedAt, 'intake of the upload');
 

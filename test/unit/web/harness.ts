@@ -212,6 +212,9 @@ export function browser(web: Web) {
 
 export type Browser = ReturnType<typeof browser>;
 
+/** The upload id a POST to the upload route redirected to. */
+export const uploadIdOf = (res: Response) => /\/uploads\/([a-f0-9]{64})/.exec(res.headers.get('location') ?? '')?.[1] ?? '';
+
 /** The path of the last emailed link to `to` (its text part holds the URL). */
 export function linkIn(web: Web, to: string): string {
   const mail = web.mails.filter((m) => m.to === to).at(-1);

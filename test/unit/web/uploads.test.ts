@@ -6,7 +6,7 @@ import { DATA_SHEET } from '../../../functions/core/intake-file.js';
 import { keys } from '../../../functions/data/keys.js';
 import { CHUNK_BYTES, getUpload, saveUpload, type Upload } from '../../../functions/data/uploads.js';
 import { makeId } from '../core/fixtures.js';
-import { createCampaignVia, CSV_HEADER, eventually, idNumber, signedIn, startWeb, upload, type Browser, type Web } from './harness.js';
+import { createCampaignVia, CSV_HEADER, eventually, idNumber, signedIn, startWeb, upload, type Browser, type Web, uploadIdOf } from './harness.js';
 
 let web: Web;
 let b: Browser;
@@ -16,7 +16,6 @@ beforeAll(async () => {
 });
 afterAll(() => web.close());
 
-const uploadIdOf = (res: Response) => /\/uploads\/([a-f0-9]{64})/.exec(res.headers.get('location') ?? '')?.[1] ?? '';
 
 /** Uploads a file and waits until intake recorded its outcome. */
 async function uploaded(campaignId: string, content: string | Uint8Array, fileName = 'list.csv', ms?: number): Promise<Upload> {
