@@ -2,12 +2,8 @@
 // updating the people they name, progress while a file is processed, the kept rejected rows, and the
 // file's chunks and batches, which are gone once intake has finished.
 import { createHash } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTable } from '../support/table.js';
 import { INTAKE_COLUMNS } from '../../functions/core/intake-row.js';
 import { keyedIdHash } from '../../functions/core/keyed-hash.js';
 import { getBeneficiaries, getBeneficiary, listBeneficiaries, storeBeneficiary, upsertBeneficiary, type Beneficiary } from '../../functions/data/beneficiaries.js';
@@ -48,29 +44,12 @@ class TestTable extends Table {
   }
 }
 
-let server: Server;
-let client: DynamoDBClient;
 let table: TestTable;
+let closeTable: () => Promise<void>;
 beforeAll(async () => {
-  server = dynalite({ createTableMs: 0 }) as Server;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await client.send(new CreateTableCommand({
-    TableName: 'nuanliu',
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-    BillingMode: 'PAY_PER_REQUEST',
-  }));
-  table = new TestTable(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), 'nuanliu');
+  ({ table, close: closeTable } = await startTable((client, name) => new TestTable(client, name)));
 });
-afterAll(async () => {
-  client.destroy();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => closeTable());
 
 const newCampaign = () =>
   createCampaign(table, {

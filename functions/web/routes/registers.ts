@@ -8,18 +8,10 @@ import { BadRequest, Conflict, NotFound, TooLarge } from '../errors.js';
 import { registersPage, registerUploadPage } from '../pages/registers.js';
 import { importRegister } from '../register-import.js';
 import { campaignOf } from './campaigns.js';
-import { formBody } from './util.js';
+import { formBody, shownFileName } from './util.js';
 
 export const MAX_REGISTER_BYTES = 1024 * 1024;
 const TOO_LARGE = '名册文件超过 1 MB，请按街镇拆分成几个较小的文件分别上传。';
-
-/** A file name to show: its last path segment, without control characters, not too long. */
-function shownName(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  return Array.from(clean).slice(-120).join('') || '未命名文件';
-}
 
 async function registerUploadOf(c: Context, deps: AppDeps, campaignId: string): Promise<RegisterUpload> {
   const id = c.req.param('uploadId') ?? '';
@@ -69,7 +61,7 @@ export function registerRoutes(app: Hono<WebEnv>, deps: AppDeps) {
       const { idHashKey } = await deps.secrets();
       const { upload, fresh } = await importRegister({ table: deps.table, idHashKey }, campaign, {
         bytes: Buffer.from(await file.arrayBuffer()),
-        fileName: shownName(file.name),
+        fileName: shownFileName(file.name),
         uploadedBy: c.var.coordinator.email,
         at: deps.now(),
       });

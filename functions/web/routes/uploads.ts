@@ -11,7 +11,7 @@ import { uploadPage } from '../pages/uploads.js';
 import { toCsv } from '../spreadsheet.js';
 import { startIntake } from '../workflows.js';
 import { attachment, campaignOf, XLSX_TYPE } from './campaigns.js';
-import { formBody } from './util.js';
+import { formBody, shownFileName } from './util.js';
 
 /**
  * The largest file taken: a form carrying it, base64 as API Gateway passes a binary body, stays
@@ -19,14 +19,6 @@ import { formBody } from './util.js';
  */
 export const MAX_UPLOAD_BYTES = 4 * 1024 * 1024;
 const TOO_LARGE = '文件超过 4 MB，不能上传。请把名单按单位或按项目拆分成几个较小的文件，分别上传（每个文件不超过 4 MB，约 4 万行）。';
-
-/** A file name to show: its last path segment, without control characters, not too long. */
-function cleanFileName(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  return Array.from(clean).slice(-120).join('') || '未命名文件';
-}
 
 async function uploadOf(c: Context, deps: AppDeps, campaignId: string): Promise<Upload> {
   const id = c.req.param('uploadId') ?? '';
@@ -70,7 +62,7 @@ export function uploadRoutes(app: Hono<WebEnv>, deps: AppDeps) {
       const fresh = await saveUpload(deps.table, {
         campaignId: campaign.id,
         id: uploadId,
-        fileName: cleanFileName(file.name),
+        fileName: shownFileName(file.name),
         uploadedAt: deps.now().toISOString(),
         uploadedBy: c.var.coordinator.email,
         chunkCount: await saveUploadFile(deps.table, campaign.id, uploadId, bytes),

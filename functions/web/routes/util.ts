@@ -19,3 +19,11 @@ export async function formText(c: Context, name: string): Promise<string> {
 
 /** Where emailed links point: PUBLIC_URL when configured, else this request's origin. */
 export const publicBase = (c: Context, deps: AppDeps) => (deps.publicUrl ?? new URL(c.req.url).origin).replace(/\/$/, '');
+
+/** A file name to show: its last path segment, without control characters, not too long. */
+export function shownFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return Array.from(clean).slice(-120).join('') || '未命名文件';
+}

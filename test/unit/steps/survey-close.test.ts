@@ -13,7 +13,7 @@ import { payBatch, planPayments } from '../../../functions/steps/payments.js';
 import { checkCoverage, coverageCounts } from '../../../functions/steps/survey-coverage.js';
 import { findConflicts } from '../../../functions/steps/survey-dedup.js';
 import { rejectedByReason, summarizeSurvey } from '../../../functions/steps/survey-summary.js';
-import { startTable } from './table.js';
+import { startTable } from '../../support/table.js';
 
 const person = (n: number) => n.toString(16).padStart(64, '0');
 const key = (project: string, n: number) => `${project}#${person(n)}`;

@@ -4,9 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { Table } from '../../../functions/data/table.js';
+import { Table } from '../../functions/data/table.js';
 
-export async function startTable(): Promise<{ table: Table; close: () => Promise<void> }> {
+/** `make` builds the table object, for tests that need a Table subclass. */
+export async function startTable<T extends Table = Table>(
+  make: (client: DynamoDBDocumentClient, name: string) => T = (client, name) => new Table(client, name) as T,
+): Promise<{ table: T; close: () => Promise<void> }> {
   const server = dynalite({ createTableMs: 0 }) as Server;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const client = new DynamoDBClient({
@@ -20,7 +23,7 @@ export async function startTable(): Promise<{ table: Table; close: () => Promise
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
     BillingMode: 'PAY_PER_REQUEST',
   }));
-  const table = new Table(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), 'nuanliu');
+  const table = make(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), 'nuanliu');
   return {
     table,
     close: async () => {
