@@ -18,7 +18,7 @@ export interface NuanliuStackProps extends StackProps {
   smtp: { host: string; port: number; secure: boolean; from: string };
 }
 
-type TableAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'Query' | 'DeleteItem';
+type TableAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'PartiQLInsert' | 'UpdateItem' | 'Query' | 'DeleteItem';
 
 /** The ARN pattern of a state machine's executions (their names are chosen at run time). */
 const executionsOf = (stack: Stack, machine: StateMachine) =>
@@ -69,10 +69,11 @@ export class NuanliuStack extends Stack {
 
     const gate = fn('GateFunction', 'gate', base, ['PutItem', 'UpdateItem']);
     // Intake of an upload: Prepare reads the file (up to 4 MB; XLSX takes memory) and writes the
-    // batches; IntakeBatch reads the people a batch names, 100 to a request, and stores them; Finish
+    // batches; IntakeBatch inserts the people a batch names, 25 to a request (PartiQL INSERT), and
+    // reads and updates those stored before; Finish
     // is the one function that deletes items: the file's chunks and the batches, once stored.
     const intakePrepare = fn('IntakePrepareFunction', 'intake-prepare', base, ['GetItem', 'PutItem', 'UpdateItem'], Duration.minutes(5), 2048);
-    const intakeBatch = fn('IntakeBatchFunction', 'intake-batch', { TABLE_NAME: table.tableName }, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], Duration.minutes(5));
+    const intakeBatch = fn('IntakeBatchFunction', 'intake-batch', { TABLE_NAME: table.tableName }, ['GetItem', 'BatchGetItem', 'PartiQLInsert', 'PutItem', 'UpdateItem'], Duration.minutes(5));
     const intakeFinish = fn('IntakeFinishFunction', 'intake-finish', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'UpdateItem', 'DeleteItem'], Duration.minutes(2));
     const dedup = fn('SurveyDedupFunction', 'survey-dedup', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5));
     const coverage = fn('SurveyCoverageFunction', 'survey-coverage', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5));

@@ -34,6 +34,13 @@ export type StoreOutcome = 'stored' | 'updated' | 'unchanged';
 export const storeBeneficiary = (table: Table, b: Beneficiary) =>
   table.putIfAbsent(keys.beneficiary(b.campaignId, b.projectCode, b.idHash), { ...b });
 
+/**
+ * Stores new beneficiaries, 25 to a request, each only if its (campaign, project, person) is new;
+ * per beneficiary, whether it was. Stored as upsertBeneficiary stores a new one (version 1).
+ */
+export const insertBeneficiaries = (table: Table, list: readonly Beneficiary[]) =>
+  table.insertMany(list.map((b) => ({ ...b, version: 1, ...keys.beneficiary(b.campaignId, b.projectCode, b.idHash) })));
+
 const MAX_ATTEMPTS = 5;
 
 /**

@@ -1,8 +1,15 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchExecuteStatementCommand, BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 type Key = { pk: string; sk: string };
 type Item = Record<string, unknown>;
+
+/** Statement errors of BatchExecuteStatement that say "not now", not "never". */
+const RETRYABLE = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded', 'InternalServerError', 'TransactionConflict']);
+const MAX_ATTEMPTS = 8;
+/** A pause that grows with the attempt: 40 ms, 80 ms, … up to 1 s. */
+const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
+const definedFields = (item: Item): Item => Object.fromEntries(Object.entries(item).filter(([, v]) => v !== undefined));
 
 /** The single table, with the few operations the product uses. */
 export class Table {
@@ -24,7 +31,7 @@ export class Table {
       let wanted: Record<string, unknown>[] = keys.slice(from, from + 100).map((k) => ({ pk: k.pk, sk: k.sk }));
       for (let attempt = 0; wanted.length > 0; attempt++) {
         // Unprocessed keys (the store was busy) are asked for again, after a pause that grows.
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
+        if (attempt > 0) await pause(attempt);
         const out = await this.client.send(new BatchGetCommand({ RequestItems: { [this.name]: { Keys: wanted, ConsistentRead: true } } }));
         for (const item of out.Responses?.[this.name] ?? []) found.set(id(item as Key), item as T);
         wanted = out.UnprocessedKeys?.[this.name]?.Keys ?? [];
@@ -46,6 +53,41 @@ export class Table {
       if (err instanceof ConditionalCheckFailedException) return false;
       throw err;
     }
+  }
+
+  /**
+   * Puts each item only if its key is new, 25 to a request (PartiQL INSERT, each statement
+   * conditional on its own item). Per item, in order: true if inserted, false if the key existed.
+   * Items must have distinct keys. Statements the store could not run yet are sent again.
+   */
+  async insertMany(items: readonly (Key & Item)[]): Promise<boolean[]> {
+    const inserted: boolean[] = new Array(items.length);
+    for (let from = 0; from < items.length; from += 25) {
+      let pending = items.slice(from, from + 25).map((item, i) => ({ at: from + i, item: definedFields(item) }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 0) await pause(attempt);
+        const { Responses = [] } = await this.client.send(
+          new BatchExecuteStatementCommand({
+            Statements: pending.map(({ item }) => ({ Statement: this.insertStatement(Object.keys(item)), Parameters: Object.values(item) })),
+          }),
+        );
+        const retry: typeof pending = [];
+        pending.forEach((p, i) => {
+          const error = Responses[i]?.Error;
+          if (!error) inserted[p.at] = true;
+          else if (error.Code === 'DuplicateItem') inserted[p.at] = false;
+          else if (RETRYABLE.has(error.Code ?? '') && attempt < MAX_ATTEMPTS) retry.push(p);
+          else throw new Error(`INSERT of ${p.item.pk}/${p.item.sk} failed: ${error.Code}: ${error.Message}`);
+        });
+        pending = retry;
+      }
+    }
+    return inserted;
+  }
+
+  private insertStatement(attributes: readonly string[]): string {
+    const quote = (s: string) => s.replaceAll("'", "''");
+    return `INSERT INTO "${this.name}" VALUE {${attributes.map((a) => `'${quote(a)}': ?`).join(', ')}}`;
   }
 
   /** Sets fields if `condition` holds; false when it does not. */

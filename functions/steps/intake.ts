@@ -3,7 +3,7 @@ import { readIntakeFile, type IntakeFileContent } from '../core/intake-file.js';
 import { INTAKE_COLUMNS, intakeColumnOf, validateIntakeRows, type IntakeBeneficiary } from '../core/intake-row.js';
 import { maskIdNumber } from '../core/masking.js';
 import { getCampaign } from '../data/campaigns.js';
-import { getBeneficiaries, upsertBeneficiary, type StoreOutcome } from '../data/beneficiaries.js';
+import { getBeneficiaries, insertBeneficiaries, upsertBeneficiary, type Beneficiary, type StoreOutcome } from '../data/beneficiaries.js';
 import {
   advanceProgress,
   deleteUploadParts,
@@ -188,10 +188,15 @@ export async function storeIntakeBatches(input: IntakeInput & { batches: number[
       throw new Error(`Batch ${n} of upload ${campaignId}/${uploadId} is missing`);
     }
     const result: IntakeBatchResult = { batch: n, rows: rows.length, stored: 0, updated: 0, unchanged: 0 };
-    // Read first, 100 to a request: a person stored as the file has them needs no write at all.
-    const seen = await getBeneficiaries(table, campaignId, rows);
-    await inParallel(range(rows.length), async (i) => {
-      const outcome: StoreOutcome = await upsertBeneficiary(table, { ...rows[i], campaignId, uploadId }, now(), seen[i]);
+    const beneficiaries = rows.map((row): Beneficiary => ({ ...row, campaignId, uploadId }));
+    // New people are inserted 25 to a request, each only if absent; the others were stored
+    // before, by this upload (a retried step) or another: they are read, compared and updated.
+    const inserted = await insertBeneficiaries(table, beneficiaries);
+    result.stored = inserted.filter(Boolean).length;
+    const known = beneficiaries.filter((_, i) => !inserted[i]);
+    const seen = await getBeneficiaries(table, campaignId, known);
+    await inParallel(range(known.length), async (i) => {
+      const outcome: StoreOutcome = await upsertBeneficiary(table, known[i], now(), seen[i] ?? null);
       result[outcome]++;
     });
     if (await saveIntakeBatchResult(table, campaignId, uploadId, result)) await advanceProgress(table, campaignId, uploadId, rows.length);

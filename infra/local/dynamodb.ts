@@ -1,7 +1,9 @@
 import fs from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -10,6 +12,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { batchExecuteInserts, StatementRequestError, type DynaliteStore } from './dynamodb-statements.js';
 import { portFromEnv } from './env.js';
 import type { TableSpec } from './template-resources.js';
 
@@ -27,11 +30,11 @@ export interface DynamoOptions {
   host?: string;
 }
 
-/** Starts dynalite on disk (LevelDB). Tables are ACTIVE as soon as they are created. */
+/** Starts dynalite on disk (LevelDB), as dynamoServer makes it. */
 export async function startDynamoDB(options: DynamoOptions): Promise<LocalDynamoDB> {
   const dir = path.join(options.dataDir, 'dynamodb');
   fs.mkdirSync(dir, { recursive: true });
-  const server: Server = dynalite({ path: dir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = dynamoServer(dir);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -44,6 +47,58 @@ export async function startDynamoDB(options: DynamoOptions): Promise<LocalDynamo
     // Closing the server also closes the LevelDB store, so the directory can be opened again.
     close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
   };
+}
+
+/**
+ * A dynalite server, not yet listening, on LevelDB in `dir` (in memory without one). Tables are
+ * ACTIVE as soon as they are created. BatchExecuteStatement, which dynalite lacks, is answered on
+ * its store (see dynamodb-statements.ts).
+ */
+export function dynamoServer(dir?: string): Server {
+  const { server, store } = dynaliteWithStore({ ...(dir ? { path: dir } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const dynaliteHandler = server.listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) =>
+    req.headers['x-amz-target'] === 'DynamoDB_20120810.BatchExecuteStatement' ? void answerStatements(store, req, res) : dynaliteHandler(req, res),
+  );
+  return server;
+}
+
+const dynaliteDb = createRequire(import.meta.url)('dynalite/db') as { create(options: unknown): DynaliteStore };
+
+/** A dynalite server, and the store it was made with (dynalite keeps it to itself). */
+function dynaliteWithStore(options: Record<string, unknown>): { server: Server; store: DynaliteStore } {
+  const create = dynaliteDb.create;
+  let store: DynaliteStore | undefined;
+  dynaliteDb.create = (o) => (store = create(o));
+  try {
+    const server: Server = dynalite(options);
+    return { server, store: store! };
+  } finally {
+    dynaliteDb.create = create;
+  }
+}
+
+async function answerStatements(store: DynaliteStore, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const send = (status: number, body: unknown) => {
+    const json = Buffer.from(JSON.stringify(body));
+    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'content-length': json.length, 'x-amz-crc32': zlib.crc32(json) });
+    res.end(json);
+  };
+  try {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let request: unknown;
+    try {
+      request = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      return send(400, { __type: 'com.amazon.coral.service#SerializationException' });
+    }
+    send(200, await batchExecuteInserts(store, request as Parameters<typeof batchExecuteInserts>[1]));
+  } catch (err) {
+    if (err instanceof StatementRequestError) send(400, { __type: err.type, message: err.message });
+    else send(500, { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: (err as Error).message });
+  }
 }
 
 /** A client for a local endpoint (any credentials are accepted). */

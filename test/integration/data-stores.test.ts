@@ -113,4 +113,19 @@ describe.each(stores)('the data layer on $name', (store) => {
     for await (const page of beneficiaryPages(table, 'c2', 50)) pages.push(page.length);
     expect(pages).toEqual([50, 50, 20]);
   });
+
+  it.skipIf(!store.available)('inserts many items, each only where its key is new, and says which', async () => {
+    const item = (n: number, v = 'first') => ({ pk: 'v1#INSERT', sk: `k${n}`, v, n, note: undefined });
+    await table.put({ pk: 'v1#INSERT', sk: 'k3' }, { v: 'before' });
+    const inserted = await table.insertMany(Array.from({ length: 30 }, (_, n) => item(n)));
+    expect(inserted).toEqual(Array.from({ length: 30 }, (_, n) => n !== 3));
+    expect(await table.get({ pk: 'v1#INSERT', sk: 'k3' })).toMatchObject({ v: 'before' });
+    expect(await table.get({ pk: 'v1#INSERT', sk: 'k29' })).toEqual({ pk: 'v1#INSERT', sk: 'k29', v: 'first', n: 29 });
+    // Again, with other values: nothing is inserted and nothing changes.
+    expect(await table.insertMany([item(0, 'second'), item(30, 'second')])).toEqual([false, true]);
+    expect(await table.get({ pk: 'v1#INSERT', sk: 'k0' })).toMatchObject({ v: 'first' });
+    // Racing inserts of one key: exactly one wins.
+    const races = await Promise.all(Array.from({ length: 8 }, (_, i) => table.insertMany([item(99, `racer ${i}`)])));
+    expect(races.flat().filter(Boolean)).toHaveLength(1);
+  });
 });

@@ -1,16 +1,15 @@
-// A fresh table in dynalite (in memory) for tests of the steps and the data layer.
-import type { Server } from 'node:http';
+// A fresh table in the local store (dynalite, in memory) for tests of the steps and the data layer.
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
 import { Table } from '../../functions/data/table.js';
+import { dynamoServer } from '../../infra/local/dynamodb.js';
 
 /** `make` builds the table object, for tests that need a Table subclass. */
 export async function startTable<T extends Table = Table>(
   make: (client: DynamoDBDocumentClient, name: string) => T = (client, name) => new Table(client, name) as T,
 ): Promise<{ table: T; close: () => Promise<void> }> {
-  const server = dynalite({ createTableMs: 0 }) as Server;
+  const server = dynamoServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const client = new DynamoDBClient({
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DescribeTableCommand, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { BatchExecuteStatementCommand, DescribeTableCommand, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureTables, localDynamoClient, startDynamoDB, type LocalDynamoDB } from '../../../infra/local/dynamodb.js';
 import { dynamoTables } from '../../../infra/local/template-resources.js';
@@ -76,6 +76,34 @@ describe('local DynamoDB', () => {
     const byIndex = await again.send(new QueryCommand({ TableName: 'Test-campaigns', IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :d', ExpressionAttributeValues: { ':d': { S: 'D#xuhui' } } }));
     expect(byIndex.Count).toBe(1);
     again.destroy();
+  });
+
+  it('runs batches of PartiQL INSERTs as DynamoDB does: each item only if its key is new', async () => {
+    await ensureTables(db.endpoint, dynamoTables(new LocalTemplate(TEMPLATE, OPTIONS)));
+    const client = localDynamoClient(db.endpoint);
+    const insert = (sk: string, v = 'x') => ({ Statement: `INSERT INTO "Test-campaigns" VALUE {'pk': ?, 'sk': ?, 'gsi1pk': ?, 'v': ?}`, Parameters: [{ S: 'C#1' }, { S: sk }, { S: 'D#minhang' }, { S: v }] });
+    const run = (Statements: { Statement: string; Parameters?: object[] }[]) => client.send(new BatchExecuteStatementCommand({ Statements: Statements as never }));
+
+    expect((await run([insert('1'), insert('2')])).Responses).toEqual([{ TableName: 'Test-campaigns' }, { TableName: 'Test-campaigns' }]);
+    const again = await run([insert('1', 'changed'), insert('3')]);
+    expect(again.Responses).toEqual([{ TableName: 'Test-campaigns', Error: { Code: 'DuplicateItem', Message: 'Duplicate primary key exists in table' } }, { TableName: 'Test-campaigns' }]);
+    const item = await client.send(new GetItemCommand({ TableName: 'Test-campaigns', Key: { pk: { S: 'C#1' }, sk: { S: '1' } } }));
+    expect(item.Item?.v).toEqual({ S: 'x' });
+    const byIndex = await client.send(new QueryCommand({ TableName: 'Test-campaigns', IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :d', ExpressionAttributeValues: { ':d': { S: 'D#minhang' } } }));
+    expect(byIndex.Count).toBe(3);
+
+    // Per statement: a missing key, a parameter count that does not match, an unknown table.
+    const wrong = await run([
+      { Statement: `INSERT INTO "Test-campaigns" VALUE {'pk': ?}`, Parameters: [{ S: 'C#1' }] },
+      { Statement: `INSERT INTO "Test-campaigns" VALUE {'pk': ?, 'sk': ?}`, Parameters: [{ S: 'C#1' }] },
+      { Statement: `INSERT INTO "Nope" VALUE {'pk': ?, 'sk': ?}`, Parameters: [{ S: 'C#1' }, { S: '9' }] },
+    ]);
+    expect(wrong.Responses?.map((r) => r.Error?.Code)).toEqual(['ValidationError', 'ValidationError', 'ResourceNotFound']);
+    // The whole request: two statements on one item, more than 25 statements, a statement other than INSERT.
+    await expect(run([insert('4'), insert('4')])).rejects.toMatchObject({ name: 'ValidationException', message: 'Provided list of item keys contains duplicates' });
+    await expect(run(Array.from({ length: 26 }, (_, i) => insert(`m${i}`)))).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(run([{ Statement: `SELECT * FROM "Test-campaigns" WHERE pk = ?`, Parameters: [{ S: 'C#1' }] }])).rejects.toThrow(/only INSERT statements/);
+    client.destroy();
   });
 
   it('refuses an existing table whose keys or indexes differ from the template', async () => {

@@ -59,10 +59,11 @@ describe('the stack', () => {
     expect(tableActionsOfFunction('SurveyDedupFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
     expect(tableActionsOfFunction('SurveyCoverageFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
     expect(tableActionsOfFunction('SurveySummaryFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
-    // Intake: Prepare writes batches and records the checked file; a batch reads the people it names
-    // (BatchGetItem) and stores them, each with its own conditional write, never a batch write.
+    // Intake: Prepare writes batches and records the checked file; a batch inserts the people it
+    // names, each only if new (PartiQLInsert), and reads (BatchGetItem) and updates the others:
+    // every write conditional, never a blind batch write.
     expect(tableActionsOfFunction('IntakePrepareFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
-    expect(tableActionsOfFunction('IntakeBatchFunction').sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(tableActionsOfFunction('IntakeBatchFunction').sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PartiQLInsert', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     for (const prefix of ['GateFunction', 'IntakePrepareFunction', 'IntakeBatchFunction', 'SurveyDedupFunction', 'SurveyCoverageFunction', 'SurveySummaryFunction', 'ApprovalFunction', 'PaymentPlanFunction', 'PaymentFunction', 'SamplingFunction', 'HttpFunction']) {
       const actions = tableActionsOfFunction(prefix);
       expect(actions).not.toContain('dynamodb:Scan');

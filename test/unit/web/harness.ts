@@ -2,7 +2,6 @@
 // Functions engine served over HTTP, with small state machines standing in for the
 // campaign and deploy-approval workflows, and the intake workflow as the stack defines it. Mail is
 // recorded, not sent.
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -10,7 +9,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { StateGraph } from 'aws-cdk-lib/aws-stepfunctions';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
+import { dynamoServer } from '../../../infra/local/dynamodb.js';
 import { Engine } from '../../../infra/local/stepfunctions/engine.js';
 import { LambdaRegistry } from '../../../infra/local/stepfunctions/integrations/lambda.js';
 import { serve } from '../../../infra/local/stepfunctions/server.js';
@@ -91,7 +90,7 @@ const APPROVAL_MACHINE = {
 };
 
 export async function startWeb() {
-  const dynamo = dynalite({ createTableMs: 0 }) as Server;
+  const dynamo = dynamoServer();
   await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', resolve));
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const ddb = new DynamoDBClient({ endpoint: `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`, region: 'us-east-1', credentials });

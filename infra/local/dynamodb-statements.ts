@@ -1,0 +1,167 @@
+import { createRequire } from 'node:module';
+
+/*
+ * BatchExecuteStatement for the local store, which dynalite lacks: up to 25 PartiQL INSERT
+ * statements in one request, each inserting one item only if no item has its key (else its answer
+ * is the error DuplicateItem), as DynamoDB does. Each item goes through dynalite's own PutItem
+ * validation and action, on dynalite's store, without a request of its own. Other statements are
+ * refused with a ValidationException that says so: nothing is silently done differently.
+ */
+
+const require = createRequire(import.meta.url);
+const validations = require('dynalite/validations') as {
+  checkTypes(data: unknown, types: unknown): Record<string, unknown>;
+  checkValidations(data: unknown, rules: unknown, custom: unknown, store: unknown): void;
+};
+const putItemRules = require('dynalite/validations/putItem') as { types: unknown; validations: unknown; custom: unknown };
+const putItem = require('dynalite/actions/putItem') as (store: DynaliteStore, data: Record<string, unknown>, cb: (err: DynaliteError | null) => void) => void;
+
+type AttributeValue = Record<string, unknown>;
+interface KeyElement {
+  AttributeName: string;
+  KeyType: 'HASH' | 'RANGE';
+}
+/** The parts of dynalite's store (dynalite/db) used here. */
+export interface DynaliteStore {
+  getTable(name: string, cb: (err: (Error & { name: string }) | null, table?: { KeySchema: KeyElement[] }) => void): void;
+}
+interface DynaliteError extends Error {
+  statusCode?: number;
+  body?: { __type?: string; message?: string; Message?: string };
+}
+
+export interface StatementRequest {
+  Statements?: { Statement?: string; Parameters?: AttributeValue[] }[];
+}
+export interface StatementAnswer {
+  TableName?: string;
+  Error?: { Code: string; Message: string };
+}
+
+/** A whole request refused: answered 400 with this type and message. */
+export class StatementRequestError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const MAX_STATEMENTS = 25;
+
+const INSERT = /^\s*INSERT\s+INTO\s+(?:"([^"]+)"|([A-Za-z0-9_.-]+))\s+VALUE\s*\{(.*)\}\s*;?\s*$/is;
+const FIELD = /^\s*'((?:[^']|'')+)'\s*:\s*(\?|'(?:[^']|'')*'|-?\d+(?:\.\d+)?)\s*$/s;
+
+interface Insert {
+  tableName: string;
+  item: Record<string, AttributeValue>;
+}
+
+/** The table and item of an INSERT statement; a string is the reason it cannot be run. */
+export function parseInsert(statement: string, parameters: readonly AttributeValue[] = []): Insert | string {
+  const match = INSERT.exec(statement);
+  if (!match) return /^\s*INSERT\b/i.test(statement) ? "Statement wasn't well formed, can't be processed" : '';
+  const [, quoted, bare, body] = match;
+  const item: Record<string, AttributeValue> = {};
+  let used = 0;
+  for (const field of splitFields(body)) {
+    const parsed = FIELD.exec(field);
+    if (!parsed) return "Statement wasn't well formed, can't be processed";
+    const name = parsed[1].replaceAll("''", "'");
+    const value = parsed[2];
+    if (name in item) return `Duplicate attribute in the VALUE clause: ${name}`;
+    if (value === '?') item[name] = parameters[used++];
+    else if (value.startsWith("'")) item[name] = { S: value.slice(1, -1).replaceAll("''", "'") };
+    else item[name] = { N: value };
+  }
+  if (used !== parameters.length) return "Number of parameters in request and statement don't match.";
+  return { tableName: quoted ?? bare, item };
+}
+
+/** The fields of a VALUE clause, split at the commas outside quotes. */
+function splitFields(body: string): string[] {
+  const fields: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (const ch of body) {
+    if (ch === "'") quoted = !quoted;
+    if (ch === ',' && !quoted) {
+      fields.push(current);
+      current = '';
+    } else current += ch;
+  }
+  if (current.trim() || fields.length > 0) fields.push(current);
+  return fields;
+}
+
+const getTable = (store: DynaliteStore, name: string) =>
+  new Promise<{ KeySchema: KeyElement[] } | undefined>((resolve, reject) =>
+    store.getTable(name, (err, table) => (err ? (err.name === 'NotFoundError' ? resolve(undefined) : reject(err)) : resolve(table))),
+  );
+
+/** Runs a BatchExecuteStatement request of INSERT statements; one answer per statement, in order. */
+export async function batchExecuteInserts(store: DynaliteStore, request: StatementRequest): Promise<{ Responses: StatementAnswer[] }> {
+  const statements = request.Statements ?? [];
+  if (statements.length < 1 || statements.length > MAX_STATEMENTS) {
+    throw new StatementRequestError(
+      'com.amazon.coral.validate#ValidationException',
+      `1 validation error detected: Value at 'statements' failed to satisfy constraint: Member must have length between 1 and ${MAX_STATEMENTS}`,
+    );
+  }
+  const inserts = statements.map((s) => parseInsert(s.Statement ?? '', s.Parameters ?? []));
+  const unsupported = inserts.findIndex((i) => i === '');
+  if (unsupported >= 0) {
+    throw new StatementRequestError(
+      'com.amazon.coral.validate#ValidationException',
+      `The local store runs only INSERT statements in BatchExecuteStatement; statement ${unsupported + 1} is not one`,
+    );
+  }
+  const tables = new Map<string, Promise<{ KeySchema: KeyElement[] } | undefined>>();
+  const tableOf = (name: string) => tables.get(name) ?? tables.set(name, getTable(store, name)).get(name)!;
+
+  // Two statements on one item are refused as a whole, as DynamoDB does.
+  const seen = new Set<string>();
+  for (const insert of inserts) {
+    if (typeof insert === 'string') continue;
+    const table = await tableOf(insert.tableName);
+    if (!table) continue;
+    const id = JSON.stringify([insert.tableName, ...table.KeySchema.map((k) => insert.item[k.AttributeName])]);
+    if (seen.has(id)) throw new StatementRequestError('com.amazon.coral.validate#ValidationException', 'Provided list of item keys contains duplicates');
+    seen.add(id);
+  }
+
+  const Responses = await Promise.all(
+    inserts.map(async (insert): Promise<StatementAnswer> => {
+      if (typeof insert === 'string') return { Error: { Code: 'ValidationError', Message: insert } };
+      const table = await tableOf(insert.tableName);
+      if (!table) return { Error: { Code: 'ResourceNotFound', Message: 'Cannot do operations on a non-existent table' } };
+      const missing = table.KeySchema.find((k) => !(k.AttributeName in insert.item));
+      if (missing) return { Error: { Code: 'ValidationError', Message: `Key attribute should be present in the item: Key ${missing.AttributeName}` }, TableName: insert.tableName };
+      const error = await insertItem(store, insert, table.KeySchema);
+      return error ? { Error: error, TableName: insert.tableName } : { TableName: insert.tableName };
+    }),
+  );
+  return { Responses };
+}
+
+/** One item put with dynalite's PutItem validation and action, only if its key is new; the error, if any. */
+async function insertItem(store: DynaliteStore, insert: Insert, keySchema: KeyElement[]): Promise<StatementAnswer['Error']> {
+  const request = {
+    TableName: insert.tableName,
+    Item: insert.item,
+    Expected: Object.fromEntries(keySchema.map((k) => [k.AttributeName, { Exists: false }])),
+  };
+  try {
+    const data = validations.checkTypes(request, putItemRules.types);
+    validations.checkValidations(data, putItemRules.validations, putItemRules.custom, store);
+    await new Promise<void>((resolve, reject) => putItem(store, data, (err) => (err ? reject(err) : resolve())));
+    return undefined;
+  } catch (err) {
+    const e = err as DynaliteError;
+    const type = e.body?.__type ?? '';
+    if (type.endsWith('#ConditionalCheckFailedException')) return { Code: 'DuplicateItem', Message: 'Duplicate primary key exists in table' };
+    if (e.statusCode === 400) return { Code: 'ValidationError', Message: e.body?.message ?? e.body?.Message ?? e.message };
+    return { Code: 'InternalServerError', Message: e.message };
+  }
+}
