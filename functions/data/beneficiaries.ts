@@ -27,8 +27,14 @@ export interface Beneficiary {
 /** The fields a corrected file may change; the key (campaign, project, person) never changes. */
 export const BENEFICIARY_FIELDS = ['name', 'phone', 'unit', 'category', 'householdSize', 'amountFen'] as const;
 
-/** What storing one row of an upload did. */
-export type StoreOutcome = 'stored' | 'updated' | 'unchanged';
+/**
+ * What storing one row of an upload did. 'duplicate': another unit had nominated the same person
+ * for the same project first; that nomination stays as it was (少重复: one person, one project, once).
+ */
+export type StoreOutcome = 'stored' | 'updated' | 'unchanged' | 'duplicate';
+
+/** What storing a row did, with the unit that nominated the person first, for a duplicate. */
+export type Stored = { outcome: Exclude<StoreOutcome, 'duplicate'> } | { outcome: 'duplicate'; heldBy: Pick<Beneficiary, 'unit' | 'uploadId' | 'row'> };
 
 /** Stores a beneficiary once per (campaign, project, person); a re-upload adds nothing. */
 export const storeBeneficiary = (table: Table, b: Beneficiary) =>
@@ -44,8 +50,9 @@ export const insertBeneficiaries = (table: Table, list: readonly Beneficiary[]) 
 const MAX_ATTEMPTS = 5;
 
 /**
- * Stores a beneficiary, or brings the stored one in line with a corrected file. The key stays
- * (campaign, project, person). When name, phone, unit, category, household size or amount differ,
+ * Stores a beneficiary, or brings the stored one in line with a corrected file of the same unit.
+ * The key stays (campaign, project, person). A row of another unit naming a person stored for
+ * the same project is a duplicate and changes nothing. When name, phone, unit, category, household size or amount differ,
  * they are changed with a write conditional on the version read, so that two uploads changing the
  * same person cannot lose one of the changes (the loser reads again and compares again).
  *
@@ -56,16 +63,17 @@ const MAX_ATTEMPTS = 5;
  * Safe to repeat for the same upload (a retried step): a beneficiary this upload stored counts as
  * 'stored' again, one it changed as 'updated' again.
  */
-export async function upsertBeneficiary(table: Table, b: Beneficiary, now = new Date(), seen?: Beneficiary | null): Promise<StoreOutcome> {
+export async function upsertBeneficiary(table: Table, b: Beneficiary, now = new Date(), seen?: Beneficiary | null): Promise<Stored> {
   const key = keys.beneficiary(b.campaignId, b.projectCode, b.idHash);
   let known = seen ?? undefined;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    if (!known && (await table.putIfAbsent(key, { ...b, version: 1 }))) return 'stored';
+    if (!known && (await table.putIfAbsent(key, { ...b, version: 1 }))) return { outcome: 'stored' };
     const stored = known ?? (await table.get<Beneficiary>(key));
     known = undefined;
     if (!stored) continue;
-    if (stored.uploadId === b.uploadId) return 'stored';
-    if (BENEFICIARY_FIELDS.every((f) => stored[f] === b[f])) return stored.updatedByUploadId === b.uploadId ? 'updated' : 'unchanged';
+    if (stored.uploadId === b.uploadId) return { outcome: 'stored' };
+    if (stored.unit !== b.unit) return { outcome: 'duplicate', heldBy: { unit: stored.unit, uploadId: stored.uploadId, row: stored.row } };
+    if (BENEFICIARY_FIELDS.every((f) => stored[f] === b[f])) return { outcome: stored.updatedByUploadId === b.uploadId ? 'updated' : 'unchanged' };
 
     const changes = Object.fromEntries(BENEFICIARY_FIELDS.map((f) => [f, b[f]]));
     const version = stored.version;
@@ -76,7 +84,7 @@ export async function upsertBeneficiary(table: Table, b: Beneficiary, now = new 
         ? { expression: 'attribute_exists(pk) AND attribute_not_exists(#version)', names: { '#version': 'version' } }
         : { expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': version } },
     );
-    if (updated) return 'updated';
+    if (updated) return { outcome: 'updated' };
   }
   throw new Error(`A beneficiary of project ${b.projectCode} changed under every one of ${MAX_ATTEMPTS} attempts to update it`);
 }

@@ -49,6 +49,10 @@ export interface Upload {
   updatedCount?: number;
   /** Beneficiaries already stored exactly as this file has them. */
   unchangedCount?: number;
+  /** Rows naming a person another unit had nominated for the same project: not stored again. */
+  duplicateCount?: number;
+  /** The first of those rows, in row order. */
+  duplicateRows?: DuplicateRow[];
   /** Data rows refused (each has one or more errors). */
   rejectedCount?: number;
   rejectedRows?: RejectedRows;
@@ -107,8 +111,14 @@ export async function getIntakeBatch(table: Table, campaignId: string, uploadId:
   return item && (JSON.parse(item.rows) as IntakeBatchRow[]);
 }
 
-/** What storing one batch did. */
-export type IntakeBatchResult = Record<StoreOutcome, number> & { batch: number; rows: number };
+/** A row naming a person that another unit (heldByUnit) had nominated for the same project first. */
+export interface DuplicateRow {
+  row: number;
+  heldByUnit: string;
+}
+
+/** What storing one batch did (results recorded before duplicates were counted have no such count). */
+export type IntakeBatchResult = Record<Exclude<StoreOutcome, 'duplicate'>, number> & { duplicate?: number; duplicateRows?: DuplicateRow[]; batch: number; rows: number };
 
 /** Records what storing a batch did, once: false if it was recorded before (a retried batch). */
 export const saveIntakeBatchResult = (table: Table, campaignId: string, uploadId: string, result: IntakeBatchResult) =>
@@ -157,7 +167,14 @@ export const recordIntake = (
   table: Table,
   campaignId: string,
   id: string,
-  outcome: { storedCount: number; updatedCount: number; unchangedCount: number; progress: { rowsDone: number; rowsTotal: number } },
+  outcome: {
+    storedCount: number;
+    updatedCount: number;
+    unchangedCount: number;
+    duplicateCount: number;
+    duplicateRows?: DuplicateRow[];
+    progress: { rowsDone: number; rowsTotal: number };
+  },
   now = new Date(),
 ) => table.update(keys.upload(campaignId, id), { ...outcome, processedAt: now.toISOString() });
 

@@ -60,8 +60,11 @@ export interface SurveySummary {
   uploads: number;
   /** Rejected rows' problems by reason (the text before '：'), most frequent first. */
   rejectedByReason: { reason: string; count: number }[];
-  /** People nominated for two or more projects; their combinable pairs; conflicts of exclusive pairs. */
-  duplicates: { found: number; combinable: number; conflicts: number; resolved: number; open: number };
+  /**
+   * People nominated for two or more projects; their combinable pairs; conflicts of exclusive pairs;
+   * rows naming a person another unit had nominated for the same project (not stored again).
+   */
+  duplicates: { found: number; combinable: number; conflicts: number; resolved: number; open: number; sameProject: number };
   /** Households on the base registers no project covers, per town; absent when no register was loaded. */
   coverage?: { registered: number; uncovered: number; units: { unit: string; uncovered: number }[] };
 }
@@ -74,6 +77,7 @@ function surveyLines(s: SurveySummary): [string, string[]][] {
     [`入库 ${s.stored} 人`, []],
     [`退回 ${s.rejected} 行`, s.rejectedByReason.map((r) => `${r.reason}：${r.count} 处`)],
     [`重复申报 ${d.found} 人（可兼得的项目组合 ${d.combinable} 对）`, []],
+    [`多个单位申报同一人同一项目 ${d.sameProject} 行，均只保留最先申报的一条`, []],
     [`互斥冲突 ${d.conflicts} 个：已处理 ${d.resolved} 个，待处理 ${d.open} 个`, d.open ? ['待处理的冲突处理完毕前，不能启动「部署」阶段'] : []],
   ];
   if (s.coverage) {

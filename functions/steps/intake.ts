@@ -48,6 +48,8 @@ export interface IntakeResult {
   updated: number;
   /** Beneficiaries already stored exactly as this file has them. */
   unchanged: number;
+  /** Rows naming a person another unit had nominated for the same project: not stored again. */
+  duplicate: number;
   /** Rows refused. */
   rejected: number;
 }
@@ -73,17 +75,19 @@ export interface StoreDeps {
 export const BATCH_ROWS = 500;
 /** Bytes (as JSON) a batch's rows may take: its item is at most 400 KB in DynamoDB. */
 const BATCH_BYTES = 300_000;
+/** Duplicate rows listed on the upload, at most: about 25 KB (see ITEM_BYTES). */
+export const MAX_DUPLICATE_ROWS = 500;
 /** Rejected rows kept for the error file, at most. */
 export const MAX_REJECTED_ROWS = 5_000;
 /**
  * Bytes (as JSON) that the errors and the rejected rows may take on the upload item, itself at
  * most 400 KB in DynamoDB: errors up to 220 KB; rejected rows up to 200 KB, and no more than the
- * errors leave of 370 KB. A file wrong in every row can hold more errors than that: then the
+ * errors leave of 350 KB, which leaves room for the duplicate rows recorded when intake finishes. A file wrong in every row can hold more errors than that: then the
  * first ones are kept, and the upload says how many there were.
  */
 const ERRORS_BYTES = 220_000;
 const REJECTED_ROWS_BYTES = 200_000;
-const ITEM_BYTES = 370_000;
+const ITEM_BYTES = 350_000;
 /** Items written at the same time by one step. */
 const CONCURRENCY = 8;
 
@@ -187,7 +191,7 @@ export async function storeIntakeBatches(input: IntakeInput & { batches: number[
       if ((await uploadOf(table, input)).processedAt) continue;
       throw new Error(`Batch ${n} of upload ${campaignId}/${uploadId} is missing`);
     }
-    const result: IntakeBatchResult = { batch: n, rows: rows.length, stored: 0, updated: 0, unchanged: 0 };
+    const result: IntakeBatchResult = { batch: n, rows: rows.length, stored: 0, updated: 0, unchanged: 0, duplicate: 0, duplicateRows: [] };
     const beneficiaries = rows.map((row): Beneficiary => ({ ...row, campaignId, uploadId }));
     // New people are inserted 25 to a request, each only if absent; the others were stored
     // before, by this upload (a retried step) or another: they are read, compared and updated.
@@ -196,9 +200,11 @@ export async function storeIntakeBatches(input: IntakeInput & { batches: number[
     const known = beneficiaries.filter((_, i) => !inserted[i]);
     const seen = await getBeneficiaries(table, campaignId, known);
     await inParallel(range(known.length), async (i) => {
-      const outcome: StoreOutcome = await upsertBeneficiary(table, known[i], now(), seen[i] ?? null);
-      result[outcome]++;
+      const stored = await upsertBeneficiary(table, known[i], now(), seen[i] ?? null);
+      result[stored.outcome]++;
+      if (stored.outcome === 'duplicate') result.duplicateRows!.push({ row: known[i].row, heldByUnit: stored.heldBy.unit });
     });
+    result.duplicateRows!.sort((a, b) => a.row - b.row);
     if (await saveIntakeBatchResult(table, campaignId, uploadId, result)) await advanceProgress(table, campaignId, uploadId, rows.length);
     rowsStored += rows.length;
   }
@@ -219,11 +225,14 @@ export async function finishIntake(input: IntakeInput, deps: StoreDeps): Promise
     if (results.length !== upload.batchCount) {
       throw new Error(`${results.length} of ${upload.batchCount} batches of upload ${upload.campaignId}/${upload.id} are stored`);
     }
-    const sum = (outcome: StoreOutcome) => results.reduce((total, r) => total + r[outcome], 0);
+    const sum = (outcome: StoreOutcome) => results.reduce((total, r) => total + (r[outcome] ?? 0), 0);
+    const duplicateRows = results.flatMap((r) => r.duplicateRows ?? []).sort((a, b) => a.row - b.row);
     const outcome = {
       storedCount: sum('stored'),
       updatedCount: sum('updated'),
       unchangedCount: sum('unchanged'),
+      duplicateCount: sum('duplicate'),
+      ...(duplicateRows.length > 0 ? { duplicateRows: duplicateRows.slice(0, MAX_DUPLICATE_ROWS) } : {}),
       progress: { rowsDone: upload.rowCount, rowsTotal: upload.rowCount },
     };
     const processedAt = now();
@@ -239,6 +248,7 @@ export async function finishIntake(input: IntakeInput, deps: StoreDeps): Promise
     stored,
     updated: upload.updatedCount ?? 0,
     unchanged: upload.unchangedCount ?? upload.acceptedCount - stored,
+    duplicate: upload.duplicateCount ?? 0,
     rejected: upload.rejectedCount ?? upload.rowCount - upload.acceptedCount,
   };
 }

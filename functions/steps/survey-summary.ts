@@ -53,7 +53,14 @@ export async function summarizeSurvey(input: { campaignId: string }, deps: { tab
     // Rows refused, not errors: one row may have several.
     rejected: uploads.reduce((n, u) => n + (u.rejectedCount ?? new Set(u.errors.filter((e) => e.row > 0).map((e) => e.row)).size), 0),
     rejectedByReason: rejectedByReason(errors),
-    duplicates: { found: duplicates.people, combinable: duplicates.combinable, conflicts: conflicts.length, resolved: conflicts.length - open, open },
+    duplicates: {
+      found: duplicates.people,
+      combinable: duplicates.combinable,
+      conflicts: conflicts.length,
+      resolved: conflicts.length - open,
+      open,
+      sameProject: uploads.reduce((n, u) => n + (u.duplicateCount ?? 0), 0),
+    },
     coverage: coverage && {
       registered: coverage.registered,
       uncovered: coverage.uncovered,

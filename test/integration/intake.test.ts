@@ -141,19 +141,32 @@ describe('a corrected file updates the people it names', () => {
     expect((await stored(id, 5))?.phone).toBe('13912345678');
   });
 
-  it('updates household size, unit and name too, and ignores a change of spelling only', async () => {
+  it('updates household size and name too, and ignores a change of spelling only', async () => {
     const { id } = await newCampaign();
-    await intake(id, csv([line(1), line(2), line(3), line(4)]));
+    await intake(id, csv([line(1), line(2), line(3)]));
     const b = await intake(id, csv([
       line(1, { size: '4' }),
-      line(2, { unit: '古美路街道' }),
-      line(3, { name: '张  大' }),
-      line(4, { phone: '139 0000 0004', size: '3人' }), // the same values, written differently
+      line(2, { name: '张  大' }),
+      line(3, { phone: '139 0000 0003', size: '3人' }), // the same values, written differently
     ]));
-    expect(b.result).toMatchObject({ stored: 0, updated: 3, unchanged: 1 });
+    expect(b.result).toMatchObject({ stored: 0, updated: 2, unchanged: 1, duplicate: 0 });
     expect(await stored(id, 1)).toMatchObject({ householdSize: 4 });
-    expect(await stored(id, 2)).toMatchObject({ unit: '古美路街道' });
-    expect(await stored(id, 3)).toMatchObject({ name: '张大' });
+    expect(await stored(id, 2)).toMatchObject({ name: '张大' });
+  });
+
+  it('keeps the nomination of the unit that named a person for a project first; another unit\'s row is a duplicate, listed by row', async () => {
+    const { id } = await newCampaign();
+    const a = await intake(id, csv([line(1), line(2)]), 'xinzhuang.csv');
+    const b = await intake(id, csv([line(3, { unit: '古美路街道' }), line(2, { unit: '古美路街道', phone: '13911112222' }), line(1, { unit: '古美路街道' })]), 'gumei.csv');
+    expect(b.result).toMatchObject({ accepted: 3, stored: 1, updated: 0, unchanged: 0, duplicate: 2 });
+    expect(b.upload.duplicateCount).toBe(2);
+    expect(b.upload.duplicateRows).toEqual([{ row: 3, heldByUnit: '莘庄镇' }, { row: 4, heldByUnit: '莘庄镇' }]);
+    expect(await stored(id, 2)).toMatchObject({ unit: '莘庄镇', phone: '13900000002', version: 1, uploadId: a.uploadId });
+    expect((await stored(id, 2))?.updatedByUploadId).toBeUndefined();
+    expect(await listBeneficiaries(table, id)).toHaveLength(3);
+    // The same file again, under another name: the same upload, the same counts, nothing written.
+    const again = await intake(id, csv([line(3, { unit: '古美路街道' }), line(2, { unit: '古美路街道', phone: '13911112222' }), line(1, { unit: '古美路街道' })]), 'copy.csv');
+    expect(again.result).toEqual(b.result);
   });
 
   it('gives the same counts when the step is retried after a crash', async () => {
@@ -195,12 +208,14 @@ describe('upsertBeneficiary', () => {
     unit: '莘庄镇', category: '低保家庭', householdSize: 3, amountFen: 50_000, uploadId: 'u1', row: 2, ...fields,
   });
 
+  const upsert = async (...args: Parameters<typeof upsertBeneficiary>) => (await upsertBeneficiary(...args)).outcome;
+
   it('loses neither of two changes made at the same time: the one that read an old version reads again', async () => {
     const { id } = await newCampaign();
-    expect(await upsertBeneficiary(table, person(id, {}))).toBe('stored');
+    expect(await upsert(table, person(id, {}))).toBe('stored');
     const outcomes = await Promise.all([
-      upsertBeneficiary(table, person(id, { uploadId: 'u2', phone: '13900000002' })),
-      upsertBeneficiary(table, person(id, { uploadId: 'u3', householdSize: 5 })),
+      upsert(table, person(id, { uploadId: 'u2', phone: '13900000002' })),
+      upsert(table, person(id, { uploadId: 'u3', householdSize: 5 })),
     ]);
     expect(outcomes).toEqual(['updated', 'updated']);
     const after = await getBeneficiary(table, id, 'MZ01', 'a'.repeat(64));
@@ -213,24 +228,24 @@ describe('upsertBeneficiary', () => {
     const read = (await getBeneficiaries(table, id, [{ projectCode: 'MZ01', idHash: 'a'.repeat(64) }]))[0];
     expect(read).toBeUndefined();
     // Absent when read, stored since by another upload: the conditional put fails, and the row is compared.
-    expect(await upsertBeneficiary(table, person(id, {}))).toBe('stored');
-    expect(await upsertBeneficiary(table, person(id, { uploadId: 'u4' }), new Date(), read)).toBe('unchanged');
+    expect(await upsert(table, person(id, {}))).toBe('stored');
+    expect(await upsert(table, person(id, { uploadId: 'u4' }), new Date(), read)).toBe('unchanged');
     // Read at version 1, changed to version 2 since: the write conditional on version 1 fails; read again, it changes version 2.
     const stale = (await getBeneficiaries(table, id, [{ projectCode: 'MZ01', idHash: 'a'.repeat(64) }]))[0];
-    expect(await upsertBeneficiary(table, person(id, { uploadId: 'u2', phone: '13900000002' }))).toBe('updated');
-    expect(await upsertBeneficiary(table, person(id, { uploadId: 'u3', phone: '13900000002', householdSize: 5 }), new Date(), stale)).toBe('updated');
+    expect(await upsert(table, person(id, { uploadId: 'u2', phone: '13900000002' }))).toBe('updated');
+    expect(await upsert(table, person(id, { uploadId: 'u3', phone: '13900000002', householdSize: 5 }), new Date(), stale)).toBe('updated');
     expect(await getBeneficiary(table, id, 'MZ01', 'a'.repeat(64))).toMatchObject({ version: 3, phone: '13900000002', householdSize: 5, updatedByUploadId: 'u3' });
     // Read as it is now and the same: nothing is written.
     const current = (await getBeneficiaries(table, id, [{ projectCode: 'MZ01', idHash: 'a'.repeat(64) }]))[0];
-    expect(await upsertBeneficiary(table, person(id, { uploadId: 'u5', phone: '13900000002', householdSize: 5 }), new Date(), current)).toBe('unchanged');
+    expect(await upsert(table, person(id, { uploadId: 'u5', phone: '13900000002', householdSize: 5 }), new Date(), current)).toBe('unchanged');
     expect((await getBeneficiary(table, id, 'MZ01', 'a'.repeat(64)))?.version).toBe(3);
   });
 
   it('updates a beneficiary stored before versions were kept', async () => {
     const { id } = await newCampaign();
     expect(await storeBeneficiary(table, person(id, {}))).toBe(true);
-    expect(await upsertBeneficiary(table, person(id, { uploadId: 'u2' }))).toBe('unchanged');
-    expect(await upsertBeneficiary(table, person(id, { uploadId: 'u2', amountFen: 60_000 }))).toBe('updated');
+    expect(await upsert(table, person(id, { uploadId: 'u2' }))).toBe('unchanged');
+    expect(await upsert(table, person(id, { uploadId: 'u2', amountFen: 60_000 }))).toBe('updated');
     expect(await getBeneficiary(table, id, 'MZ01', 'a'.repeat(64))).toMatchObject({ amountFen: 60_000, version: 1, uploadId: 'u1' });
   });
 });

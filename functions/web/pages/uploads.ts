@@ -28,9 +28,11 @@ export function uploadPage(user: string, campaign: Campaign, upload: UploadView,
 <tr><th>新入库</th><td class="num">${upload.storedCount ?? 0}</td></tr>
 <tr><th>已更新（此前已入库，本文件修改了姓名、电话、单位、类别、人数或金额）</th><td class="num">${upload.updatedCount ?? 0}</td></tr>
 <tr><th>无变化（此前已入库，内容相同）</th><td class="num">${unchangedCountOf(upload)}</td></tr>
+<tr><th>重复申报（其他单位已申报同一项目，未重复入库）</th><td class="num">${upload.duplicateCount ?? 0}</td></tr>
 <tr><th>退回行数</th><td class="num">${rejected}</td></tr>
 <tr><th>问题条数</th><td class="num">${upload.errorCount ?? upload.errors.length}</td></tr>
 </table>
+${duplicatesSection(upload)}
 ${upload.errors.length
     ? html`<h2>需要修改的行</h2>
 ${errorFileSection(base, upload, rejected)}
@@ -50,6 +52,19 @@ ${upload.errors.map((e) => html`<tr><td class="num">${e.row > 0 ? e.row : '—'}
 <p class="hint">上传人 ${upload.uploadedBy} · ${formatTime(upload.uploadedAt)} · 状态：${UPLOAD_STATE_NAMES[upload.state]}${upload.processedAt ? ` · 处理完成于 ${formatTime(upload.processedAt)}` : ''}${encoding}</p>
 ${body}`,
   );
+}
+
+function duplicatesSection(upload: UploadView): Html {
+  const rows = upload.duplicateRows ?? [];
+  if (rows.length === 0) return html``;
+  const more = (upload.duplicateCount ?? rows.length) - rows.length;
+  return html`<h2>重复申报的行</h2>
+<p class="hint">这些行的人员已由其他单位申报同一项目，为避免重复救助，本文件的这些行未入库，原申报保持不变。如确应由本单位申报，请与原申报单位或活动协调员联系。</p>
+<table>
+<tr><th class="num">行号</th><th>已申报的单位</th></tr>
+${rows.map((r) => html`<tr><td class="num">${r.row}</td><td>${r.heldByUnit}</td></tr>`)}
+</table>
+${more > 0 ? html`<p class="hint">另有 ${more} 行未列出。</p>` : ''}`;
 }
 
 function errorFileSection(base: string, upload: UploadView, rejected: number): Html {

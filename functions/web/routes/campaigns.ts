@@ -77,7 +77,7 @@ export function campaignRoutes(app: Hono<WebEnv>, deps: AppDeps) {
       startReasons: campaign.phase === 'done' ? [] : startReasons(campaign.phase, facts),
       uploads: facts.uploads.map((u) => ({
         id: u.id, fileName: u.fileName, state: u.state, rowCount: u.rowCount, acceptedCount: u.acceptedCount, storedCount: u.storedCount ?? 0,
-        updatedCount: u.updatedCount ?? 0, unchangedCount: unchangedCountOf(u), rejectedCount: u.rejectedCount ?? u.errors.length,
+        updatedCount: u.updatedCount ?? 0, unchangedCount: unchangedCountOf(u), duplicateCount: u.duplicateCount ?? 0, rejectedCount: u.rejectedCount ?? u.errors.length,
         ...(u.encoding ? { encoding: u.encoding } : {}), ...(u.progress ? { progress: u.progress } : {}),
       })),
       beneficiaries: facts.beneficiaries,

@@ -182,7 +182,7 @@ describe('the 排摸 summary mail', () => {
   it('mails the coordinator rows received, stored, rejected by reason, duplicates and uncovered households per town', async () => {
     await saveUpload(table, {
       campaignId: campaign.id, id: 'a'.repeat(64), fileName: '莘庄镇.csv', uploadedAt: '2025-12-01T00:00:00Z', uploadedBy: 'coordinator@mzj.example.cn',
-      chunkCount: 0, rowCount: 13, acceptedCount: 10, errors: [
+      chunkCount: 0, rowCount: 13, acceptedCount: 10, duplicateCount: 2, errors: [
         { row: 5, column: '身份证号码', reason: '校验位错误：号码中有数字填写有误，请对照身份证原件核对' },
         { row: 7, column: '身份证号码', reason: '校验位错误：号码中有数字填写有误，请对照身份证原件核对' },
         { row: 9, column: '所属单位', reason: '“外区”不在单位名单中，请从下拉列表选择' },
@@ -193,14 +193,14 @@ describe('the 排摸 summary mail', () => {
     expect(summary).toMatchObject({
       uploads: 1, rowsReceived: 13, stored: 10, rejected: 3,
       rejectedByReason: [{ reason: '校验位错误', count: 2 }, { reason: '“外区”不在单位名单中，请从下拉列表选择', count: 1 }],
-      duplicates: { found: 4, combinable: 2, conflicts: 4, resolved: 3, open: 1 },
+      duplicates: { found: 4, combinable: 2, conflicts: 4, resolved: 3, open: 1, sameProject: 2 },
       coverage: { registered: 6, uncovered: 4, units: [{ unit: '莘庄镇', uncovered: 1 }, { unit: '江川路街道', uncovered: 3 }] },
     });
     expect(mails).toHaveLength(1);
     const { to, subject, text, html } = mails[0];
     expect(to).toBe('coordinator@mzj.example.cn');
     expect(subject).toBe('排摸阶段汇总：测试活动');
-    for (const line of ['收到 1 个文件，共 13 行', '入库 10 人', '退回 3 行', '校验位错误：2 处', '重复申报 4 人（可兼得的项目组合 2 对）',
+    for (const line of ['收到 1 个文件，共 13 行', '入库 10 人', '退回 3 行', '校验位错误：2 处', '重复申报 4 人（可兼得的项目组合 2 对）', '多个单位申报同一人同一项目 2 行',
       '互斥冲突 4 个：已处理 3 个，待处理 1 个', '不能启动「部署」阶段', '名册共 6 户，未被任何项目覆盖 4 户', '江川路街道：3 户']) {
       expect(text).toContain(line);
     }
