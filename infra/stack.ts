@@ -70,10 +70,13 @@ export class NuanliuStack extends Stack {
     const gate = fn('GateFunction', 'gate', base, ['PutItem', 'UpdateItem']);
     // Intake of an upload: Prepare reads the file (up to 4 MB; XLSX takes memory) and writes the
     // batches; IntakeBatch reads the people a batch names, 100 to a request, and stores them; Finish
-    // is the one function that deletes items: the file's chunks and the batches, once stored.
+    // deletes the file's chunks and the batches, once stored; IntakeFailure, when a step failed,
+    // deletes them all the same and records the failure. No other function deletes items.
     const intakePrepare = fn('IntakePrepareFunction', 'intake-prepare', base, ['GetItem', 'PutItem', 'UpdateItem'], Duration.minutes(5), 2048);
     const intakeBatch = fn('IntakeBatchFunction', 'intake-batch', { TABLE_NAME: table.tableName }, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], Duration.minutes(5));
     const intakeFinish = fn('IntakeFinishFunction', 'intake-finish', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'UpdateItem', 'DeleteItem'], Duration.minutes(2));
+    // Reads the upload; Query only to find the batches of a Prepare that failed before counting them.
+    const intakeFailure = fn('IntakeFailureFunction', 'intake-failure', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'UpdateItem', 'DeleteItem'], Duration.minutes(2));
     const dedup = fn('SurveyDedupFunction', 'survey-dedup', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5));
     const coverage = fn('SurveyCoverageFunction', 'survey-coverage', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5));
     const summary = fn('SurveySummaryFunction', 'survey-summary', mail, ['GetItem', 'Query']);
@@ -92,7 +95,7 @@ export class NuanliuStack extends Stack {
         logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
       });
     };
-    const intakeMachine = machine('IntakeWorkflow', intakeWorkflow(this, { prepare: intakePrepare, batch: intakeBatch, finish: intakeFinish }), Duration.hours(1));
+    const intakeMachine = machine('IntakeWorkflow', intakeWorkflow(this, { prepare: intakePrepare, batch: intakeBatch, finish: intakeFinish, failure: intakeFailure }), Duration.hours(1));
     const phases = {
       survey: machine('SurveyWorkflow', surveyWorkflow(this, { dedup, coverage, summary }), Duration.hours(1)),
       deploy: machine('DeployWorkflow', deployWorkflow(this, { table, approval }), Duration.days(90)),
@@ -121,10 +124,10 @@ export class NuanliuStack extends Stack {
     new CfnOutput(this, 'Url', { value: publicUrl, description: 'Open this address to use nuanliu' });
     new CfnOutput(this, 'SmtpSecret', { value: smtpSecret.secretArn, description: 'Set the SMTP username/password here' });
     acknowledgeFindings(this, {
-      functions: [gate, intakePrepare, intakeBatch, intakeFinish, dedup, coverage, summary, approval, plan, pay, sampling, http],
+      functions: [gate, intakePrepare, intakeBatch, intakeFinish, intakeFailure, dedup, coverage, summary, approval, plan, pay, sampling, http],
       machines: [intakeMachine, campaign, ...Object.values(phases)],
       invokedBy: new Map([
-        [intakeMachine, [intakePrepare, intakeBatch, intakeFinish]],
+        [intakeMachine, [intakePrepare, intakeBatch, intakeFinish, intakeFailure]],
         [phases.survey, [dedup, coverage, summary]],
         [phases.deploy, [approval]],
         [phases.implement, [plan, pay]],

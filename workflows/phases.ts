@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { DistributedMap, IntegrationPattern, ItemBatcher, JsonPath, Map as MapState, StateMachineType, TaskInput, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
+import { DistributedMap, Fail, IntegrationPattern, ItemBatcher, JsonPath, Map as MapState, StateMachineType, TaskInput, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
 import { DynamoGetItem, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { campaignKey } from './keys.js';
@@ -34,9 +34,12 @@ export const INTAKE_BATCHES_PER_CHILD = 10;
  * payload (256 KB) and history limits: Prepare reads and checks the file and writes the accepted
  * rows into batch items, answering only their numbers; a distributed Map stores them, each child
  * execution a few batches (the parent's history stays small, whatever the size of the file);
- * Finish adds the results up on the upload and deletes the file and the batches.
+ * Finish adds the results up on the upload and deletes the file and the batches. If any of them
+ * fails (after its retries), a Catch deletes the file and the batches all the same, records the
+ * failure on the upload, and the execution ends failed. The input names the attempt (see
+ * restartUpload), so that a failure is only ever recorded on the attempt that failed.
  */
-export function intakeWorkflow(scope: Construct, fns: { prepare: IFunction; batch: IFunction; finish: IFunction }) {
+export function intakeWorkflow(scope: Construct, fns: { prepare: IFunction; batch: IFunction; finish: IFunction; failure: IFunction }) {
   const upload = { campaignId: campaignId(), uploadId: JsonPath.stringAt('$.uploadId') };
   const prepare = step(scope, 'Prepare intake', fns.prepare, upload, '$.prepared');
   const store = new DistributedMap(scope, 'Store batches', {
@@ -55,6 +58,9 @@ export function intakeWorkflow(scope: Construct, fns: { prepare: IFunction; batc
     batches: JsonPath.listAt('$.Items'),
   }));
   const finish = step(scope, 'Finish intake', fns.finish, upload);
+  const failed = step(scope, 'Clean up failed intake', fns.failure, { ...upload, attempt: JsonPath.numberAt('$.attempt'), error: JsonPath.objectAt('$.error') }, JsonPath.DISCARD)
+    .next(new Fail(scope, 'Intake failed', { errorPath: '$.error.Error', cause: 'Intake failed: the upload records why; its file and batches are deleted' }));
+  for (const state of [prepare, store, finish]) state.addCatch(failed, { resultPath: '$.error' });
   return prepare.next(store).next(finish);
 }
 

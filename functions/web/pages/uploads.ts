@@ -1,6 +1,7 @@
 import { html } from 'hono/html';
 import { CSV_ENCODING_NAMES, type CsvEncoding } from '../../core/intake-file.js';
 import type { Campaign } from '../../data/campaigns.js';
+import { attemptOf } from '../../data/uploads.js';
 import { UPLOAD_STATE_NAMES, type UploadView } from '../campaign-facts.js';
 import { formatTime, layout, noticeOf, type Html } from './layout.js';
 
@@ -14,6 +15,10 @@ export const rejectedCountOf = (upload: UploadView) => upload.rejectedCount ?? u
 /** Beneficiaries already stored as the file has them; before the count was kept, accepted rows not new. */
 export const unchangedCountOf = (upload: UploadView) => upload.unchangedCount ?? upload.acceptedCount - (upload.storedCount ?? 0);
 
+/** A failed attempt: why, in the unit's terms, and how to try again. */
+const failedBody = (upload: UploadView) => html`<p class="errors">${upload.failureReason ?? '处理失败。'}</p>
+<p>请重新上传同一个文件，系统会重新处理（已经入库的帮困对象不会重复入库）。如果文件需要修改，修改后上传即可。如多次失败，请联系系统管理员。</p>`;
+
 export function uploadPage(user: string, campaign: Campaign, upload: UploadView, notice?: string): Html {
   const base = `/campaigns/${campaign.id}`;
   const rejected = rejectedCountOf(upload);
@@ -21,7 +26,7 @@ export function uploadPage(user: string, campaign: Campaign, upload: UploadView,
     upload.state === 'processing'
       ? html`<p>文件正在处理中，本页会自动刷新……</p>${upload.progress ? html`<p class="notice">${progressText(upload)}</p>` : ''}`
       : upload.state === 'failed'
-        ? html`<p class="errors">文件处理失败，请检查文件后重新上传；如仍失败，请联系系统管理员。</p>`
+        ? failedBody(upload)
         : html`<table>
 <tr><th>数据行数</th><td class="num">${upload.rowCount}</td></tr>
 <tr><th>通过校验</th><td class="num">${upload.acceptedCount}</td></tr>
@@ -47,7 +52,7 @@ ${upload.errors.map((e) => html`<tr><td class="num">${e.row > 0 ? e.row : '—'}
     { title: `名单文件：${upload.fileName}`, user, refreshSeconds: upload.state === 'processing' ? 2 : undefined },
     html`${noticeOf(notice)}
 <p><a href="${base}">← 返回活动：${campaign.name}</a></p>
-<p class="hint">上传人 ${upload.uploadedBy} · ${formatTime(upload.uploadedAt)} · 状态：${UPLOAD_STATE_NAMES[upload.state]}${upload.processedAt ? ` · 处理完成于 ${formatTime(upload.processedAt)}` : ''}${encoding}</p>
+<p class="hint">上传人 ${upload.uploadedBy} · ${formatTime(upload.uploadedAt)} · 状态：${UPLOAD_STATE_NAMES[upload.state]}${attemptOf(upload) > 1 ? `（第 ${attemptOf(upload)} 次处理）` : ''}${upload.failedAt ? ` · 失败于 ${formatTime(upload.failedAt)}` : ''}${upload.processedAt ? ` · 处理完成于 ${formatTime(upload.processedAt)}` : ''}${encoding}</p>
 ${body}`,
   );
 }

@@ -3,7 +3,7 @@ import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { buildIntakeErrorWorkbook, REASON_HEADER } from '../../core/intake-file.js';
 import { getGate } from '../../data/gates.js';
-import { getUpload, saveUpload, saveUploadFile, type Upload } from '../../data/uploads.js';
+import { attemptOf, getUpload, restartUpload, saveUpload, saveUploadFile, type Upload } from '../../data/uploads.js';
 import { acceptsUploads, uploadView } from '../campaign-facts.js';
 import type { AppDeps, WebEnv } from '../context.js';
 import { BadRequest, Conflict, NotFound, TooLarge } from '../errors.js';
@@ -52,14 +52,12 @@ export function uploadRoutes(app: Hono<WebEnv>, deps: AppDeps) {
       // The same content again is the same upload. If its intake never started (a fault
       // between saving and starting), starting it now is safe: the execution name is fixed.
       const duplicate = async (existing: Upload | undefined) => {
-        if (existing && !existing.processedAt) await startIntake(deps, campaign.id, uploadId);
+        if (existing && !existing.processedAt && !existing.failedAt) await startIntake(deps, campaign.id, uploadId, attemptOf(existing));
         return c.redirect(`${page}?notice=duplicate`, 303);
       };
       // The file is written before the upload that names it, and not again for an upload already
       // there: its intake may have finished and deleted the file, which holds raw ID numbers.
-      const existing = await getUpload(deps.table, campaign.id, uploadId);
-      if (existing) return duplicate(existing);
-      const fresh = await saveUpload(deps.table, {
+      const newUpload = async (): Promise<Upload> => ({
         campaignId: campaign.id,
         id: uploadId,
         fileName: shownFileName(file.name),
@@ -69,9 +67,21 @@ export function uploadRoutes(app: Hono<WebEnv>, deps: AppDeps) {
         rowCount: 0,
         acceptedCount: 0,
         errors: [],
+        attempt: 1,
       });
+      const existing = await getUpload(deps.table, campaign.id, uploadId);
+      if (existing) {
+        if ((await uploadView(deps, existing)).state !== 'failed') return duplicate(existing);
+        // A failed upload comes again: its file is saved again and the next attempt starts, once
+        // (of two such uploads at the same time, the other finds the upload restarted).
+        const failedAttempt = attemptOf(existing);
+        if (!(await restartUpload(deps.table, await newUpload(), failedAttempt))) return duplicate(await getUpload(deps.table, campaign.id, uploadId));
+        await startIntake(deps, campaign.id, uploadId, failedAttempt + 1);
+        return c.redirect(`${page}?notice=retried`, 303);
+      }
+      const fresh = await saveUpload(deps.table, await newUpload());
       if (!fresh) return duplicate(await getUpload(deps.table, campaign.id, uploadId));
-      await startIntake(deps, campaign.id, uploadId);
+      await startIntake(deps, campaign.id, uploadId, 1);
       return c.redirect(`${page}?notice=uploaded`, 303);
     },
   );
