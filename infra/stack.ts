@@ -79,6 +79,8 @@ export class NuanliuStack extends Stack {
     const intakeFailure = fn('IntakeFailureFunction', 'intake-failure', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'UpdateItem', 'DeleteItem'], Duration.minutes(2));
     const dedup = fn('SurveyDedupFunction', 'survey-dedup', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5));
     const coverage = fn('SurveyCoverageFunction', 'survey-coverage', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5));
+    // 排摸 close: removes the rejected rows (raw ID numbers) from the uploads, nothing else.
+    const rejectedRows = fn('SurveyRejectedRowsFunction', 'survey-rejected-rows', { TABLE_NAME: table.tableName }, ['Query', 'UpdateItem'], Duration.minutes(2));
     const summary = fn('SurveySummaryFunction', 'survey-summary', mail, ['GetItem', 'Query']);
     const approval = fn('ApprovalFunction', 'approval', mail, ['GetItem', 'Query', 'PutItem']);
     const plan = fn('PaymentPlanFunction', 'payment-plan', base, ['GetItem', 'Query']);
@@ -97,7 +99,7 @@ export class NuanliuStack extends Stack {
     };
     const intakeMachine = machine('IntakeWorkflow', intakeWorkflow(this, { prepare: intakePrepare, batch: intakeBatch, finish: intakeFinish, failure: intakeFailure }), Duration.hours(1));
     const phases = {
-      survey: machine('SurveyWorkflow', surveyWorkflow(this, { dedup, coverage, summary }), Duration.hours(1)),
+      survey: machine('SurveyWorkflow', surveyWorkflow(this, { dedup, coverage, rejectedRows, summary }), Duration.hours(1)),
       deploy: machine('DeployWorkflow', deployWorkflow(this, { table, approval }), Duration.days(90)),
       implement: machine('ImplementWorkflow', implementWorkflow(this, { plan, pay }), Duration.days(1)),
       review: machine('ReviewWorkflow', reviewWorkflow(this, { sampling }), Duration.hours(1)),
@@ -124,11 +126,11 @@ export class NuanliuStack extends Stack {
     new CfnOutput(this, 'Url', { value: publicUrl, description: 'Open this address to use nuanliu' });
     new CfnOutput(this, 'SmtpSecret', { value: smtpSecret.secretArn, description: 'Set the SMTP username/password here' });
     acknowledgeFindings(this, {
-      functions: [gate, intakePrepare, intakeBatch, intakeFinish, intakeFailure, dedup, coverage, summary, approval, plan, pay, sampling, http],
+      functions: [gate, intakePrepare, intakeBatch, intakeFinish, intakeFailure, dedup, coverage, rejectedRows, summary, approval, plan, pay, sampling, http],
       machines: [intakeMachine, campaign, ...Object.values(phases)],
       invokedBy: new Map([
         [intakeMachine, [intakePrepare, intakeBatch, intakeFinish, intakeFailure]],
-        [phases.survey, [dedup, coverage, summary]],
+        [phases.survey, [dedup, coverage, rejectedRows, summary]],
         [phases.deploy, [approval]],
         [phases.implement, [plan, pay]],
         [phases.review, [sampling]],

@@ -19,11 +19,14 @@ const campaignId = () => JsonPath.stringAt('$.campaignId');
 
 /**
  * 排摸 close: de-duplicate across every unit and project, check the base registers' coverage,
- * then summarise and mail the coordinator. (Uploads run the intake workflow.)
+ * remove the rejected rows kept for the error files (raw ID numbers; before the mail, so that a
+ * mail that cannot go leaves none), then summarise and mail the coordinator. (Uploads run the
+ * intake workflow.)
  */
-export const surveyWorkflow = (scope: Construct, fns: { dedup: IFunction; coverage: IFunction; summary: IFunction }) =>
+export const surveyWorkflow = (scope: Construct, fns: { dedup: IFunction; coverage: IFunction; rejectedRows: IFunction; summary: IFunction }) =>
   step(scope, 'Find conflicts', fns.dedup, { campaignId: campaignId() }, '$.dedup')
     .next(step(scope, 'Check coverage', fns.coverage, { campaignId: campaignId() }, '$.coverage'))
+    .next(step(scope, 'Remove rejected rows', fns.rejectedRows, { campaignId: campaignId() }, '$.rejectedRows'))
     .next(step(scope, 'Summarize survey', fns.summary, { campaignId: campaignId() }));
 
 /** Batch numbers given to one child execution of the intake Map: 10 batches of up to 500 rows. */

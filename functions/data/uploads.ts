@@ -216,6 +216,10 @@ export async function writtenBatchCount(table: Table, campaignId: string, upload
   return numbers.length ? Math.max(...numbers) + 1 : 0;
 }
 
+/** Removes the rejected rows (raw ID numbers as sent) from an upload; its counts and errors stay. */
+export const removeRejectedRows = (table: Table, campaignId: string, id: string) =>
+  table.remove(keys.upload(campaignId, id), ['rejectedRows'], { expression: 'attribute_exists(#rejectedRows)', names: { '#rejectedRows': 'rejectedRows' } });
+
 /** Deletes the items that held the file (with the raw ID numbers it was sent with), its batches of accepted rows, and their results. */
 export async function deleteUploadParts(table: Table, upload: Pick<Upload, 'campaignId' | 'id' | 'chunkCount' | 'batchCount'>): Promise<void> {
   const { campaignId, id } = upload;

@@ -2,6 +2,7 @@
 // missing while the workflow runs (as if deleted by hand), so the batch step fails for real; the
 // workflow's Catch deletes the file and the batches and records the failure; the same file uploaded
 // again (twice at once) starts exactly one second attempt, which stores every row with exact counts.
+// Then 排摸 closes and the rejected rows (raw ID numbers) are removed from every upload.
 import fs from 'node:fs';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -10,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listBeneficiaries } from '../../functions/data/beneficiaries.js';
 import { keys } from '../../functions/data/keys.js';
 import { Table } from '../../functions/data/table.js';
-import { getUpload, type Upload } from '../../functions/data/uploads.js';
+import { getUpload, listUploads, type Upload } from '../../functions/data/uploads.js';
 import { BATCH_ROWS } from '../../functions/steps/intake.js';
 import { executionArnOf, intakeExecutionName } from '../../functions/web/workflows.js';
 import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud.js';
@@ -32,6 +33,7 @@ const lines = [
   ...Array.from({ length: REJECTED }, (_, k) => ({ ...lineOf(50_000 + k), id: mistyped(personId(50_000 + k)) })),
 ];
 const FILE = intakeCsv(lines);
+const REMOVED = '退回行的原始数据（含身份证号码）在排摸结束时已删除';
 
 describe('a failed intake on the local cloud', () => {
   const dataDir = tempDir('nuanliu-intake-failure-');
@@ -128,5 +130,40 @@ describe('a failed intake on the local cloud', () => {
     const status = await client.status(campaignId);
     expect(status.uploads).toEqual([expect.objectContaining({ id: uploadId, state: 'done', storedCount: ACCEPTED, unchangedCount: 0 })]);
     expect(status.beneficiaries.count).toBe(ACCEPTED);
+  }, 240_000);
+
+  it('removes every upload\'s rejected rows when 排摸 closes, keeping counts and errors; the error file then says why it is gone', async () => {
+    // A second unit's file with rejected rows of its own.
+    const other = await client.upload(campaignId, '七宝镇.csv', intakeCsv([
+      { ...lineOf(60_000), unit: DEMO.units[1] },
+      { ...lineOf(60_001), unit: DEMO.units[1], id: mistyped(personId(60_001)) },
+    ]));
+    const otherId = uploadIdIn(other);
+    await until('the second file', async () => (await getUpload(table, campaignId, otherId))?.processedAt);
+    const errorFile = `/campaigns/${campaignId}/uploads/${uploadId}/errors.csv`;
+    const before = await client.request(errorFile);
+    expect(before.status).toBe(200);
+    expect(await before.text()).toContain(mistyped(personId(50_000)));
+    const kept = await listUploads(table, campaignId);
+    expect(kept.map((u) => u.rejectedRows?.rows.length).sort()).toEqual([1, REJECTED]);
+
+    expect((await client.startPhase(campaignId, 'survey')).status).toBe(303);
+    await client.atGate(campaignId, 'deploy');
+
+    const closed = await listUploads(table, campaignId);
+    expect(closed).toHaveLength(2);
+    for (const u of closed) {
+      expect(u.rejectedRows).toBeUndefined();
+      const was = kept.find((k) => k.id === u.id)!;
+      expect({ rejectedCount: u.rejectedCount, errors: u.errors, errorCount: u.errorCount }).toEqual({ rejectedCount: was.rejectedCount, errors: was.errors, errorCount: was.errorCount });
+    }
+    for (const path of [errorFile, `/campaigns/${campaignId}/uploads/${otherId}/errors.xlsx`]) {
+      const res = await client.request(path);
+      expect(res.status).toBe(410);
+      const text = await res.text();
+      expect(text).toContain(REMOVED);
+      expect(text).not.toContain(mistyped(personId(50_000)));
+    }
+    expect(await (await client.request(`/campaigns/${campaignId}/uploads/${uploadId}`)).text()).toContain(REMOVED);
   }, 240_000);
 });

@@ -15,11 +15,15 @@ export const rejectedCountOf = (upload: UploadView) => upload.rejectedCount ?? u
 /** Beneficiaries already stored as the file has them; before the count was kept, accepted rows not new. */
 export const unchangedCountOf = (upload: UploadView) => upload.unchangedCount ?? upload.acceptedCount - (upload.storedCount ?? 0);
 
+/** Why an error file can no longer be downloaded. */
+export const ERROR_FILE_REMOVED =
+  '「排摸」阶段已结束：为保护个人信息，退回行的原始数据（含身份证号码）在排摸结束时已删除，不能再下载错误文件。各行的行号、列和问题仍可在名单文件页面查看。';
+
 /** A failed attempt: why, in the unit's terms, and how to try again. */
 const failedBody = (upload: UploadView) => html`<p class="errors">${upload.failureReason ?? '处理失败。'}</p>
 <p>请重新上传同一个文件，系统会重新处理（已经入库的帮困对象不会重复入库）。如果文件需要修改，修改后上传即可。如多次失败，请联系系统管理员。</p>`;
 
-export function uploadPage(user: string, campaign: Campaign, upload: UploadView, notice?: string): Html {
+export function uploadPage(user: string, campaign: Campaign, upload: UploadView, options: { notice?: string; errorFiles: boolean }): Html {
   const base = `/campaigns/${campaign.id}`;
   const rejected = rejectedCountOf(upload);
   const body =
@@ -38,7 +42,7 @@ export function uploadPage(user: string, campaign: Campaign, upload: UploadView,
 </table>
 ${upload.errors.length
     ? html`<h2>需要修改的行</h2>
-${errorFileSection(base, upload, rejected)}
+${options.errorFiles ? errorFileSection(base, upload, rejected) : rejected > 0 ? html`<p class="hint">${ERROR_FILE_REMOVED}</p>` : ''}
 ${(upload.errorCount ?? 0) > upload.errors.length
     ? html`<p class="errors">问题共 ${upload.errorCount} 条，太多无法全部列出，下面只列出前 ${upload.errors.length} 条。请先修改这些问题后重新上传，再看其余的问题。</p>`
     : ''}
@@ -50,7 +54,7 @@ ${upload.errors.map((e) => html`<tr><td class="num">${e.row > 0 ? e.row : '—'}
   const encoding = upload.encoding ? ` · 文件编码：${CSV_ENCODING_NAMES[upload.encoding as CsvEncoding] ?? upload.encoding}` : '';
   return layout(
     { title: `名单文件：${upload.fileName}`, user, refreshSeconds: upload.state === 'processing' ? 2 : undefined },
-    html`${noticeOf(notice)}
+    html`${noticeOf(options.notice)}
 <p><a href="${base}">← 返回活动：${campaign.name}</a></p>
 <p class="hint">上传人 ${upload.uploadedBy} · ${formatTime(upload.uploadedAt)} · 状态：${UPLOAD_STATE_NAMES[upload.state]}${attemptOf(upload) > 1 ? `（第 ${attemptOf(upload)} 次处理）` : ''}${upload.failedAt ? ` · 失败于 ${formatTime(upload.failedAt)}` : ''}${upload.processedAt ? ` · 处理完成于 ${formatTime(upload.processedAt)}` : ''}${encoding}</p>
 ${body}`,

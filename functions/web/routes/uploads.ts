@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { buildIntakeErrorWorkbook, REASON_HEADER } from '../../core/intake-file.js';
+import type { Campaign } from '../../data/campaigns.js';
 import { getGate } from '../../data/gates.js';
 import { attemptOf, getUpload, restartUpload, saveUpload, saveUploadFile, type Upload } from '../../data/uploads.js';
 import { acceptsUploads, uploadView } from '../campaign-facts.js';
 import type { AppDeps, WebEnv } from '../context.js';
-import { BadRequest, Conflict, NotFound, TooLarge } from '../errors.js';
-import { uploadPage } from '../pages/uploads.js';
+import { BadRequest, Conflict, Gone, NotFound, TooLarge } from '../errors.js';
+import { ERROR_FILE_REMOVED, uploadPage } from '../pages/uploads.js';
 import { toCsv } from '../spreadsheet.js';
 import { startIntake } from '../workflows.js';
 import { attachment, campaignOf, XLSX_TYPE } from './campaigns.js';
@@ -28,6 +29,9 @@ async function uploadOf(c: Context, deps: AppDeps, campaignId: string): Promise<
 }
 
 export function uploadRoutes(app: Hono<WebEnv>, deps: AppDeps) {
+  /** Error files serve corrected re-uploads: only while uploads are taken, before 排摸 closes and removes their rows. */
+  const errorFilesOpen = async (campaign: Campaign) => acceptsUploads(campaign, await getGate(deps.table, campaign.id, 'survey'));
+
   app.post(
     '/campaigns/:id/uploads',
     // The form's own overhead on top of the file; a bigger body is refused before it is read.
@@ -89,7 +93,8 @@ export function uploadRoutes(app: Hono<WebEnv>, deps: AppDeps) {
   app.get('/campaigns/:id/uploads/:uploadId', async (c) => {
     const campaign = await campaignOf(c, deps);
     const upload = await uploadView(deps, await uploadOf(c, deps, campaign.id));
-    return c.html(uploadPage(c.var.coordinator.email, campaign, upload, c.req.query('notice')));
+    const errorFiles = await errorFilesOpen(campaign);
+    return c.html(uploadPage(c.var.coordinator.email, campaign, upload, { notice: c.req.query('notice'), errorFiles }));
   });
 
   /**
@@ -99,6 +104,7 @@ export function uploadRoutes(app: Hono<WebEnv>, deps: AppDeps) {
   const rejectedRowsOf = async (c: Context) => {
     const campaign = await campaignOf(c, deps);
     const upload = await uploadOf(c, deps, campaign.id);
+    if (!(await errorFilesOpen(campaign))) throw new Gone(ERROR_FILE_REMOVED, '错误文件已删除');
     if (!upload.processedAt) throw new Conflict('文件尚未处理完成，请稍后再下载错误文件。');
     if (!upload.rejectedRows?.rows.length) throw new NotFound('这个文件没有被退回的数据行。');
     return { campaign, upload, rejected: upload.rejectedRows };

@@ -63,7 +63,9 @@ describe('the stack', () => {
     // (BatchGetItem) and stores them, each with its own conditional write, never a batch write.
     expect(tableActionsOfFunction('IntakePrepareFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     expect(tableActionsOfFunction('IntakeBatchFunction').sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
-    for (const prefix of ['GateFunction', 'IntakePrepareFunction', 'IntakeBatchFunction', 'SurveyDedupFunction', 'SurveyCoverageFunction', 'SurveySummaryFunction', 'ApprovalFunction', 'PaymentPlanFunction', 'PaymentFunction', 'SamplingFunction', 'HttpFunction']) {
+    // 排摸 close removes the rejected rows from the uploads it finds: it neither reads other items nor writes new ones.
+    expect(tableActionsOfFunction('SurveyRejectedRowsFunction').sort()).toEqual(['dynamodb:Query', 'dynamodb:UpdateItem']);
+    for (const prefix of ['GateFunction', 'IntakePrepareFunction', 'IntakeBatchFunction', 'SurveyDedupFunction', 'SurveyCoverageFunction', 'SurveyRejectedRowsFunction', 'SurveySummaryFunction', 'ApprovalFunction', 'PaymentPlanFunction', 'PaymentFunction', 'SamplingFunction', 'HttpFunction']) {
       const actions = tableActionsOfFunction(prefix);
       expect(actions).not.toContain('dynamodb:Scan');
       expect(actions).not.toContain('dynamodb:DeleteItem');
@@ -90,7 +92,7 @@ describe('the stack', () => {
 
   it('runs every function on Node.js 22 with its code bundled by esbuild', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } });
-    expect(Object.keys(functions)).toHaveLength(13);
+    expect(Object.keys(functions)).toHaveLength(14);
     for (const f of Object.values(functions) as { Properties: { Runtime: string } }[]) expect(f.Properties.Runtime).toBe('nodejs22.x');
   });
 
@@ -112,9 +114,9 @@ describe('the stack', () => {
       }
     };
     for (const d of definitions) visit(d.States);
-    // Four gates, intake's Prepare, batch, Finish and failure clean-up, survey de-dup, coverage and
-    // summary, approval, payment plan, payment, sampling.
-    expect(lambdaSteps.length).toBe(15);
+    // Four gates, intake's Prepare, batch, Finish and failure clean-up, survey de-dup, coverage,
+    // rejected rows and summary, approval, payment plan, payment, sampling.
+    expect(lambdaSteps.length).toBe(16);
     for (const step of lambdaSteps) expect(step.Retry?.[0].ErrorEquals).toContain('Lambda.ServiceException');
   });
 

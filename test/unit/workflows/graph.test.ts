@@ -90,17 +90,19 @@ describe('phase workflows', () => {
     ]);
   });
 
-  it('survey closes with de-duplication, then the coverage check, then the summary, each keeping the campaign id', () => {
-    const graph = render(surveyWorkflow(stack, { dedup: fn('dedup'), coverage: fn('coverage'), summary: fn('summary') }));
+  it('survey closes with de-duplication, the coverage check, the removal of rejected rows, then the summary, each keeping the campaign id', () => {
+    const graph = render(surveyWorkflow(stack, { dedup: fn('dedup'), coverage: fn('coverage'), rejectedRows: fn('rejected-rows'), summary: fn('summary') }));
     const order: string[] = [];
     for (let name: string | undefined = graph.StartAt; name; name = graph.States[name].Next) order.push(name);
-    expect(order).toEqual(['Find conflicts', 'Check coverage', 'Summarize survey']);
+    expect(order).toEqual(['Find conflicts', 'Check coverage', 'Remove rejected rows', 'Summarize survey']);
     expect(graph.States['Find conflicts'].ResultPath).toBe('$.dedup');
     expect(graph.States['Check coverage'].ResultPath).toBe('$.coverage');
+    expect(graph.States['Remove rejected rows'].ResultPath).toBe('$.rejectedRows');
+    expect(resource(graph.States['Remove rejected rows'])).toMatch(/:function:rejected-rows$/);
     expect(graph.States['Summarize survey'].End).toBe(true);
     for (const name of order) {
       const state = graph.States[name];
-      expect(resource(state)).toMatch(/:function:(dedup|coverage|summary)$/);
+      expect(resource(state)).toMatch(/:function:(dedup|coverage|rejected-rows|summary)$/);
       expect(state.Parameters).toEqual({ 'campaignId.$': '$.campaignId' });
       expect(state.Retry[0].MaxAttempts).toBe(6);
     }
