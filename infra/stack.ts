@@ -70,13 +70,18 @@ export class NuanliuStack extends Stack {
     const gate = fn('GateFunction', 'gate', base, ['PutItem', 'UpdateItem']);
     // Intake of an upload: Prepare reads the file (up to 4 MB; XLSX takes memory) and writes the
     // batches; IntakeBatch inserts the people a batch names, 25 to a request (PartiQL INSERT), and
-    // reads and updates those stored before; Finish
-    // is the one function that deletes items: the file's chunks and the batches, once stored.
+    // reads and updates those stored before; Finish deletes the file's chunks and the batches, once
+    // stored; IntakeFailure, when a step failed, deletes them all the same and records the failure.
+    // No other function deletes items.
     const intakePrepare = fn('IntakePrepareFunction', 'intake-prepare', base, ['GetItem', 'PutItem', 'UpdateItem'], Duration.minutes(5), 2048);
     const intakeBatch = fn('IntakeBatchFunction', 'intake-batch', { TABLE_NAME: table.tableName }, ['GetItem', 'BatchGetItem', 'PartiQLInsert', 'PutItem', 'UpdateItem'], Duration.minutes(5));
     const intakeFinish = fn('IntakeFinishFunction', 'intake-finish', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'UpdateItem', 'DeleteItem'], Duration.minutes(2));
+    // Reads the upload; Query only to find the batches of a Prepare that failed before counting them.
+    const intakeFailure = fn('IntakeFailureFunction', 'intake-failure', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'UpdateItem', 'DeleteItem'], Duration.minutes(2));
     const dedup = fn('SurveyDedupFunction', 'survey-dedup', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5));
     const coverage = fn('SurveyCoverageFunction', 'survey-coverage', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5));
+    // 排摸 close: removes the rejected rows (raw ID numbers) from the uploads, nothing else.
+    const rejectedRows = fn('SurveyRejectedRowsFunction', 'survey-rejected-rows', { TABLE_NAME: table.tableName }, ['Query', 'UpdateItem'], Duration.minutes(2));
     const summary = fn('SurveySummaryFunction', 'survey-summary', mail, ['GetItem', 'Query']);
     const approval = fn('ApprovalFunction', 'approval', mail, ['GetItem', 'Query', 'PutItem']);
     const plan = fn('PaymentPlanFunction', 'payment-plan', base, ['GetItem', 'Query']);
@@ -93,9 +98,9 @@ export class NuanliuStack extends Stack {
         logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
       });
     };
-    const intakeMachine = machine('IntakeWorkflow', intakeWorkflow(this, { prepare: intakePrepare, batch: intakeBatch, finish: intakeFinish }), Duration.hours(1));
+    const intakeMachine = machine('IntakeWorkflow', intakeWorkflow(this, { prepare: intakePrepare, batch: intakeBatch, finish: intakeFinish, failure: intakeFailure }), Duration.hours(1));
     const phases = {
-      survey: machine('SurveyWorkflow', surveyWorkflow(this, { dedup, coverage, summary }), Duration.hours(1)),
+      survey: machine('SurveyWorkflow', surveyWorkflow(this, { dedup, coverage, rejectedRows, summary }), Duration.hours(1)),
       deploy: machine('DeployWorkflow', deployWorkflow(this, { table, approval }), Duration.days(90)),
       implement: machine('ImplementWorkflow', implementWorkflow(this, { plan, pay }), Duration.days(1)),
       review: machine('ReviewWorkflow', reviewWorkflow(this, { sampling }), Duration.hours(1)),
@@ -122,11 +127,11 @@ export class NuanliuStack extends Stack {
     new CfnOutput(this, 'Url', { value: publicUrl, description: 'Open this address to use nuanliu' });
     new CfnOutput(this, 'SmtpSecret', { value: smtpSecret.secretArn, description: 'Set the SMTP username/password here' });
     acknowledgeFindings(this, {
-      functions: [gate, intakePrepare, intakeBatch, intakeFinish, dedup, coverage, summary, approval, plan, pay, sampling, http],
+      functions: [gate, intakePrepare, intakeBatch, intakeFinish, intakeFailure, dedup, coverage, rejectedRows, summary, approval, plan, pay, sampling, http],
       machines: [intakeMachine, campaign, ...Object.values(phases)],
       invokedBy: new Map([
-        [intakeMachine, [intakePrepare, intakeBatch, intakeFinish]],
-        [phases.survey, [dedup, coverage, summary]],
+        [intakeMachine, [intakePrepare, intakeBatch, intakeFinish, intakeFailure]],
+        [phases.survey, [dedup, coverage, rejectedRows, summary]],
         [phases.deploy, [approval]],
         [phases.implement, [plan, pay]],
         [phases.review, [sampling]],

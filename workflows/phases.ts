@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { DistributedMap, IntegrationPattern, ItemBatcher, JsonPath, Map as MapState, StateMachineType, TaskInput, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
+import { DistributedMap, Fail, IntegrationPattern, ItemBatcher, JsonPath, Map as MapState, StateMachineType, TaskInput, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
 import { DynamoGetItem, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { campaignKey } from './keys.js';
@@ -19,11 +19,14 @@ const campaignId = () => JsonPath.stringAt('$.campaignId');
 
 /**
  * 排摸 close: de-duplicate across every unit and project, check the base registers' coverage,
- * then summarise and mail the coordinator. (Uploads run the intake workflow.)
+ * remove the rejected rows kept for the error files (raw ID numbers; before the mail, so that a
+ * mail that cannot go leaves none), then summarise and mail the coordinator. (Uploads run the
+ * intake workflow.)
  */
-export const surveyWorkflow = (scope: Construct, fns: { dedup: IFunction; coverage: IFunction; summary: IFunction }) =>
+export const surveyWorkflow = (scope: Construct, fns: { dedup: IFunction; coverage: IFunction; rejectedRows: IFunction; summary: IFunction }) =>
   step(scope, 'Find conflicts', fns.dedup, { campaignId: campaignId() }, '$.dedup')
     .next(step(scope, 'Check coverage', fns.coverage, { campaignId: campaignId() }, '$.coverage'))
+    .next(step(scope, 'Remove rejected rows', fns.rejectedRows, { campaignId: campaignId() }, '$.rejectedRows'))
     .next(step(scope, 'Summarize survey', fns.summary, { campaignId: campaignId() }));
 
 /** Batch numbers given to one child execution of the intake Map: 10 batches of up to 500 rows. */
@@ -34,9 +37,12 @@ export const INTAKE_BATCHES_PER_CHILD = 10;
  * payload (256 KB) and history limits: Prepare reads and checks the file and writes the accepted
  * rows into batch items, answering only their numbers; a distributed Map stores them, each child
  * execution a few batches (the parent's history stays small, whatever the size of the file);
- * Finish adds the results up on the upload and deletes the file and the batches.
+ * Finish adds the results up on the upload and deletes the file and the batches. If any of them
+ * fails (after its retries), a Catch deletes the file and the batches all the same, records the
+ * failure on the upload, and the execution ends failed. The input names the attempt (see
+ * restartUpload), so that a failure is only ever recorded on the attempt that failed.
  */
-export function intakeWorkflow(scope: Construct, fns: { prepare: IFunction; batch: IFunction; finish: IFunction }) {
+export function intakeWorkflow(scope: Construct, fns: { prepare: IFunction; batch: IFunction; finish: IFunction; failure: IFunction }) {
   const upload = { campaignId: campaignId(), uploadId: JsonPath.stringAt('$.uploadId') };
   const prepare = step(scope, 'Prepare intake', fns.prepare, upload, '$.prepared');
   const store = new DistributedMap(scope, 'Store batches', {
@@ -55,6 +61,9 @@ export function intakeWorkflow(scope: Construct, fns: { prepare: IFunction; batc
     batches: JsonPath.listAt('$.Items'),
   }));
   const finish = step(scope, 'Finish intake', fns.finish, upload);
+  const failed = step(scope, 'Clean up failed intake', fns.failure, { ...upload, attempt: JsonPath.numberAt('$.attempt'), error: JsonPath.objectAt('$.error') }, JsonPath.DISCARD)
+    .next(new Fail(scope, 'Intake failed', { errorPath: '$.error.Error', cause: 'Intake failed: the upload records why; its file and batches are deleted' }));
+  for (const state of [prepare, store, finish]) state.addCatch(failed, { resultPath: '$.error' });
   return prepare.next(store).next(finish);
 }
 

@@ -20,6 +20,9 @@ export const keys = {
   /** Batch n of an upload's accepted rows, kept until its intake finishes. */
   intakeBatch: (campaignId: string, uploadId: string, n: number) => ({ pk: uploadParts(campaignId, uploadId), sk: `BATCH#${seq(n)}` }),
   /** What storing batch n did, written once. */
+  intakeBatchPrefix: (campaignId: string, uploadId: string) => ({ pk: uploadParts(campaignId, uploadId), skPrefix: 'BATCH#' }),
+  /** The number of a batch item, from its sort key. */
+  intakeBatchNumber: (sk: string) => Number(sk.slice('BATCH#'.length)),
   intakeBatchResult: (campaignId: string, uploadId: string, n: number) => ({ pk: uploadParts(campaignId, uploadId), sk: `RESULT#${seq(n)}` }),
   intakeBatchResultPrefix: (campaignId: string, uploadId: string) => ({ pk: uploadParts(campaignId, uploadId), skPrefix: 'RESULT#' }),
   beneficiary: (campaignId: string, projectCode: string, idHash: string) => ({

@@ -90,6 +90,25 @@ export class Table {
     return `INSERT INTO "${this.name}" VALUE {${attributes.map((a) => `'${quote(a)}': ?`).join(', ')}}`;
   }
 
+  /** Replaces the whole item if `condition` holds; false when it does not. */
+  async replaceIf(key: Key, item: Item, condition: { expression: string; values?: Item; names?: Record<string, string> }): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.name,
+          Item: { ...item, ...key },
+          ConditionExpression: condition.expression,
+          ExpressionAttributeNames: condition.names,
+          ExpressionAttributeValues: condition.values,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
   /** Sets fields if `condition` holds; false when it does not. */
   async update(key: Key, fields: Item, condition?: { expression: string; values?: Item; names?: Record<string, string> }): Promise<boolean> {
     const entries = Object.entries(fields);

@@ -64,6 +64,23 @@ export interface Upload {
   errors: RowError[];
   errorCount?: number;
   processedAt?: string;
+  /** Which attempt at intake this is: one more each time the same file comes again after a failure (absent: 1). */
+  attempt?: number;
+  /** When the latest attempt failed, and why (zh-CN, for the unit); its file and batches were deleted first. */
+  failedAt?: string;
+  failureReason?: string;
+}
+
+/** The upload's latest attempt at intake; uploads saved before attempts were counted are at 1. */
+export const attemptOf = (upload: Pick<Upload, 'attempt'>) => upload.attempt ?? 1;
+
+/** The upload is still at `attempt`. */
+function atAttempt(attempt: number) {
+  return {
+    expression: `attribute_exists(pk) AND ${attempt === 1 ? '(attribute_not_exists(#attempt) OR #attempt = :attempt)' : '#attempt = :attempt'}`,
+    names: { '#attempt': 'attempt' },
+    values: { ':attempt': attempt },
+  };
 }
 
 /** Saves a new upload; false if the same content was uploaded before. Save its file first (saveUploadFile). */
@@ -177,6 +194,48 @@ export const recordIntake = (
   },
   now = new Date(),
 ) => table.update(keys.upload(campaignId, id), { ...outcome, processedAt: now.toISOString() });
+
+/**
+ * Records that an attempt failed, once, and only while it is the upload's latest and unfinished:
+ * false when the failure was recorded before, the upload finished, or a later attempt started.
+ */
+export function recordIntakeFailure(table: Table, campaignId: string, id: string, attempt: number, failure: { failedAt: string; failureReason: string }) {
+  const at = atAttempt(attempt);
+  return table.update(keys.upload(campaignId, id), { ...failure }, {
+    expression: `${at.expression} AND attribute_not_exists(#processedAt) AND attribute_not_exists(#failedAt)`,
+    names: { ...at.names, '#processedAt': 'processedAt', '#failedAt': 'failedAt' },
+    values: at.values,
+  });
+}
+
+/**
+ * Starts the next attempt at a failed upload: `upload` (fresh, without any outcome of the failed
+ * attempt) replaces it at attempt + 1, in one write conditional on the failed attempt still being
+ * the latest, so that of two uploads of the same file at the same time only one restarts it.
+ * Save its file first (saveUploadFile). False when the upload had moved on.
+ */
+export function restartUpload(table: Table, upload: Upload, failedAttempt: number) {
+  const at = atAttempt(failedAttempt);
+  return table.replaceIf(keys.upload(upload.campaignId, upload.id), { ...upload, attempt: failedAttempt + 1 }, {
+    expression: `${at.expression} AND attribute_not_exists(#processedAt)`,
+    names: { ...at.names, '#processedAt': 'processedAt' },
+    values: at.values,
+  });
+}
+
+/**
+ * How many batch items of the upload Prepare wrote: one past the highest, so that the batches of a
+ * Prepare that failed before recording batchCount are found too. Reads the batches: for failures only.
+ */
+export async function writtenBatchCount(table: Table, campaignId: string, uploadId: string): Promise<number> {
+  const { pk, skPrefix } = keys.intakeBatchPrefix(campaignId, uploadId);
+  const numbers = (await table.all<{ sk: string }>(pk, skPrefix)).map((item) => keys.intakeBatchNumber(item.sk));
+  return numbers.length ? Math.max(...numbers) + 1 : 0;
+}
+
+/** Removes the rejected rows (raw ID numbers as sent) from an upload; its counts and errors stay. */
+export const removeRejectedRows = (table: Table, campaignId: string, id: string) =>
+  table.remove(keys.upload(campaignId, id), ['rejectedRows'], { expression: 'attribute_exists(#rejectedRows)', names: { '#rejectedRows': 'rejectedRows' } });
 
 /** Deletes the items that held the file (with the raw ID numbers it was sent with), its batches of accepted rows, and their results. */
 export async function deleteUploadParts(table: Table, upload: Pick<Upload, 'campaignId' | 'id' | 'chunkCount' | 'batchCount'>): Promise<void> {

@@ -35,12 +35,16 @@ export interface CampaignFacts {
   coverage?: CoverageReport;
 }
 
-/** The state of one upload: done once intake recorded it; failed if its workflow ended without that. */
+/**
+ * The state of one upload: done once intake recorded it; failed once its latest attempt recorded a
+ * failure, or if that attempt's workflow ended without recording either.
+ */
 export async function uploadView(deps: AppDeps, upload: Upload): Promise<UploadView> {
   const { rejectedRows, ...shown } = upload;
   const rest = { ...shown, rejectedRowsKept: rejectedRows?.rows.length ?? 0 };
   if (upload.processedAt) return { ...rest, state: 'done' };
-  const status = await intakeStatus(deps, upload.campaignId, upload.id);
+  if (upload.failedAt) return { ...rest, state: 'failed' };
+  const status = await intakeStatus(deps, upload);
   return { ...rest, state: status && status !== 'RUNNING' && status !== 'PENDING_REDRIVE' ? 'failed' : 'processing' };
 }
 

@@ -7,14 +7,21 @@ import {
   StartExecutionCommand,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
+import { attemptOf, type Upload } from '../data/uploads.js';
 import type { AppDeps } from './context.js';
 
 /** An execution's ARN from its state machine's ARN and its name (as AWS builds it). */
 export const executionArnOf = (stateMachineArn: string, name: string) => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 
-/** One intake execution per (campaign, upload): the same name every time, so it starts once. */
-export const intakeExecutionName = (campaignId: string, uploadId: string) =>
-  `intake-${createHash('sha256').update(`${campaignId}/${uploadId}`).digest('hex').slice(0, 48)}`;
+/**
+ * One intake execution per attempt at an upload (campaign, upload, attempt): the same name every
+ * time, so each attempt starts once (on AWS a name is taken for 90 days). Attempt 1 keeps the name
+ * executions had before attempts were counted.
+ */
+export function intakeExecutionName(campaignId: string, uploadId: string, attempt: number): string {
+  const name = `intake-${createHash('sha256').update(`${campaignId}/${uploadId}`).digest('hex').slice(0, 48)}`;
+  return attempt === 1 ? name : `${name}-${attempt}`;
+}
 
 const isNamed = (err: unknown, ...names: string[]) => err instanceof Error && names.includes(err.name);
 
@@ -32,14 +39,14 @@ export async function startCampaignWorkflow(deps: AppDeps, campaignId: string): 
   }
 }
 
-/** Starts intake of an upload; an execution already started for it (running or ended) is left alone. */
-export async function startIntake(deps: AppDeps, campaignId: string, uploadId: string): Promise<void> {
+/** Starts an attempt at intake of an upload; an execution already started for it (running or ended) is left alone. */
+export async function startIntake(deps: AppDeps, campaignId: string, uploadId: string, attempt: number): Promise<void> {
   try {
     await deps.sfn.send(
       new StartExecutionCommand({
         stateMachineArn: deps.intakeWorkflowArn,
-        name: intakeExecutionName(campaignId, uploadId),
-        input: JSON.stringify({ campaignId, uploadId }),
+        name: intakeExecutionName(campaignId, uploadId, attempt),
+        input: JSON.stringify({ campaignId, uploadId, attempt }),
       }),
     );
   } catch (err) {
@@ -47,10 +54,11 @@ export async function startIntake(deps: AppDeps, campaignId: string, uploadId: s
   }
 }
 
-/** How the intake of an upload stands on the workflow side; undefined if it has not started. */
-export async function intakeStatus(deps: AppDeps, campaignId: string, uploadId: string): Promise<string | undefined> {
+/** How the latest attempt at intake of an upload stands on the workflow side; undefined if it has not started. */
+export async function intakeStatus(deps: AppDeps, upload: Pick<Upload, 'campaignId' | 'id' | 'attempt'>): Promise<string | undefined> {
+  const name = intakeExecutionName(upload.campaignId, upload.id, attemptOf(upload));
   try {
-    const x = await deps.sfn.send(new DescribeExecutionCommand({ executionArn: executionArnOf(deps.intakeWorkflowArn, intakeExecutionName(campaignId, uploadId)) }));
+    const x = await deps.sfn.send(new DescribeExecutionCommand({ executionArn: executionArnOf(deps.intakeWorkflowArn, name) }));
     return x.status;
   } catch (err) {
     if (isNamed(err, 'ExecutionDoesNotExist')) return undefined;

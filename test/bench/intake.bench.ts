@@ -156,7 +156,7 @@ async function run(index: number) {
     }
     const uploadedSeconds = (performance.now() - started) / 1000;
     const intake = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines!.find((m) => m.name!.startsWith('IntakeWorkflow'))!;
-    const executionArns = uploadIds.map((id) => executionArnOf(intake.stateMachineArn!, intakeExecutionName(campaignId, id)));
+    const executionArns = uploadIds.map((id) => executionArnOf(intake.stateMachineArn!, intakeExecutionName(campaignId, id, 1)));
     let uploads: (Upload | undefined)[] = [];
     let processedSeconds = 0;
     for (;;) {

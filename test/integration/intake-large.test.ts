@@ -172,7 +172,7 @@ describe('intake of a 20,000-row file and a GBK file on the local cloud', () => 
   it('runs as Prepare, a distributed Map of child executions of ten batches each, and Finish: a small history', async () => {
     const { stateMachines } = await sfn.send(new ListStateMachinesCommand({}));
     const intake = stateMachines!.find((m) => m.name!.startsWith('IntakeWorkflow'))!;
-    const executionArn = executionArnOf(intake.stateMachineArn!, intakeExecutionName(campaignId, uploadIdA));
+    const executionArn = executionArnOf(intake.stateMachineArn!, intakeExecutionName(campaignId, uploadIdA, 1));
     const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
     const entered = events!.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
     expect(entered).toEqual(['Prepare intake', 'Store batches', 'Finish intake']);

@@ -1,6 +1,7 @@
 import { html } from 'hono/html';
 import { CSV_ENCODING_NAMES, type CsvEncoding } from '../../core/intake-file.js';
 import type { Campaign } from '../../data/campaigns.js';
+import { attemptOf } from '../../data/uploads.js';
 import { UPLOAD_STATE_NAMES, type UploadView } from '../campaign-facts.js';
 import { formatTime, layout, noticeOf, type Html } from './layout.js';
 
@@ -14,14 +15,22 @@ export const rejectedCountOf = (upload: UploadView) => upload.rejectedCount ?? u
 /** Beneficiaries already stored as the file has them; before the count was kept, accepted rows not new. */
 export const unchangedCountOf = (upload: UploadView) => upload.unchangedCount ?? upload.acceptedCount - (upload.storedCount ?? 0);
 
-export function uploadPage(user: string, campaign: Campaign, upload: UploadView, notice?: string): Html {
+/** Why an error file can no longer be downloaded. */
+export const ERROR_FILE_REMOVED =
+  '「排摸」阶段已结束：为保护个人信息，退回行的原始数据（含身份证号码）在排摸结束时已删除，不能再下载错误文件。各行的行号、列和问题仍可在名单文件页面查看。';
+
+/** A failed attempt: why, in the unit's terms, and how to try again. */
+const failedBody = (upload: UploadView) => html`<p class="errors">${upload.failureReason ?? '处理失败。'}</p>
+<p>请重新上传同一个文件，系统会重新处理（已经入库的帮困对象不会重复入库）。如果文件需要修改，修改后上传即可。如多次失败，请联系系统管理员。</p>`;
+
+export function uploadPage(user: string, campaign: Campaign, upload: UploadView, options: { notice?: string; errorFiles: boolean }): Html {
   const base = `/campaigns/${campaign.id}`;
   const rejected = rejectedCountOf(upload);
   const body =
     upload.state === 'processing'
       ? html`<p>文件正在处理中，本页会自动刷新……</p>${upload.progress ? html`<p class="notice">${progressText(upload)}</p>` : ''}`
       : upload.state === 'failed'
-        ? html`<p class="errors">文件处理失败，请检查文件后重新上传；如仍失败，请联系系统管理员。</p>`
+        ? failedBody(upload)
         : html`<table>
 <tr><th>数据行数</th><td class="num">${upload.rowCount}</td></tr>
 <tr><th>通过校验</th><td class="num">${upload.acceptedCount}</td></tr>
@@ -35,7 +44,7 @@ export function uploadPage(user: string, campaign: Campaign, upload: UploadView,
 ${duplicatesSection(upload)}
 ${upload.errors.length
     ? html`<h2>需要修改的行</h2>
-${errorFileSection(base, upload, rejected)}
+${options.errorFiles ? errorFileSection(base, upload, rejected) : rejected > 0 ? html`<p class="hint">${ERROR_FILE_REMOVED}</p>` : ''}
 ${(upload.errorCount ?? 0) > upload.errors.length
     ? html`<p class="errors">问题共 ${upload.errorCount} 条，太多无法全部列出，下面只列出前 ${upload.errors.length} 条。请先修改这些问题后重新上传，再看其余的问题。</p>`
     : ''}
@@ -47,9 +56,9 @@ ${upload.errors.map((e) => html`<tr><td class="num">${e.row > 0 ? e.row : '—'}
   const encoding = upload.encoding ? ` · 文件编码：${CSV_ENCODING_NAMES[upload.encoding as CsvEncoding] ?? upload.encoding}` : '';
   return layout(
     { title: `名单文件：${upload.fileName}`, user, refreshSeconds: upload.state === 'processing' ? 2 : undefined },
-    html`${noticeOf(notice)}
+    html`${noticeOf(options.notice)}
 <p><a href="${base}">← 返回活动：${campaign.name}</a></p>
-<p class="hint">上传人 ${upload.uploadedBy} · ${formatTime(upload.uploadedAt)} · 状态：${UPLOAD_STATE_NAMES[upload.state]}${upload.processedAt ? ` · 处理完成于 ${formatTime(upload.processedAt)}` : ''}${encoding}</p>
+<p class="hint">上传人 ${upload.uploadedBy} · ${formatTime(upload.uploadedAt)} · 状态：${UPLOAD_STATE_NAMES[upload.state]}${attemptOf(upload) > 1 ? `（第 ${attemptOf(upload)} 次处理）` : ''}${upload.failedAt ? ` · 失败于 ${formatTime(upload.failedAt)}` : ''}${upload.processedAt ? ` · 处理完成于 ${formatTime(upload.processedAt)}` : ''}${encoding}</p>
 ${body}`,
   );
 }

@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { buildIntakeErrorWorkbook, REASON_HEADER } from '../../core/intake-file.js';
+import type { Campaign } from '../../data/campaigns.js';
 import { getGate } from '../../data/gates.js';
-import { getUpload, saveUpload, saveUploadFile, type Upload } from '../../data/uploads.js';
+import { attemptOf, getUpload, restartUpload, saveUpload, saveUploadFile, type Upload } from '../../data/uploads.js';
 import { acceptsUploads, uploadView } from '../campaign-facts.js';
 import type { AppDeps, WebEnv } from '../context.js';
-import { BadRequest, Conflict, NotFound, TooLarge } from '../errors.js';
-import { uploadPage } from '../pages/uploads.js';
+import { BadRequest, Conflict, Gone, NotFound, TooLarge } from '../errors.js';
+import { ERROR_FILE_REMOVED, uploadPage } from '../pages/uploads.js';
 import { toCsv } from '../spreadsheet.js';
 import { startIntake } from '../workflows.js';
 import { attachment, campaignOf, XLSX_TYPE } from './campaigns.js';
@@ -28,6 +29,9 @@ async function uploadOf(c: Context, deps: AppDeps, campaignId: string): Promise<
 }
 
 export function uploadRoutes(app: Hono<WebEnv>, deps: AppDeps) {
+  /** Error files serve corrected re-uploads: only while uploads are taken, before 排摸 closes and removes their rows. */
+  const errorFilesOpen = async (campaign: Campaign) => acceptsUploads(campaign, await getGate(deps.table, campaign.id, 'survey'));
+
   app.post(
     '/campaigns/:id/uploads',
     // The form's own overhead on top of the file; a bigger body is refused before it is read.
@@ -52,14 +56,12 @@ export function uploadRoutes(app: Hono<WebEnv>, deps: AppDeps) {
       // The same content again is the same upload. If its intake never started (a fault
       // between saving and starting), starting it now is safe: the execution name is fixed.
       const duplicate = async (existing: Upload | undefined) => {
-        if (existing && !existing.processedAt) await startIntake(deps, campaign.id, uploadId);
+        if (existing && !existing.processedAt && !existing.failedAt) await startIntake(deps, campaign.id, uploadId, attemptOf(existing));
         return c.redirect(`${page}?notice=duplicate`, 303);
       };
       // The file is written before the upload that names it, and not again for an upload already
       // there: its intake may have finished and deleted the file, which holds raw ID numbers.
-      const existing = await getUpload(deps.table, campaign.id, uploadId);
-      if (existing) return duplicate(existing);
-      const fresh = await saveUpload(deps.table, {
+      const newUpload = async (): Promise<Upload> => ({
         campaignId: campaign.id,
         id: uploadId,
         fileName: shownFileName(file.name),
@@ -69,9 +71,21 @@ export function uploadRoutes(app: Hono<WebEnv>, deps: AppDeps) {
         rowCount: 0,
         acceptedCount: 0,
         errors: [],
+        attempt: 1,
       });
+      const existing = await getUpload(deps.table, campaign.id, uploadId);
+      if (existing) {
+        if ((await uploadView(deps, existing)).state !== 'failed') return duplicate(existing);
+        // A failed upload comes again: its file is saved again and the next attempt starts, once
+        // (of two such uploads at the same time, the other finds the upload restarted).
+        const failedAttempt = attemptOf(existing);
+        if (!(await restartUpload(deps.table, await newUpload(), failedAttempt))) return duplicate(await getUpload(deps.table, campaign.id, uploadId));
+        await startIntake(deps, campaign.id, uploadId, failedAttempt + 1);
+        return c.redirect(`${page}?notice=retried`, 303);
+      }
+      const fresh = await saveUpload(deps.table, await newUpload());
       if (!fresh) return duplicate(await getUpload(deps.table, campaign.id, uploadId));
-      await startIntake(deps, campaign.id, uploadId);
+      await startIntake(deps, campaign.id, uploadId, 1);
       return c.redirect(`${page}?notice=uploaded`, 303);
     },
   );
@@ -79,7 +93,8 @@ export function uploadRoutes(app: Hono<WebEnv>, deps: AppDeps) {
   app.get('/campaigns/:id/uploads/:uploadId', async (c) => {
     const campaign = await campaignOf(c, deps);
     const upload = await uploadView(deps, await uploadOf(c, deps, campaign.id));
-    return c.html(uploadPage(c.var.coordinator.email, campaign, upload, c.req.query('notice')));
+    const errorFiles = await errorFilesOpen(campaign);
+    return c.html(uploadPage(c.var.coordinator.email, campaign, upload, { notice: c.req.query('notice'), errorFiles }));
   });
 
   /**
@@ -89,6 +104,7 @@ export function uploadRoutes(app: Hono<WebEnv>, deps: AppDeps) {
   const rejectedRowsOf = async (c: Context) => {
     const campaign = await campaignOf(c, deps);
     const upload = await uploadOf(c, deps, campaign.id);
+    if (!(await errorFilesOpen(campaign))) throw new Gone(ERROR_FILE_REMOVED, '错误文件已删除');
     if (!upload.processedAt) throw new Conflict('文件尚未处理完成，请稍后再下载错误文件。');
     if (!upload.rejectedRows?.rows.length) throw new NotFound('这个文件没有被退回的数据行。');
     return { campaign, upload, rejected: upload.rejectedRows };

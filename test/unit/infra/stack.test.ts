@@ -64,20 +64,23 @@ describe('the stack', () => {
     // every write conditional, never a blind batch write.
     expect(tableActionsOfFunction('IntakePrepareFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     expect(tableActionsOfFunction('IntakeBatchFunction').sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PartiQLInsert', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
-    for (const prefix of ['GateFunction', 'IntakePrepareFunction', 'IntakeBatchFunction', 'SurveyDedupFunction', 'SurveyCoverageFunction', 'SurveySummaryFunction', 'ApprovalFunction', 'PaymentPlanFunction', 'PaymentFunction', 'SamplingFunction', 'HttpFunction']) {
+    // 排摸 close removes the rejected rows from the uploads it finds: it neither reads other items nor writes new ones.
+    expect(tableActionsOfFunction('SurveyRejectedRowsFunction').sort()).toEqual(['dynamodb:Query', 'dynamodb:UpdateItem']);
+    for (const prefix of ['GateFunction', 'IntakePrepareFunction', 'IntakeBatchFunction', 'SurveyDedupFunction', 'SurveyCoverageFunction', 'SurveyRejectedRowsFunction', 'SurveySummaryFunction', 'ApprovalFunction', 'PaymentPlanFunction', 'PaymentFunction', 'SamplingFunction', 'HttpFunction']) {
       const actions = tableActionsOfFunction(prefix);
       expect(actions).not.toContain('dynamodb:Scan');
       expect(actions).not.toContain('dynamodb:DeleteItem');
     }
   });
 
-  it('lets only intake\'s Finish delete: the file\'s chunks and the batches, once stored; it cannot put or Scan', () => {
+  it('lets only intake\'s Finish and its failure step delete: the file\'s chunks and the batches; they cannot put or Scan', () => {
     expect(tableActionsOfFunction('IntakeFinishFunction').sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(tableActionsOfFunction('IntakeFailureFunction').sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     const deleters = Object.entries(policies)
       .filter(([, p]) => p.Properties.PolicyDocument.Statement.flatMap(actionsOf).includes('dynamodb:DeleteItem'))
-      .map(([id]) => id);
-    expect(deleters).toHaveLength(1);
-    expect(deleters[0]).toMatch(/^IntakeFinishFunctionServiceRoleDefaultPolicy/);
+      .map(([id]) => id.replace(/ServiceRoleDefaultPolicy.*$/, ''))
+      .sort();
+    expect(deleters).toEqual(['IntakeFailureFunction', 'IntakeFinishFunction']);
   });
 
   it('gives intake\'s batches and Finish no secrets: only Prepare reads the key that hashes ID numbers', () => {
@@ -85,12 +88,12 @@ describe('the stack', () => {
       .filter(([, p]) => p.Properties.PolicyDocument.Statement.flatMap(actionsOf).includes('secretsmanager:GetSecretValue'))
       .map(([id]) => id);
     expect(secretReaders.some((id) => id.startsWith('IntakePrepareFunction'))).toBe(true);
-    expect(secretReaders.filter((id) => /^Intake(Batch|Finish)Function/.test(id))).toEqual([]);
+    expect(secretReaders.filter((id) => /^Intake(Batch|Finish|Failure)Function/.test(id))).toEqual([]);
   });
 
   it('runs every function on Node.js 22 with its code bundled by esbuild', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } });
-    expect(Object.keys(functions)).toHaveLength(12);
+    expect(Object.keys(functions)).toHaveLength(14);
     for (const f of Object.values(functions) as { Properties: { Runtime: string } }[]) expect(f.Properties.Runtime).toBe('nodejs22.x');
   });
 
@@ -112,9 +115,9 @@ describe('the stack', () => {
       }
     };
     for (const d of definitions) visit(d.States);
-    // Four gates, intake's Prepare, batch and Finish, survey de-dup, coverage and summary, approval,
-    // payment plan, payment, sampling.
-    expect(lambdaSteps.length).toBe(14);
+    // Four gates, intake's Prepare, batch, Finish and failure clean-up, survey de-dup, coverage,
+    // rejected rows and summary, approval, payment plan, payment, sampling.
+    expect(lambdaSteps.length).toBe(16);
     for (const step of lambdaSteps) expect(step.Retry?.[0].ErrorEquals).toContain('Lambda.ServiceException');
   });
 

@@ -198,9 +198,40 @@ describe('uploads', () => {
     const location = res.headers.get('location')!;
     const failed = await eventually(async () => {
       const text = await (await b.get(location)).text();
-      return text.includes('文件处理失败') ? text : undefined;
+      return text.includes('状态：处理失败') ? text : undefined;
     }, 'the failed intake');
     expect(failed).not.toContain('http-equiv="refresh"');
+    // Why, in the unit's terms (the file was being read), and how to try again; no internals.
+    expect(failed).toContain('处理失败：读取和检查文件时出错。');
+    expect(failed).toContain('请重新上传同一个文件');
+    expect(failed).not.toContain('intake failed');
+    // A failed file holds nothing back: only the one still processing does.
+    expect(await (await b.form(`/campaigns/${id}/phases/survey/start`, {})).text()).toContain('还有 1 个文件正在处理');
+  });
+
+  it('starts a second attempt when a failed file is uploaded again, and shows it done', async () => {
+    const id = await createCampaignVia(web, b);
+    const first = await upload(b, id, `${GOOD_CSV}\n`, FAILING_FILE);
+    const uploadId = uploadIdOf(first);
+    await eventually(async () => (await getUpload(web.table, id, uploadId))?.failedAt, 'the failed intake');
+
+    // The same content under another name: the stand-in Prepare fails only files named FAILING_FILE.
+    const again = await upload(b, id, `${GOOD_CSV}\n`, 'fixed.csv');
+    expect(again.headers.get('location')).toBe(`/campaigns/${id}/uploads/${uploadId}?notice=retried`);
+    const done = await eventually(async () => {
+      const u = await getUpload(web.table, id, uploadId);
+      return u?.processedAt ? u : undefined;
+    }, 'the second attempt');
+    expect(done).toMatchObject({ attempt: 2, fileName: 'fixed.csv', storedCount: done.acceptedCount });
+    expect(done.failedAt).toBeUndefined();
+    expect(done.failureReason).toBeUndefined();
+    const page = await (await b.get(`/campaigns/${id}/uploads/${uploadId}`)).text();
+    expect(page).toContain('状态：已完成（第 2 次处理）');
+
+    // Once done, the same file again is a duplicate: no third attempt.
+    const third = await upload(b, id, `${GOOD_CSV}\n`, 'fixed.csv');
+    expect(third.headers.get('location')).toContain('notice=duplicate');
+    expect((await getUpload(web.table, id, uploadId))?.attempt).toBe(2);
   });
 });
 

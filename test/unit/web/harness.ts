@@ -24,6 +24,7 @@ import type { Mail } from '../../../functions/shared/mailer.js';
 import { requestApproval } from '../../../functions/steps/approval.js';
 import { openPhaseGate } from '../../../functions/steps/gate.js';
 import { finishIntake, prepareIntake, storeIntakeBatches } from '../../../functions/steps/intake.js';
+import { failIntake } from '../../../functions/steps/intake-failure.js';
 import { createApp } from '../../../functions/web/app.js';
 import { intakeWorkflow } from '../../../workflows/phases.js';
 
@@ -69,7 +70,7 @@ export const CAMPAIGN_MACHINE = {
 function intakeMachine() {
   const stack = new Stack();
   const ref = (name: string) => LambdaFunction.fromFunctionArn(stack, name, fn(name));
-  const chain = intakeWorkflow(stack, { prepare: ref('intake-prepare'), batch: ref('intake-batch'), finish: ref('intake-finish') });
+  const chain = intakeWorkflow(stack, { prepare: ref('intake-prepare'), batch: ref('intake-batch'), finish: ref('intake-finish'), failure: ref('intake-failure') });
   return stack.resolve(new StateGraph(chain.startState, 'intake').toGraphJson());
 }
 
@@ -121,6 +122,7 @@ export async function startWeb() {
   });
   lambda.register('intake-batch', (event) => storeIntakeBatches(event, { table }));
   lambda.register('intake-finish', (event) => finishIntake(event, { table }));
+  lambda.register('intake-failure', (event) => failIntake(event, { table }));
   lambda.register('approval', (event) => requestApproval(event, { table, linkKey: SECRETS.linkKey, sendMail, publicUrl: ORIGIN }));
   const engine = new Engine({ lambda }).start();
   const sfnServer = await serve(engine, 0);

@@ -128,6 +128,26 @@ describe('the error file', () => {
   });
 });
 
+describe('the error file once 排摸 has started', () => {
+  it('is refused with the reason, on the download and on the page', async () => {
+    const campaignId = await createCampaignVia(web, b);
+    const bad = await uploaded(campaignId, BAD_CSV, '东区名单.csv');
+    expect((await b.get(`/campaigns/${campaignId}/uploads/${bad.id}/errors.csv`)).status).toBe(200);
+    expect((await b.form(`/campaigns/${campaignId}/phases/survey/start`, {})).status).toBe(303);
+    for (const file of ['errors.csv', 'errors.xlsx']) {
+      const res = await b.get(`/campaigns/${campaignId}/uploads/${bad.id}/${file}`);
+      expect(res.status).toBe(410);
+      expect(res.headers.get('content-disposition')).toBeNull();
+      const text = await res.text();
+      expect(text).toContain('「排摸」阶段已结束：为保护个人信息，退回行的原始数据（含身份证号码）在排摸结束时已删除');
+      expect(text).not.toContain(BAD_ID);
+    }
+    const page = await (await b.get(`/campaigns/${campaignId}/uploads/${bad.id}`)).text();
+    expect(page).not.toContain('errors.xlsx');
+    expect(page).toContain('不能再下载错误文件');
+  });
+});
+
 describe('a corrected file', () => {
   it('updates the people it names, adds the new ones, and the pages show which was which', async () => {
     const campaignId = await createCampaignVia(web, b);

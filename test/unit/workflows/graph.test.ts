@@ -67,6 +67,8 @@ describe('campaign workflow', () => {
 });
 
 describe('phase workflows', () => {
+  const intakeGraph = render(intakeWorkflow(stack, { prepare: fn('intake-prepare'), batch: fn('intake-batch'), finish: fn('intake-finish'), failure: fn('intake-failure') }));
+
   it('deploy: approvers decide one at a time through task tokens', () => {
     const graph = render(deployWorkflow(stack, { table, approval: fn('approval') }));
     const chain = graph.States['Approval chain'];
@@ -88,24 +90,26 @@ describe('phase workflows', () => {
     ]);
   });
 
-  it('survey closes with de-duplication, then the coverage check, then the summary, each keeping the campaign id', () => {
-    const graph = render(surveyWorkflow(stack, { dedup: fn('dedup'), coverage: fn('coverage'), summary: fn('summary') }));
+  it('survey closes with de-duplication, the coverage check, the removal of rejected rows, then the summary, each keeping the campaign id', () => {
+    const graph = render(surveyWorkflow(stack, { dedup: fn('dedup'), coverage: fn('coverage'), rejectedRows: fn('rejected-rows'), summary: fn('summary') }));
     const order: string[] = [];
     for (let name: string | undefined = graph.StartAt; name; name = graph.States[name].Next) order.push(name);
-    expect(order).toEqual(['Find conflicts', 'Check coverage', 'Summarize survey']);
+    expect(order).toEqual(['Find conflicts', 'Check coverage', 'Remove rejected rows', 'Summarize survey']);
     expect(graph.States['Find conflicts'].ResultPath).toBe('$.dedup');
     expect(graph.States['Check coverage'].ResultPath).toBe('$.coverage');
+    expect(graph.States['Remove rejected rows'].ResultPath).toBe('$.rejectedRows');
+    expect(resource(graph.States['Remove rejected rows'])).toMatch(/:function:rejected-rows$/);
     expect(graph.States['Summarize survey'].End).toBe(true);
     for (const name of order) {
       const state = graph.States[name];
-      expect(resource(state)).toMatch(/:function:(dedup|coverage|summary)$/);
+      expect(resource(state)).toMatch(/:function:(dedup|coverage|rejected-rows|summary)$/);
       expect(state.Parameters).toEqual({ 'campaignId.$': '$.campaignId' });
       expect(state.Retry[0].MaxAttempts).toBe(6);
     }
   });
 
   it('intake: Prepare, then a distributed Map over the batch numbers, ten to a child execution, then Finish', () => {
-    const graph = render(intakeWorkflow(stack, { prepare: fn('intake-prepare'), batch: fn('intake-batch'), finish: fn('intake-finish') }));
+    const graph = intakeGraph;
     const order: string[] = [];
     for (let name: string | undefined = graph.StartAt; name; name = graph.States[name].Next) order.push(name);
     expect(order).toEqual(['Prepare intake', 'Store batches', 'Finish intake']);
@@ -139,6 +143,25 @@ describe('phase workflows', () => {
         { ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 },
       ]);
     }
+  });
+
+  it('intake: a failure of Prepare, the Map or Finish is caught, cleaned up for its attempt, and ends the execution failed', () => {
+    const graph = intakeGraph;
+    for (const name of ['Prepare intake', 'Store batches', 'Finish intake']) {
+      expect(graph.States[name].Catch, name).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Clean up failed intake' }]);
+    }
+    // Not inside the Map's children: a batch that fails fails its child, then the Map, which is caught.
+    const map = graph.States['Store batches'];
+    expect(map.ItemProcessor.States[map.ItemProcessor.StartAt].Catch).toBeUndefined();
+
+    const cleanUp = graph.States['Clean up failed intake'];
+    expect(resource(cleanUp)).toMatch(/:function:intake-failure$/);
+    expect(cleanUp.Parameters).toEqual({ 'campaignId.$': '$.campaignId', 'uploadId.$': '$.uploadId', 'attempt.$': '$.attempt', 'error.$': '$.error' });
+    expect(cleanUp.Retry[0].ErrorEquals).toContain('Lambda.ServiceException');
+    // Its own answer is dropped: the Fail state reads the caught error.
+    expect(cleanUp.ResultPath).toBeNull();
+    expect(cleanUp.Catch).toBeUndefined();
+    expect(graph.States[cleanUp.Next]).toEqual({ Type: 'Fail', ErrorPath: '$.error.Error', Cause: expect.stringContaining('Intake failed') });
   });
 
   it('review is a single Lambda step with the same transient retry', () => {
