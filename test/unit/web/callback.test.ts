@@ -17,14 +17,14 @@ beforeAll(async () => {
     projects: [{ code: 'MZ01', name: '春节帮困慰问金', amountFen: 50000 }], approvers: ['a@mzj.example.cn'], callbackStaff: [STAFF, 'caller2@mzj.example.cn'],
   });
   const people = [
-    { name: '=HYPERLINK("x")', phone: '13800138000', idHash: 'a'.repeat(64) },
-    { name: '<img src=x onerror=alert(1)>', phone: '021-64123456', idHash: 'b'.repeat(64) },
-    { name: '王五', phone: '13900139000', idHash: 'c'.repeat(64) },
-  ];
+    { name: '=HYPERLINK("x")', phone: '13800138000', idHash: 'a'.repeat(64), paymentMethod: '社保卡' },
+    { name: '<img src=x onerror=alert(1)>', phone: '021-64123456', idHash: 'b'.repeat(64), paymentMethod: '实物（礼包）' },
+    { name: '王五', phone: '13900139000', idHash: 'c'.repeat(64), paymentMethod: '现金' },
+  ] as const;
   for (const p of people) {
     await storeBeneficiary(web.table, {
       campaignId: campaign.id, projectCode: 'MZ01', idHash: p.idHash, idMasked: '310***********123X', name: p.name, phone: p.phone,
-      unit: '莘庄镇', category: '低保家庭', householdSize: 2, amountFen: 50000, uploadId: 'u', row: 2,
+      unit: '莘庄镇', category: '低保家庭', householdSize: 2, amountFen: 50000, paymentMethod: p.paymentMethod, uploadId: 'u', row: 2,
     });
   }
   await saveSample(web.table, {
