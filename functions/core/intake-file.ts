@@ -7,6 +7,7 @@
 import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { formatYuan } from './money.js';
+import { PAYMENT_METHODS } from './payment-methods.js';
 import { INTAKE_COLUMNS, intakeColumnOf, type IntakeColumnKey, type IntakeRules } from './intake-row.js';
 
 export const DATA_SHEET = '帮困对象';
@@ -18,7 +19,7 @@ const TEMPLATE_ROWS = 5000;
 const SCIENTIFIC = /^\d+(\.\d+)?E\+?\d+$/i;
 
 const WIDTHS: Record<IntakeColumnKey, number> = {
-  name: 12, idNumber: 22, phone: 18, unit: 20, category: 16, project: 24, householdSize: 10, amount: 14,
+  name: 12, idNumber: 22, phone: 18, unit: 20, category: 16, project: 24, householdSize: 10, amount: 14, paymentMethod: 14,
 };
 
 export interface IntakeFileContent {
@@ -116,6 +117,7 @@ function templateWorkbook(rules: IntakeRules): ExcelJS.Workbook {
     ['unit', rules.units, '所属单位'],
     ['category', rules.categories, '帮困类别'],
     ['project', projectChoices, '帮困项目'],
+    ['paymentMethod', PAYMENT_METHODS, '发放方式'],
   ];
   sources.forEach(([key, values, title], i) => {
     const column = i + 1;
@@ -356,7 +358,8 @@ function writeGuide(guide: ExcelJS.Worksheet, rules: IntakeRules): void {
     '3. 所属单位、帮困类别、帮困项目请从下拉列表选择；帮困项目也可填写项目编号。',
     '4. 同一帮困项目中，同一身份证号码只能出现一次。',
     '5. 发放金额可不填，不填时按项目标准发放。',
-    '6. 本表含个人信息，仅用于帮困送温暖工作，请妥善保管，不要外传。',
+    `6. 发放方式必填，即实施阶段发放帮困金或慰问品的方式，请从下拉列表选择：${PAYMENT_METHODS.join('、')}。`,
+    '7. 本表含个人信息，仅用于帮困送温暖工作，请妥善保管，不要外传。',
   ].forEach((line) => guide.addRow([line]));
 
   title('各列说明');
@@ -367,6 +370,8 @@ function writeGuide(guide: ExcelJS.Worksheet, rules: IntakeRules): void {
   for (const unit of rules.units) guide.addRow([unit]);
   title('帮困类别');
   for (const category of rules.categories) guide.addRow([category]);
+  title('发放方式');
+  for (const method of PAYMENT_METHODS) guide.addRow([method]);
   title('帮困项目');
   guide.addRow(['项目编号', '', '项目名称', '标准金额（每人）']).font = { bold: true };
   for (const p of rules.projects) guide.addRow([p.code, '', p.name, formatYuan(p.amountFen)]);

@@ -6,10 +6,11 @@ import { z } from 'zod';
 import { toHalfWidth } from './half-width.js';
 import { normalizeIdNumber } from './id-number.js';
 import { parseYuan } from './money.js';
+import { PAYMENT_METHODS, paymentMethodOf, type PaymentMethod } from './payment-methods.js';
 import { normalizePhone } from './phone.js';
 
 export type IntakeColumnKey =
-  | 'name' | 'idNumber' | 'phone' | 'unit' | 'category' | 'project' | 'householdSize' | 'amount';
+  | 'name' | 'idNumber' | 'phone' | 'unit' | 'category' | 'project' | 'householdSize' | 'amount' | 'paymentMethod';
 
 export interface IntakeColumn {
   key: IntakeColumnKey;
@@ -40,6 +41,8 @@ export const INTAKE_COLUMNS: readonly IntakeColumn[] = [
     note: '1至20的整数', aliases: ['家庭人口', '家庭人口数'] },
   { key: 'amount', header: '发放金额(元)', required: false, example: '500',
     note: '可不填，不填时按项目标准发放；最多两位小数', aliases: ['发放金额', '金额(元)', '金额'] },
+  { key: 'paymentMethod', header: '发放方式', required: true, example: '银行转账',
+    note: `从下拉列表选择：${PAYMENT_METHODS.join('、')}`, aliases: [] },
 ];
 
 export interface IntakeProject {
@@ -110,6 +113,7 @@ export function intakeRowSchema(rules: IntakeRules) {
       project: cell(required(findProject)),
       householdSize: cell(required(checkHouseholdSize)),
       amount: cell(checkOptionalAmount),
+      paymentMethod: cell(required(checkPaymentMethod)),
     })
     .transform(({ project, amount, ...rest }) => ({
       ...rest,
@@ -226,6 +230,11 @@ function checkOptionalAmount(text: string): Checked<number | undefined> {
   const amount = parseYuan(text);
   if (!amount.ok) return amount;
   return amount.fen > 0 ? ok(amount.fen) : fail('发放金额应大于0');
+}
+
+function checkPaymentMethod(text: string): Checked<PaymentMethod> {
+  const method = paymentMethodOf(text);
+  return method ? ok(method) : fail(`“${text}”不是可选的发放方式，请从下拉列表选择：${PAYMENT_METHODS.join('、')}`);
 }
 
 function oneOf(allowed: ReadonlySet<string>, listName: string) {

@@ -1,3 +1,4 @@
+import type { PaymentMethod } from '../core/payment-methods.js';
 import { keys } from './keys.js';
 import type { Table } from './table.js';
 
@@ -13,6 +14,7 @@ export interface Beneficiary {
   category: string;
   householdSize: number;
   amountFen: number;
+  paymentMethod: PaymentMethod;
   /** The upload (and its row) that first stored this beneficiary. */
   uploadId: string;
   row: number;
@@ -25,7 +27,7 @@ export interface Beneficiary {
 }
 
 /** The fields a corrected file may change; the key (campaign, project, person) never changes. */
-export const BENEFICIARY_FIELDS = ['name', 'phone', 'unit', 'category', 'householdSize', 'amountFen'] as const;
+export const BENEFICIARY_FIELDS = ['name', 'phone', 'unit', 'category', 'householdSize', 'amountFen', 'paymentMethod'] as const;
 
 /**
  * What storing one row of an upload did. 'duplicate': another unit had nominated the same person

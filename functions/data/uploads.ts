@@ -45,7 +45,7 @@ export interface Upload {
   acceptedCount: number;
   /** New beneficiaries (campaign, project, person) this file added. */
   storedCount?: number;
-  /** Beneficiaries already stored whose name, phone, unit, category, household size or amount this file changed. */
+  /** Beneficiaries already stored whose name, phone, unit, category, household size, amount or payment method this file changed. */
   updatedCount?: number;
   /** Beneficiaries already stored exactly as this file has them. */
   unchangedCount?: number;
@@ -117,7 +117,7 @@ export async function readUploadFile(table: Table, upload: Upload): Promise<Buff
  * An accepted row as intake stores it: the beneficiary it names, the ID number already reduced to
  * its keyed hash and masked form. Kept in a batch item until the upload's intake finishes.
  */
-export type IntakeBatchRow = Pick<Beneficiary, 'projectCode' | 'idHash' | 'idMasked' | 'name' | 'phone' | 'unit' | 'category' | 'householdSize' | 'amountFen' | 'row'>;
+export type IntakeBatchRow = Pick<Beneficiary, 'projectCode' | 'idHash' | 'idMasked' | 'name' | 'phone' | 'unit' | 'category' | 'householdSize' | 'amountFen' | 'paymentMethod' | 'row'>;
 
 /** Batch n of an upload's accepted rows. The rows are one JSON text: compact, and measured as such. */
 export const saveIntakeBatch = (table: Table, campaignId: string, uploadId: string, n: number, rows: readonly IntakeBatchRow[]) =>

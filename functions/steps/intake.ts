@@ -150,6 +150,7 @@ const batchRowOf = (row: IntakeBeneficiary, idHashKey: string): IntakeBatchRow =
   category: row.category,
   householdSize: row.householdSize,
   amountFen: row.amountFen,
+  paymentMethod: row.paymentMethod,
   row: row.row,
 });
 

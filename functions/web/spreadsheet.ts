@@ -17,15 +17,16 @@ export interface CallbackRow {
   phone: string;
   project: string;
   amount: string;
+  paymentMethod: string;
   unit: string;
 }
 
-export const CALLBACK_COLUMNS = ['姓名', '联系电话', '帮困项目', '金额', '所属单位'] as const;
+export const CALLBACK_COLUMNS = ['姓名', '联系电话', '帮困项目', '金额', '发放方式', '所属单位'] as const;
 
 export const CALL_SCRIPT: readonly string[] = [
   '1. 您好，我是区民政局（或街镇）元旦春节帮困送温暖工作人员，想占用您一分钟做个回访。请问您是【姓名】本人或家属吗？',
   '2. 今年元旦春节期间，您家是否收到了【帮困项目】的帮困金或慰问品？金额是否为【金额】？',
-  '3. 是通过什么方式收到的（银行卡、社保卡、现金或实物），大概什么时候收到的？',
+  '3. 是通过什么方式收到的（银行卡、社保卡、现金或实物），大概什么时候收到的？（与名单中的“发放方式”核对）',
   '4. 您对帮困送温暖工作还有什么意见，或有什么困难需要反映吗？',
   '5. 感谢您的配合，祝您新春快乐、阖家安康！',
   '注意：不要询问或透露身份证号码等证件信息；对方未收到、金额不符或有异议时，请如实记录在“回访结果”“备注”中，并及时报告活动协调员。',
@@ -44,7 +45,7 @@ export async function callbackWorkbook(campaignName: string, rows: readonly Call
   ];
   list.getRow(1).font = { bold: true };
   rows.forEach((r, i) => {
-    const row = list.addRow([i + 1, ...[r.name, r.phone, r.project, r.amount, r.unit].map(neutralise), '', '']);
+    const row = list.addRow([i + 1, ...[r.name, r.phone, r.project, r.amount, r.paymentMethod, r.unit].map(neutralise), '', '']);
     // The phone stays text, so a leading 0 of an area code survives.
     row.getCell(3).numFmt = '@';
   });

@@ -1,4 +1,5 @@
 import { checkCharacter } from '../../functions/core/id-number.js';
+import { PAYMENT_METHODS } from '../../functions/core/payment-methods.js';
 import { DemoClient, until, type CampaignStatus } from './demo-client.js';
 
 /** The demo's people and plan: 3 units, 2 projects, 2 approvers, 1 callback staff member. */
@@ -30,7 +31,7 @@ export function demoIdNumber(n: number): string {
 
 /** One unit's intake list as CSV (UTF-8 with BOM, as Excel saves it). */
 export function unitCsv(unitIndex: number): string {
-  const header = '姓名,身份证号码,联系电话,所属单位,帮困类别,帮困项目,家庭人数';
+  const header = '姓名,身份证号码,联系电话,所属单位,帮困类别,帮困项目,家庭人数,发放方式';
   const rows: string[] = [];
   for (let i = 0; i < DEMO.perUnit[unitIndex]; i++) {
     const n = unitIndex * 1000 + i;
@@ -39,7 +40,7 @@ export function unitCsv(unitIndex: number): string {
     if (i === 0) id = id.slice(0, 10) + ((Number(id[10]) + 1) % 10) + id.slice(11);
     if (i === 1) phone = '1391234';
     const project = DEMO.projects[i % 2];
-    rows.push([personName(n), id, phone, DEMO.units[unitIndex], DEMO.categories[i % 2], project.code, String(1 + (i % 4))].join(','));
+    rows.push([personName(n), id, phone, DEMO.units[unitIndex], DEMO.categories[i % 2], project.code, String(1 + (i % 4)), PAYMENT_METHODS[i % PAYMENT_METHODS.length]].join(','));
   }
   return `\uFEFF${[header, ...rows].join('\n')}`;
 }

@@ -21,6 +21,7 @@ import { Worker } from 'node:worker_threads';
 import { BatchWriteItemCommand, ListTablesCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListStateMachinesCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PAYMENT_METHODS } from '../../functions/core/payment-methods.js';
 import { listBeneficiaries } from '../../functions/data/beneficiaries.js';
 import { Table } from '../../functions/data/table.js';
 import { getUpload, type Upload } from '../../functions/data/uploads.js';
@@ -49,7 +50,7 @@ function unitFile(u: number): { name: string; csv: string; rows: number } {
   const rows = per + (u < extra ? 1 : 0);
   const lines: IntakeLine[] = Array.from({ length: rows }, (_, k) => {
     const n = first + k;
-    return { name: personName(n), id: personId(n), phone: personPhone(n), unit: unitName(u), category: n % 3 ? '低保家庭' : '困难老人', project: n % 2 ? 'MZ02' : 'MZ01', householdSize: 1 + (n % 4) };
+    return { name: personName(n), id: personId(n), phone: personPhone(n), unit: unitName(u), category: n % 3 ? '低保家庭' : '困难老人', project: n % 2 ? 'MZ02' : 'MZ01', householdSize: 1 + (n % 4), paymentMethod: PAYMENT_METHODS[n % PAYMENT_METHODS.length] };
   });
   return { name: `${unitName(u)}.csv`, csv: intakeCsv(lines), rows };
 }

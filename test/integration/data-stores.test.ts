@@ -106,7 +106,7 @@ describe.each(stores)('the data layer on $name', (store) => {
   });
 
   it.skipIf(!store.available)('stores a beneficiary once and pages through a partition', async () => {
-    const base: Beneficiary = { campaignId: 'c2', projectCode: 'MZ01', idHash: '', idMasked: '310***********123X', name: '张三', phone: '13900000000', unit: '莘庄镇', category: '低保家庭', householdSize: 1, amountFen: 50_000, uploadId: 'u', row: 2 };
+    const base: Beneficiary = { campaignId: 'c2', projectCode: 'MZ01', idHash: '', idMasked: '310***********123X', name: '张三', phone: '13900000000', unit: '莘庄镇', category: '低保家庭', householdSize: 1, amountFen: 50_000, paymentMethod: '银行转账', uploadId: 'u', row: 2 };
     for (let i = 0; i < 120; i++) expect(await storeBeneficiary(table, { ...base, idHash: i.toString(16).padStart(64, '0') })).toBe(true);
     expect(await storeBeneficiary(table, { ...base, idHash: '0'.repeat(64) })).toBe(false);
     const pages: number[] = [];

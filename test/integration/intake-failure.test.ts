@@ -26,7 +26,7 @@ const BATCHES = 10;
 const ACCEPTED = BATCHES * BATCH_ROWS;
 const REJECTED = 10;
 const lineOf = (n: number): IntakeLine => ({
-  name: personName(n), id: personId(n), phone: personPhone(n), unit: DEMO.units[0], category: '低保家庭', project: 'MZ01', householdSize: 2,
+  name: personName(n), id: personId(n), phone: personPhone(n), unit: DEMO.units[0], category: '低保家庭', project: 'MZ01', householdSize: 2, paymentMethod: '银行转账',
 });
 const lines = [
   ...Array.from({ length: ACCEPTED }, (_, n) => lineOf(n)),

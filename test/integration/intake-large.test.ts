@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { DescribeMapRunCommand, GetExecutionHistoryCommand, ListMapRunsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PAYMENT_METHODS } from '../../functions/core/payment-methods.js';
 import { listBeneficiaries } from '../../functions/data/beneficiaries.js';
 import { keys } from '../../functions/data/keys.js';
 import { Table } from '../../functions/data/table.js';
@@ -41,7 +42,7 @@ const planted = (fault: Fault, i: number) => i % PLANTED[fault].every === PLANTE
 
 /** Unit A's row i (spreadsheet row i + 2): person i, or a planted fault. */
 function rowA(i: number): { line: IntakeLine; fault?: Fault } {
-  const line: IntakeLine = { name: personName(i), id: personId(i), phone: personPhone(i), unit: UNIT_A, category: '低保家庭', project: 'MZ01', householdSize: 1 + (i % 4) };
+  const line: IntakeLine = { name: personName(i), id: personId(i), phone: personPhone(i), unit: UNIT_A, category: '低保家庭', project: 'MZ01', householdSize: 1 + (i % 4), paymentMethod: PAYMENT_METHODS[i % PAYMENT_METHODS.length] };
   if (planted('invalidId', i)) return { line: { ...line, id: mistyped(line.id) }, fault: 'invalidId' };
   if (planted('wrongCategory', i)) return { line: { ...line, category: WRONG_CATEGORY }, fault: 'wrongCategory' };
   if (planted('duplicate', i)) return { line: rowA(i - 50).line, fault: 'duplicate' };
@@ -72,7 +73,7 @@ type KindB = 'sameProject' | 'combinable' | 'exclusive' | 'new' | 'invalidId';
  * 100 from row 550 on with a mistyped ID number.
  */
 function rowB(j: number): { line: IntakeLine; kind: KindB } {
-  const own = { phone: personPhone(500_000 + j), unit: UNIT_B, category: '困难老人', householdSize: 2 };
+  const own = { phone: personPhone(500_000 + j), unit: UNIT_B, category: '困难老人', householdSize: 2, paymentMethod: '社保卡' as const };
   if (j <= 500) {
     const a = acceptedA[7 * j];
     const [project, kind]: [string, KindB] = j < 300 ? ['MZ01', 'sameProject'] : j < 500 ? ['MZ02', 'combinable'] : ['MZ03', 'exclusive'];
@@ -217,7 +218,7 @@ describe('intake of a 20,000-row file and a GBK file on the local cloud', () => 
     // A person both units named for MZ01 is one record, stored from unit A's file, now with unit B's details.
     const updated = (await listBeneficiaries(table, campaignId)).filter((x) => x.updatedByUploadId === b.uploadId);
     expect(updated).toHaveLength(kindsB('sameProject'));
-    for (const x of updated) expect(x).toMatchObject({ projectCode: 'MZ01', unit: UNIT_B, category: '困难老人', version: 2, uploadId: uploadIdA });
+    for (const x of updated) expect(x).toMatchObject({ projectCode: 'MZ01', unit: UNIT_B, category: '困难老人', paymentMethod: '社保卡', version: 2, uploadId: uploadIdA });
     expect(await partsOf(b.uploadId)).toEqual([]);
 
     const before = await register();

@@ -68,8 +68,8 @@ const personId = (n: number) => {
   return makeId('310112', day, String(n % 1000).padStart(3, '0'));
 };
 const NAMES = ['张三', '李四', '王五', '赵六', '钱七', '孙八', '周九', '吴十'];
-const line = (n: number, fields: Partial<Record<'name' | 'phone' | 'unit' | 'size', string>> = {}) =>
-  [fields.name ?? NAMES[n % NAMES.length], personId(n), fields.phone ?? `139${String(n).padStart(8, '0')}`, fields.unit ?? '莘庄镇', '低保家庭', 'MZ01', fields.size ?? '3', ''].join(',');
+const line = (n: number, fields: Partial<Record<'name' | 'phone' | 'unit' | 'size' | 'method', string>> = {}) =>
+  [fields.name ?? NAMES[n % NAMES.length], personId(n), fields.phone ?? `139${String(n).padStart(8, '0')}`, fields.unit ?? '莘庄镇', '低保家庭', 'MZ01', fields.size ?? '3', '', fields.method ?? '银行转账'].join(',');
 const csv = (lines: string[]) => Buffer.from(`\uFEFF${[HEADER, ...lines].join('\r\n')}\r\n`, 'utf8');
 
 /**
@@ -141,17 +141,20 @@ describe('a corrected file updates the people it names', () => {
     expect((await stored(id, 5))?.phone).toBe('13912345678');
   });
 
-  it('updates household size and name too, and ignores a change of spelling only', async () => {
+  it('updates household size, name and payment method too, and ignores a change of spelling only', async () => {
     const { id } = await newCampaign();
-    await intake(id, csv([line(1), line(2), line(3)]));
+    await intake(id, csv([line(1), line(2), line(3), line(4)]));
     const b = await intake(id, csv([
       line(1, { size: '4' }),
       line(2, { name: '张  大' }),
-      line(3, { phone: '139 0000 0003', size: '3人' }), // the same values, written differently
+      line(3, { phone: '139 0000 0003', size: '3人', method: '银行\u3000转账' }), // the same values, written differently
+      line(4, { method: '实物(礼包)' }),
     ]));
-    expect(b.result).toMatchObject({ stored: 0, updated: 2, unchanged: 1, duplicate: 0 });
+    expect(b.result).toMatchObject({ stored: 0, updated: 3, unchanged: 1, duplicate: 0 });
     expect(await stored(id, 1)).toMatchObject({ householdSize: 4 });
     expect(await stored(id, 2)).toMatchObject({ name: '张大' });
+    expect(await stored(id, 3)).toMatchObject({ paymentMethod: '银行转账', version: 1 });
+    expect(await stored(id, 4)).toMatchObject({ paymentMethod: '实物（礼包）', version: 2 });
   });
 
   it('keeps the nomination of the unit that named a person for a project first; another unit\'s row is a duplicate, listed by row', async () => {
@@ -205,7 +208,7 @@ describe('a corrected file updates the people it names', () => {
 describe('upsertBeneficiary', () => {
   const person = (campaignId: string, fields: Partial<Beneficiary>): Beneficiary => ({
     campaignId, projectCode: 'MZ01', idHash: 'a'.repeat(64), idMasked: '310***********1234', name: '张三', phone: '13800138000',
-    unit: '莘庄镇', category: '低保家庭', householdSize: 3, amountFen: 50_000, uploadId: 'u1', row: 2, ...fields,
+    unit: '莘庄镇', category: '低保家庭', householdSize: 3, amountFen: 50_000, paymentMethod: '银行转账', uploadId: 'u1', row: 2, ...fields,
   });
 
   const upsert = async (...args: Parameters<typeof upsertBeneficiary>) => (await upsertBeneficiary(...args)).outcome;
@@ -290,7 +293,7 @@ describe('the file and the batches, until intake finishes', () => {
     expect(first).toHaveLength(BATCH_ROWS);
     expect(first[0]).toEqual({
       projectCode: 'MZ01', idHash: keyedIdHash(ID_KEY, personId(0)), idMasked: expect.stringMatching(/^\d{3}\*+\d{4}$/), name: '欧阳'.repeat(10),
-      phone: '13900000000', unit: '莘庄镇', category: '低保家庭', householdSize: 3, amountFen: 50_000, row: 2,
+      phone: '13900000000', unit: '莘庄镇', category: '低保家庭', householdSize: 3, amountFen: 50_000, paymentMethod: '银行转账', row: 2,
     });
     const batchItems = JSON.stringify(await table.all(keys.intakeBatch(id, uploadId, 0).pk, 'BATCH#'));
     for (const n of [0, 1, 2999, 5999]) expect(batchItems).not.toContain(personId(n));
@@ -308,15 +311,15 @@ describe('the rejected rows kept for the error file', () => {
     const badId = `${personId(2).slice(0, 17)}${personId(2)[17] === '0' ? '1' : '0'}`;
     const { upload } = await intake(id, csv([
       line(1),
-      `王五,${badId},1391234,外区,低保家庭,MZ01,3,`,
-      `"=HYPERLINK(""x"")",${personId(3)},13900000003,莘庄镇,低保家庭,MZ01,3,`,
+      `王五,${badId},1391234,外区,低保家庭,MZ01,3,,现金`,
+      `"=HYPERLINK(""x"")",${personId(3)},13900000003,莘庄镇,低保家庭,MZ01,3,,社保卡`,
       line(4),
     ]));
     expect(upload.rejectedRows).toEqual({
       headers: INTAKE_COLUMNS.map((c) => c.header),
       rows: [
-        { row: 3, values: ['王五', badId, '1391234', '外区', '低保家庭', 'MZ01', '3', ''], reasons: expect.stringMatching(/^身份证号码：校验位错误.*；联系电话：.+；所属单位：“外区”不在单位名单中/) },
-        { row: 4, values: ['=HYPERLINK("x")', personId(3), '13900000003', '莘庄镇', '低保家庭', 'MZ01', '3', ''], reasons: '姓名：姓名不能包含数字或符号' },
+        { row: 3, values: ['王五', badId, '1391234', '外区', '低保家庭', 'MZ01', '3', '', '现金'], reasons: expect.stringMatching(/^身份证号码：校验位错误.*；联系电话：.+；所属单位：“外区”不在单位名单中/) },
+        { row: 4, values: ['=HYPERLINK("x")', personId(3), '13900000003', '莘庄镇', '低保家庭', 'MZ01', '3', '', '社保卡'], reasons: '姓名：姓名不能包含数字或符号' },
       ],
       total: 2,
     });

@@ -1,8 +1,9 @@
 // Units' intake lists as the tests and the intake benchmark make them: made-up people, CSV as Excel
 // in China saves it (UTF-8 with a byte order mark, or GBK), and the faults a test plants.
+import type { PaymentMethod } from '../../functions/core/payment-methods.js';
 import { demoIdNumber } from '../../infra/local/demo-campaign.js';
 
-export const INTAKE_HEADER = '姓名,身份证号码,联系电话,所属单位,帮困类别,帮困项目,家庭人数';
+export const INTAKE_HEADER = '姓名,身份证号码,联系电话,所属单位,帮困类别,帮困项目,家庭人数,发放方式';
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高';
 const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰';
@@ -28,12 +29,13 @@ export interface IntakeLine {
   category: string;
   project: string;
   householdSize: number;
+  paymentMethod: PaymentMethod;
 }
 
 /** A CSV file of the rows: UTF-8 with a byte order mark and LF, unless told otherwise. */
 export function intakeCsv(lines: readonly IntakeLine[], options: { eol?: '\n' | '\r\n'; bom?: boolean } = {}): string {
   const eol = options.eol ?? '\n';
-  const rows = lines.map((l) => [l.name, l.id, l.phone, l.unit, l.category, l.project, String(l.householdSize)].join(','));
+  const rows = lines.map((l) => [l.name, l.id, l.phone, l.unit, l.category, l.project, String(l.householdSize), l.paymentMethod].join(','));
   return `${options.bom === false ? '' : '\uFEFF'}${[INTAKE_HEADER, ...rows].join(eol)}${eol}`;
 }
 

@@ -48,7 +48,7 @@ export function callbackRoutes(app: Hono<WebEnv>, deps: AppDeps) {
     });
     const rows = people
       .filter((b): b is Beneficiary => b !== undefined)
-      .map((b) => ({ name: b.name, phone: b.phone, project: projects.get(b.projectCode) ?? b.projectCode, amount: formatYuan(b.amountFen), unit: b.unit }));
+      .map((b) => ({ name: b.name, phone: b.phone, project: projects.get(b.projectCode) ?? b.projectCode, amount: formatYuan(b.amountFen), paymentMethod: b.paymentMethod, unit: b.unit }));
     return { staff: link.email, campaignName: campaign.name, rows };
   };
 

@@ -8,8 +8,8 @@ import { PEOPLE, RULES } from './fixtures.js';
 const HEADERS = INTAKE_COLUMNS.map((c) => c.header);
 const LINES = [
   HEADERS.join(','),
-  `张三,${PEOPLE.a},13800138000,莘庄镇,低保家庭,MZ-01,3,`,
-  `李四,${PEOPLE.b},021-62345678,古美路街道,特困供养,困难职工送温暖,2,"1,100"`,
+  `张三,${PEOPLE.a},13800138000,莘庄镇,低保家庭,MZ-01,3,,银行转账`,
+  `李四,${PEOPLE.b},021-62345678,古美路街道,特困供养,困难职工送温暖,2,"1,100",实物（礼包）`,
 ];
 const TEXT = `${LINES.join('\r\n')}\r\n`;
 
@@ -60,9 +60,9 @@ async function readsTheList(data: Buffer, encoding: string) {
   expect(Object.keys(file.rows[0])).toEqual(HEADERS);
   const { accepted, errors } = validateIntakeRows(file.rows, RULES, { rowNumbers: file.rowNumbers });
   expect(errors).toEqual([]);
-  expect(accepted.map((b) => [b.row, b.name, b.unit, b.projectCode, b.amountFen])).toEqual([
-    [2, '张三', '莘庄镇', 'MZ-01', 50_000],
-    [3, '李四', '古美路街道', 'GH-02', 110_000],
+  expect(accepted.map((b) => [b.row, b.name, b.unit, b.projectCode, b.amountFen, b.paymentMethod])).toEqual([
+    [2, '张三', '莘庄镇', 'MZ-01', 50_000, '银行转账'],
+    [3, '李四', '古美路街道', 'GH-02', 110_000, '实物（礼包）'],
   ]);
 }
 
@@ -82,14 +82,14 @@ describe('readIntakeFile: CSV encodings', () => {
   it('reads UTF-16 LE and BE with a BOM, comma- or tab-separated (Excel\'s "Unicode text")', async () => {
     await readsTheList(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(TEXT, 'utf16le')]), 'utf-16le');
     await readsTheList(Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(TEXT)]), 'utf-16be');
-    const tabs = `${[HEADERS.join('\t'), LINES[1].replace(/,/g, '\t'), `李四\t${PEOPLE.b}\t021-62345678\t古美路街道\t特困供养\t困难职工送温暖\t2\t1,100`].join('\r\n')}\r\n`;
+    const tabs = `${[HEADERS.join('\t'), LINES[1].replace(/,/g, '\t'), `李四\t${PEOPLE.b}\t021-62345678\t古美路街道\t特困供养\t困难职工送温暖\t2\t1,100\t实物（礼包）`].join('\r\n')}\r\n`;
     await readsTheList(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(tabs, 'utf16le')]), 'utf-16le');
   });
 
   it('reads GBK, as Excel in China saves CSV, including characters only GB18030 has', async () => {
     await readsTheList(gbk(TEXT), 'gb18030');
     // A four-byte GB18030 sequence (U+20000, CJK Extension B) in a name.
-    const rare = Buffer.concat([gbk(`${HEADERS.join(',')}\r\n李`), Buffer.from([0x95, 0x32, 0x82, 0x36]), gbk(`,${PEOPLE.c},13900139000,区民政局,困难职工,MZ-01,1,\r\n`)]);
+    const rare = Buffer.concat([gbk(`${HEADERS.join(',')}\r\n李`), Buffer.from([0x95, 0x32, 0x82, 0x36]), gbk(`,${PEOPLE.c},13900139000,区民政局,困难职工,MZ-01,1,,社保卡\r\n`)]);
     const file = await readIntakeFile(rare, 'list.csv');
     expect(file.encoding).toBe('gb18030');
     expect(validateIntakeRows(file.rows, RULES).accepted.map((b) => b.name)).toEqual(['李𠀀']);
@@ -132,7 +132,7 @@ describe('readIntakeFile: CSV encodings', () => {
       expect(file.rows).toEqual([{ 癸禜: '糂紈地', 腹絏: PEOPLE.a, 筿杠: '13800138000' }]);
       const { accepted, errors } = validateIntakeRows(file.rows, RULES, { rowNumbers: file.rowNumbers });
       expect(accepted).toEqual([]);
-      expect(errors.filter((e) => e.row === 1).map((e) => e.column)).toEqual(['姓名', '身份证号码', '联系电话', '所属单位', '帮困类别', '帮困项目', '家庭人数']);
+      expect(errors.filter((e) => e.row === 1).map((e) => e.column)).toEqual(['姓名', '身份证号码', '联系电话', '所属单位', '帮困类别', '帮困项目', '家庭人数', '发放方式']);
     });
 
     it('is refused by name when GB18030 reads private-use characters where Big5 reads ordinary text', async () => {
@@ -149,13 +149,13 @@ describe('readIntakeFile: CSV encodings', () => {
       // gives it away, or no column is found and every row is refused); only Big5 rows under a GBK
       // header would, and then the name is stored as it reads, having passed the name rule.
       expect(new TextDecoder('gb18030').decode(big5('劉德華'))).toBe('糂紈地');
-      const file = await readIntakeFile(Buffer.concat([gbk(`${HEADERS.join(',')}\r\n`), big5('劉德華'), gbk(`,${PEOPLE.a},13800138000,莘庄镇,低保家庭,MZ-01,1,\r\n`)]), 'list.csv');
+      const file = await readIntakeFile(Buffer.concat([gbk(`${HEADERS.join(',')}\r\n`), big5('劉德華'), gbk(`,${PEOPLE.a},13800138000,莘庄镇,低保家庭,MZ-01,1,,现金\r\n`)]), 'list.csv');
       expect(file.encoding).toBe('gb18030');
       expect(validateIntakeRows(file.rows, RULES).accepted.map((b) => b.name)).toEqual(['糂紈地']);
     });
 
     it('kana, Greek or Cyrillic that a wrong decoding makes of a name fail the name rule', () => {
-      const rows = ['朝ゅ', '狶в眏', 'αβ'].map((name, i) => ({ 姓名: name, 身份证号码: [PEOPLE.a, PEOPLE.b, PEOPLE.c][i], 联系电话: '13800138000', 所属单位: '莘庄镇', 帮困类别: '低保家庭', 帮困项目: 'MZ-01', 家庭人数: '1' }));
+      const rows = ['朝ゅ', '狶в眏', 'αβ'].map((name, i) => ({ 姓名: name, 身份证号码: [PEOPLE.a, PEOPLE.b, PEOPLE.c][i], 联系电话: '13800138000', 所属单位: '莘庄镇', 帮困类别: '低保家庭', 帮困项目: 'MZ-01', 家庭人数: '1', 发放方式: '现金' }));
       const { accepted, errors } = validateIntakeRows(rows, RULES);
       expect(accepted).toEqual([]);
       expect(errors.map((e) => [e.row, e.column, e.reason])).toEqual([2, 3, 4].map((row) => [row, '姓名', '姓名只能包含汉字、英文字母和间隔号“·”，请检查是否有乱码']));

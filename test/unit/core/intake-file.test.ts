@@ -41,7 +41,7 @@ describe('buildIntakeTemplate', () => {
     expect(workbook.getWorksheet('下拉选项')!.state).toBe('hidden');
   });
 
-  it('offers drop-downs for unit, category and project from the rules', async () => {
+  it('offers drop-downs for unit, category and project from the rules, and for 发放方式 from its fixed list', async () => {
     const workbook = await loadWorkbook(await buildIntakeTemplate(RULES));
     const sheet = workbook.getWorksheet('帮困对象')!;
     const lists = workbook.getWorksheet('下拉选项')!;
@@ -56,6 +56,9 @@ describe('buildIntakeTemplate', () => {
     // "节日慰问" names two projects, so those are offered by code.
     expect(listOf('F2')).toEqual(['春节帮困慰问金', '困难职工送温暖', 'XZ-03', 'JD-04']);
     expect(validationAt(sheet, 'D3000')?.type).toBe('list');
+    expect(sheet.getCell('I1').value).toBe('发放方式');
+    expect(listOf('I2')).toEqual(['银行转账', '社保卡', '现金', '实物（礼包）', '粮油卡']);
+    expect(validationAt(sheet, 'I2')).toMatchObject({ showErrorMessage: true, errorTitle: '发放方式' });
     expect(validationAt(sheet, 'G2')).toMatchObject({ type: 'whole', formulae: [1, 20] });
   });
 
@@ -68,6 +71,8 @@ describe('buildIntakeTemplate', () => {
     for (const name of [...RULES.units, ...RULES.categories, ...RULES.projects.map((p) => p.code)]) expect(all).toContain(name);
     expect(all).toContain('¥500.00');
     expect(all).toContain('文本格式');
+    expect(all).toContain('发放方式必填');
+    expect(all).toContain('实物（礼包）');
   });
 });
 
@@ -75,29 +80,29 @@ describe('template round trip: build → fill → readIntakeFile → validateInt
   it('reads what a unit typed, keeps spreadsheet row numbers across empty rows, and validates it', async () => {
     const workbook = await loadWorkbook(await buildIntakeTemplate(RULES));
     const sheet = workbook.getWorksheet('帮困对象')!;
-    sheet.getRow(2).values = ['张小明', PEOPLE.a, '13800138000', '莘庄镇', '低保家庭', '春节帮困慰问金', 3, null];
-    sheet.getRow(3).values = ['李  四', '110105491231002', '021-62345678', '古美路街道', '特困供养', 'GH-02', '1', 1100.5];
+    sheet.getRow(2).values = ['张小明', PEOPLE.a, '13800138000', '莘庄镇', '低保家庭', '春节帮困慰问金', 3, null, '银行转账'];
+    sheet.getRow(3).values = ['李  四', '110105491231002', '021-62345678', '古美路街道', '特困供养', 'GH-02', '1', 1100.5, '实物（礼包）'];
     // Row 4 is left empty; row 5 has two mistakes; row 6 repeats row 2's person in the same project.
-    sheet.getRow(5).values = ['王五', '110105194912310021', '12345', '莘庄镇', '低保家庭', 'MZ-01', 2, ''];
-    sheet.getRow(6).values = ['张小明', PEOPLE.a.toLowerCase(), '13800138000', '莘庄镇', '低保家庭', 'MZ-01', 3, ''];
+    sheet.getRow(5).values = ['王五', '110105194912310021', '12345', '莘庄镇', '低保家庭', 'MZ-01', 2, '', '现金'];
+    sheet.getRow(6).values = ['张小明', PEOPLE.a.toLowerCase(), '13800138000', '莘庄镇', '低保家庭', 'MZ-01', 3, '', '现金'];
     sheet.getCell('A7').value = { richText: [{ text: '赵' }, { text: '六' }] };
     sheet.getRow(7).getCell(2).value = PEOPLE.b;
     sheet.getRow(7).getCell(3).value = { formula: '"13900139000"', result: '13900139000' };
-    ['区民政局', '困难职工', 'GH-02', 4].forEach((v, i) => (sheet.getRow(7).getCell(4 + i).value = v));
+    ['区民政局', '困难职工', 'GH-02', 4, null, '粮油卡'].forEach((v, i) => (sheet.getRow(7).getCell(4 + i).value = v));
 
     const file = await readIntakeFile(await save(workbook), '闵行区-莘庄镇.XLSX');
     expect(file.problems).toEqual([]);
     expect(file.rowNumbers).toEqual([2, 3, 5, 6, 7]);
     expect(file.rows[1]).toEqual({
       姓名: '李  四', 身份证号码: '110105491231002', 联系电话: '021-62345678', 所属单位: '古美路街道',
-      帮困类别: '特困供养', 帮困项目: 'GH-02', 家庭人数: '1', '发放金额(元)': '1100.5',
+      帮困类别: '特困供养', 帮困项目: 'GH-02', 家庭人数: '1', '发放金额(元)': '1100.5', 发放方式: '实物（礼包）',
     });
 
     const { accepted, errors } = validateIntakeRows(file.rows, RULES, { rowNumbers: file.rowNumbers });
     expect(accepted).toEqual([
-      { row: 2, name: '张小明', idNumber: PEOPLE.a, phone: '13800138000', unit: '莘庄镇', category: '低保家庭', projectCode: 'MZ-01', householdSize: 3, amountFen: 50_000 },
-      { row: 3, name: '李四', idNumber: '11010519491231002X', phone: '021-62345678', unit: '古美路街道', category: '特困供养', projectCode: 'GH-02', householdSize: 1, amountFen: 110_050 },
-      { row: 7, name: '赵六', idNumber: PEOPLE.b, phone: '13900139000', unit: '区民政局', category: '困难职工', projectCode: 'GH-02', householdSize: 4, amountFen: 80_000 },
+      { row: 2, name: '张小明', idNumber: PEOPLE.a, phone: '13800138000', unit: '莘庄镇', category: '低保家庭', projectCode: 'MZ-01', householdSize: 3, amountFen: 50_000, paymentMethod: '银行转账' },
+      { row: 3, name: '李四', idNumber: '11010519491231002X', phone: '021-62345678', unit: '古美路街道', category: '特困供养', projectCode: 'GH-02', householdSize: 1, amountFen: 110_050, paymentMethod: '实物（礼包）' },
+      { row: 7, name: '赵六', idNumber: PEOPLE.b, phone: '13900139000', unit: '区民政局', category: '困难职工', projectCode: 'GH-02', householdSize: 4, amountFen: 80_000, paymentMethod: '粮油卡' },
     ]);
     expect(errors).toEqual([
       { row: 5, column: '身份证号码', reason: expect.stringContaining('校验位错误') },
@@ -109,9 +114,9 @@ describe('template round trip: build → fill → readIntakeFile → validateInt
   it('refuses ID numbers stored as numbers instead of guessing their lost digits', async () => {
     const workbook = await loadWorkbook(await buildIntakeTemplate(RULES));
     const sheet = workbook.getWorksheet('帮困对象')!;
-    sheet.getRow(2).values = ['张小明', Number(PEOPLE.a.slice(0, 17) + '0'), '13800138000', '莘庄镇', '低保家庭', 'MZ-01', 3];
-    sheet.getRow(3).values = ['李四', PEOPLE.b, '13900139000', '莘庄镇', '低保家庭', 'MZ-01', 3];
-    sheet.getRow(4).values = ['王五', 310104560315023, '13700137000', '莘庄镇', '低保家庭', 'MZ-01', 3];
+    sheet.getRow(2).values = ['张小明', Number(PEOPLE.a.slice(0, 17) + '0'), '13800138000', '莘庄镇', '低保家庭', 'MZ-01', 3, null, '现金'];
+    sheet.getRow(3).values = ['李四', PEOPLE.b, '13900139000', '莘庄镇', '低保家庭', 'MZ-01', 3, null, '现金'];
+    sheet.getRow(4).values = ['王五', 310104560315023, '13700137000', '莘庄镇', '低保家庭', 'MZ-01', 3, null, '现金'];
 
     const file = await readIntakeFile(await save(workbook), 'intake.xlsx');
     expect(file.problems).toEqual([expect.stringMatching(/^第2、4行的身份证号码是数字格式.*文本格式/)]);
@@ -125,7 +130,7 @@ describe('template round trip: build → fill → readIntakeFile → validateInt
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('Sheet1');
     sheet.addRow(HEADERS);
-    sheet.addRow(['张小明', PEOPLE.a, '13800138000', '莘庄镇', '低保家庭', 'MZ-01', '3', '']);
+    sheet.addRow(['张小明', PEOPLE.a, '13800138000', '莘庄镇', '低保家庭', 'MZ-01', '3', '', '社保卡']);
     const file = await readIntakeFile(await save(workbook), 'a.xlsx');
     expect(file.problems).toEqual([]);
     expect(validateIntakeRows(file.rows, RULES, { rowNumbers: file.rowNumbers }).accepted).toHaveLength(1);
@@ -135,10 +140,10 @@ describe('template round trip: build → fill → readIntakeFile → validateInt
 describe('readIntakeFile: CSV', () => {
   const lines = [
     HEADERS.join(','),
-    `张小明,${PEOPLE.a},138 0013 8000,莘庄镇,低保家庭,MZ-01,3,`,
-    ',,,,,,,',
+    `张小明,${PEOPLE.a},138 0013 8000,莘庄镇,低保家庭,MZ-01,3,,银行转账`,
+    ',,,,,,,,',
     '',
-    `"李四",${PEOPLE.b},13900139000,古美路街道,特困供养,"困难职工送温暖",2,"1,100"`,
+    `"李四",${PEOPLE.b},13900139000,古美路街道,特困供养,"困难职工送温暖",2,"1,100",现金`,
   ];
 
   it('reads UTF-8 with and without a BOM, skipping empty rows but keeping row numbers', async () => {

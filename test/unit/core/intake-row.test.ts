@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   INTAKE_COLUMNS, intakeColumnOf, validateIntakeRows, type IntakeBeneficiary,
 } from '../../../functions/core/intake-row.js';
+import { PAYMENT_METHODS } from '../../../functions/core/payment-methods.js';
 import { PEOPLE, RULES } from './fixtures.js';
 
 /** A row as read from the template, with every cell filled correctly unless overridden. */
@@ -15,6 +16,7 @@ function row(overrides: Record<string, string> = {}): Record<string, string> {
     帮困项目: 'MZ-01',
     家庭人数: '3',
     '发放金额(元)': '',
+    发放方式: '银行转账',
     ...overrides,
   };
 }
@@ -22,7 +24,7 @@ function row(overrides: Record<string, string> = {}): Record<string, string> {
 describe('INTAKE_COLUMNS', () => {
   it('lists the template columns in order with zh-CN headers, examples and notes', () => {
     expect(INTAKE_COLUMNS.map((c) => c.header)).toEqual([
-      '姓名', '身份证号码', '联系电话', '所属单位', '帮困类别', '帮困项目', '家庭人数', '发放金额(元)',
+      '姓名', '身份证号码', '联系电话', '所属单位', '帮困类别', '帮困项目', '家庭人数', '发放金额(元)', '发放方式',
     ]);
     expect(INTAKE_COLUMNS.filter((c) => !c.required).map((c) => c.key)).toEqual(['amount']);
     for (const c of INTAKE_COLUMNS) {
@@ -50,7 +52,7 @@ describe('validateIntakeRows: accepted rows', () => {
     expect(result.errors).toEqual([]);
     const expected: IntakeBeneficiary = {
       row: 2, name: '张小明', idNumber: PEOPLE.a, phone: '13800138000', unit: '莘庄镇', category: '低保家庭',
-      projectCode: 'MZ-01', householdSize: 3, amountFen: 50_000,
+      projectCode: 'MZ-01', householdSize: 3, amountFen: 50_000, paymentMethod: '银行转账',
     };
     expect(result.accepted).toEqual([expected]);
   });
@@ -75,15 +77,55 @@ describe('validateIntakeRows: accepted rows', () => {
 
   it('accepts alias headers and the same person in different projects', () => {
     const { accepted, errors } = validateIntakeRows([
-      { 姓名: '李四', 身份证号: PEOPLE.c, 电话: '13900139000', 所属单位: '区民政局', 帮困类别: '特困供养', 帮困项目: 'MZ-01', 家庭人数: '1', '发放金额（元）': '300' },
-      { 姓名: '李四', 身份证号: PEOPLE.c, 电话: '13900139000', 所属单位: '区民政局', 帮困类别: '特困供养', 帮困项目: 'XZ-03', 家庭人数: '1', '发放金额（元）': '' },
+      { 姓名: '李四', 身份证号: PEOPLE.c, 电话: '13900139000', 所属单位: '区民政局', 帮困类别: '特困供养', 帮困项目: 'MZ-01', 家庭人数: '1', '发放金额（元）': '300', 发放方式: '现金' },
+      { 姓名: '李四', 身份证号: PEOPLE.c, 电话: '13900139000', 所属单位: '区民政局', 帮困类别: '特困供养', 帮困项目: 'XZ-03', 家庭人数: '1', '发放金额（元）': '', 发放方式: '社保卡' },
     ], RULES);
     expect(errors).toEqual([]);
-    expect(accepted.map((b) => [b.projectCode, b.amountFen])).toEqual([['MZ-01', 30_000], ['XZ-03', 20_000]]);
+    expect(accepted.map((b) => [b.projectCode, b.amountFen, b.paymentMethod])).toEqual([['MZ-01', 30_000, '现金'], ['XZ-03', 20_000, '社保卡']]);
   });
 
   it('returns nothing for no rows', () => {
     expect(validateIntakeRows([], RULES)).toEqual({ accepted: [], errors: [] });
+  });
+});
+
+describe('validateIntakeRows: 发放方式', () => {
+  const methodOf = (cell: string) => validateIntakeRows([row({ 发放方式: cell })], RULES);
+
+  it('accepts the five disbursement channels, whatever their spacing or the width of their brackets', () => {
+    expect(PAYMENT_METHODS).toEqual(['银行转账', '社保卡', '现金', '实物（礼包）', '粮油卡']);
+    for (const method of PAYMENT_METHODS) expect(methodOf(method).accepted[0]?.paymentMethod).toBe(method);
+    const variants: [string, string][] = [
+      [' 社保卡 ', '社保卡'],
+      ['\u3000现金\u3000', '现金'],
+      ['银行 转账', '银行转账'],
+      ['粮油\u3000卡', '粮油卡'],
+      ['实物(礼包)', '实物（礼包）'],
+      ['实物（ 礼包 ）', '实物（礼包）'],
+    ];
+    for (const [cell, method] of variants) {
+      const { accepted, errors } = methodOf(cell);
+      expect(errors, cell).toEqual([]);
+      expect(accepted[0]?.paymentMethod, cell).toBe(method);
+    }
+  });
+
+  it('refuses anything else, naming the methods to choose from, and an empty cell', () => {
+    for (const cell of ['银行卡', '转账', '银行转帐', '实物', '礼包', '社保卡、现金', '微信', 'bank']) {
+      expect(methodOf(cell), cell).toEqual({
+        accepted: [],
+        errors: [{ row: 2, column: '发放方式', reason: `“${cell}”不是可选的发放方式，请从下拉列表选择：银行转账、社保卡、现金、实物（礼包）、粮油卡` }],
+      });
+    }
+    expect(methodOf('\u3000').errors).toEqual([{ row: 2, column: '发放方式', reason: '必填项，不能为空' }]);
+  });
+
+  it('refuses a file without the column, as made from an older template', () => {
+    const { 发放方式: _method, ...older } = row();
+    expect(validateIntakeRows([older], RULES)).toEqual({
+      accepted: [],
+      errors: [{ row: 1, column: '发放方式', reason: '表头缺少“发放方式”列，请使用录入模板' }],
+    });
   });
 });
 
@@ -93,7 +135,7 @@ describe('validateIntakeRows: errors', () => {
       row(),
       row({
         姓名: '', 身份证号码: '110105194912310021', 联系电话: '1380013800', 所属单位: '火星镇',
-        帮困类别: '富裕家庭', 帮困项目: '不存在的项目', 家庭人数: '0', '发放金额(元)': '300.505',
+        帮困类别: '富裕家庭', 帮困项目: '不存在的项目', 家庭人数: '0', '发放金额(元)': '300.505', 发放方式: '',
       }),
       row({ 身份证号码: PEOPLE.b, 姓名: '张3', 家庭人数: '2.5', '发放金额(元)': '-5' }),
       row({ 身份证号码: PEOPLE.c, 帮困项目: '节日慰问', '发放金额(元)': '0' }),
@@ -109,6 +151,7 @@ describe('validateIntakeRows: errors', () => {
       { row: 3, column: '帮困项目', reason: '“不存在的项目”不是已登记的帮困项目（可填写项目编号或名称）' },
       { row: 3, column: '家庭人数', reason: '家庭人数应为1至20的整数' },
       { row: 3, column: '发放金额(元)', reason: '金额最多保留两位小数（精确到分）' },
+      { row: 3, column: '发放方式', reason: '必填项，不能为空' },
       { row: 4, column: '姓名', reason: '姓名不能包含数字或符号' },
       { row: 4, column: '家庭人数', reason: '家庭人数应为1至20的整数' },
       { row: 4, column: '发放金额(元)', reason: '金额不能为负数' },
@@ -121,7 +164,7 @@ describe('validateIntakeRows: errors', () => {
     const { errors } = validateIntakeRows([row({ 家庭人数: '21' }), row({ 身份证号码: PEOPLE.b, 家庭人数: '20' })], RULES);
     expect(errors).toEqual([{ row: 2, column: '家庭人数', reason: '家庭人数应为1至20的整数' }]);
 
-    const empty = validateIntakeRows([{ 姓名: '', 身份证号码: '', 联系电话: '', 所属单位: '', 帮困类别: '', 帮困项目: '', 家庭人数: '', '发放金额(元)': '' }], RULES);
+    const empty = validateIntakeRows([{ 姓名: '', 身份证号码: '', 联系电话: '', 所属单位: '', 帮困类别: '', 帮困项目: '', 家庭人数: '', '发放金额(元)': '', 发放方式: '' }], RULES);
     expect(empty.errors.map((e) => e.column)).toEqual(INTAKE_COLUMNS.filter((c) => c.required).map((c) => c.header));
     expect(new Set(empty.errors.map((e) => e.reason))).toEqual(new Set(['必填项，不能为空']));
   });

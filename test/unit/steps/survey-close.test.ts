@@ -26,7 +26,7 @@ let campaign: Campaign;
 async function nominate(n: number, projectCode: string, unit: string) {
   const b: Beneficiary = {
     campaignId: campaign.id, projectCode, idHash: person(n), idMasked: `310***********${String(n).padStart(4, '0')}`, name: `对象${n}`,
-    phone: '13800138000', unit, category: '低保家庭', householdSize: 1, amountFen: AMOUNTS[projectCode], uploadId: 'u'.repeat(64), row: n + 1,
+    phone: '13800138000', unit, category: '低保家庭', householdSize: 1, amountFen: AMOUNTS[projectCode], paymentMethod: '银行转账', uploadId: 'u'.repeat(64), row: n + 1,
   };
   await storeBeneficiary(table, b);
 }

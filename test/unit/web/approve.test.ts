@@ -33,7 +33,7 @@ async function approvalRequested() {
   for (const [i, projectCode, amountFen] of [[1, 'MZ01', 50000], [2, 'GH02', 80050]] as const) {
     await storeBeneficiary(web.table, {
       campaignId, projectCode, idHash: String(i).repeat(64), idMasked: '310***********0011', name: `对象${i}`,
-      phone: '13800138000', unit: '莘庄镇', category: '低保家庭', householdSize: 1, amountFen, uploadId: 'u', row: i + 1,
+      phone: '13800138000', unit: '莘庄镇', category: '低保家庭', householdSize: 1, amountFen, paymentMethod: '银行转账', uploadId: 'u', row: i + 1,
     });
   }
   const mailed = web.mails.length;

@@ -17,14 +17,14 @@ beforeAll(async () => {
     projects: [{ code: 'MZ01', name: '春节帮困慰问金', amountFen: 50000 }], approvers: ['a@mzj.example.cn'], callbackStaff: [STAFF, 'caller2@mzj.example.cn'],
   });
   const people = [
-    { name: '=HYPERLINK("x")', phone: '13800138000', idHash: 'a'.repeat(64) },
-    { name: '<img src=x onerror=alert(1)>', phone: '021-64123456', idHash: 'b'.repeat(64) },
-    { name: '王五', phone: '13900139000', idHash: 'c'.repeat(64) },
-  ];
+    { name: '=HYPERLINK("x")', phone: '13800138000', idHash: 'a'.repeat(64), paymentMethod: '社保卡' },
+    { name: '<img src=x onerror=alert(1)>', phone: '021-64123456', idHash: 'b'.repeat(64), paymentMethod: '实物（礼包）' },
+    { name: '王五', phone: '13900139000', idHash: 'c'.repeat(64), paymentMethod: '现金' },
+  ] as const;
   for (const p of people) {
     await storeBeneficiary(web.table, {
       campaignId: campaign.id, projectCode: 'MZ01', idHash: p.idHash, idMasked: '310***********123X', name: p.name, phone: p.phone,
-      unit: '莘庄镇', category: '低保家庭', householdSize: 2, amountFen: 50000, uploadId: 'u', row: 2,
+      unit: '莘庄镇', category: '低保家庭', householdSize: 2, amountFen: 50000, paymentMethod: p.paymentMethod, uploadId: 'u', row: 2,
     });
   }
   await saveSample(web.table, {
@@ -40,10 +40,11 @@ describe('callback lists', () => {
     const res = await browser(web).get(`/callback/${credential}`);
     expect(res.status).toBe(200);
     const html = await res.text();
-    for (const text of ['姓名', '联系电话', '帮困项目', '金额', '所属单位', '13800138000', '021-64123456', '春节帮困慰问金', '¥500.00', '莘庄镇', '话术']) {
+    for (const text of ['姓名', '联系电话', '帮困项目', '金额', '所属单位', '13800138000', '021-64123456', '春节帮困慰问金', '¥500.00', '<th>发放方式</th>', '<td>社保卡</td>', '<td>实物（礼包）</td>', '莘庄镇', '话术']) {
       expect(html).toContain(text);
     }
     expect(html).not.toContain('13900139000'); // someone else's list
+    expect(html).not.toContain('<td>现金</td>');
     expect(html).not.toContain('310***');
     expect(html).not.toContain('<th>身份证');
     expect(html).not.toContain('<img src=x');
@@ -61,7 +62,8 @@ describe('callback lists', () => {
       const book = new ExcelJS.Workbook();
       await book.xlsx.load(await res.arrayBuffer());
       const list = book.getWorksheet('回访名单')!;
-      expect(list.getRow(1).values).toEqual([undefined, '序号', '姓名', '联系电话', '帮困项目', '金额', '所属单位', '回访结果', '备注']);
+      expect(list.getRow(1).values).toEqual([undefined, '序号', '姓名', '联系电话', '帮困项目', '金额', '发放方式', '所属单位', '回访结果', '备注']);
+      expect(list.getCell('F2').value).toBe('社保卡');
       expect(list.getCell('B2').value).toBe('\'=HYPERLINK("x")');
       expect(list.getCell('B2').formula).toBeUndefined();
       expect(list.getCell('C2').value).toBe('13800138000');

@@ -259,7 +259,7 @@ export function idNumber(n: number): string {
   return first17 + checkCharacter(first17);
 }
 
-export const CSV_HEADER = '姓名,身份证号码,联系电话,所属单位,帮困类别,帮困项目,家庭人数,发放金额(元)';
+export const CSV_HEADER = '姓名,身份证号码,联系电话,所属单位,帮困类别,帮困项目,家庭人数,发放金额(元),发放方式';
 
 /** Posts a file to the upload form. */
 export function upload(b: Browser, campaignId: string, content: string | Uint8Array, fileName = 'list.csv') {

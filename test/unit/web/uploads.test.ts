@@ -3,6 +3,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATA_SHEET } from '../../../functions/core/intake-file.js';
+import { listBeneficiaries } from '../../../functions/data/beneficiaries.js';
 import { keys } from '../../../functions/data/keys.js';
 import { CHUNK_BYTES, getUpload, saveUpload, type Upload } from '../../../functions/data/uploads.js';
 import { makeId } from '../core/fixtures.js';
@@ -31,11 +32,11 @@ async function uploaded(campaignId: string, content: string | Uint8Array, fileNa
 const BAD_ID = '110105194912310021';
 const BAD_CSV = [
   `${CSV_HEADER},备注`,
-  `张三,${idNumber(1)},13800138000,莘庄镇,低保家庭,MZ01,3,,`,
-  `李四,${BAD_ID},1380013,莘庄镇,低保家庭,MZ01,3,,第一次上报`,
-  `"=HYPERLINK(""http://evil.example"",""点我"")",${idNumber(3)},13900139000,外区,低保家庭,MZ01,2,,@备注`,
+  `张三,${idNumber(1)},13800138000,莘庄镇,低保家庭,MZ01,3,,银行转账,`,
+  `李四,${BAD_ID},1380013,莘庄镇,低保家庭,MZ01,3,,社保卡,第一次上报`,
+  `"=HYPERLINK(""http://evil.example"",""点我"")",${idNumber(3)},13900139000,外区,低保家庭,MZ01,2,,现金,@备注`,
 ].join('\n');
-const TEMPLATE_HEADERS = ['姓名', '身份证号码', '联系电话', '所属单位', '帮困类别', '帮困项目', '家庭人数', '发放金额(元)'];
+const TEMPLATE_HEADERS = ['姓名', '身份证号码', '联系电话', '所属单位', '帮困类别', '帮困项目', '家庭人数', '发放金额(元)', '发放方式'];
 
 describe('the error file', () => {
   let campaignId: string;
@@ -58,10 +59,10 @@ describe('the error file', () => {
     const values = (n: number) => (sheet.getRow(n).values as unknown[]).slice(1);
     expect(values(1)).toEqual([...TEMPLATE_HEADERS, '备注', '错误原因']);
     expect(sheet.rowCount).toBe(3);
-    expect(values(2)).toEqual(['李四', BAD_ID, '1380013', '莘庄镇', '低保家庭', 'MZ01', '3', '', '第一次上报', expect.any(String)]);
-    expect(values(2)[9]).toMatch(/^身份证号码：校验位错误.+；联系电话：手机号码应为11位/);
+    expect(values(2)).toEqual(['李四', BAD_ID, '1380013', '莘庄镇', '低保家庭', 'MZ01', '3', '', '社保卡', '第一次上报', expect.any(String)]);
+    expect(values(2)[10]).toMatch(/^身份证号码：校验位错误.+；联系电话：手机号码应为11位/);
     expect(values(3)).toEqual([
-      `'=HYPERLINK("http://evil.example","点我")`, idNumber(3), '13900139000', '外区', '低保家庭', 'MZ01', '2', '', `'@备注`,
+      `'=HYPERLINK("http://evil.example","点我")`, idNumber(3), '13900139000', '外区', '低保家庭', 'MZ01', '2', '', '现金', `'@备注`,
       '姓名：姓名不能包含数字或符号；所属单位：“外区”不在单位名单中，请从下拉列表选择',
     ]);
   });
@@ -74,11 +75,11 @@ describe('the error file', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parseCsv(bytes, { bom: true }) as string[][];
     expect(rows[0]).toEqual([...TEMPLATE_HEADERS, '备注', '错误原因']);
-    expect(rows.slice(1).map((r) => r.slice(0, 9))).toEqual([
-      ['李四', BAD_ID, '1380013', '莘庄镇', '低保家庭', 'MZ01', '3', '', '第一次上报'],
-      [`'=HYPERLINK("http://evil.example","点我")`, idNumber(3), '13900139000', '外区', '低保家庭', 'MZ01', '2', '', `'@备注`],
+    expect(rows.slice(1).map((r) => r.slice(0, 10))).toEqual([
+      ['李四', BAD_ID, '1380013', '莘庄镇', '低保家庭', 'MZ01', '3', '', '社保卡', '第一次上报'],
+      [`'=HYPERLINK("http://evil.example","点我")`, idNumber(3), '13900139000', '外区', '低保家庭', 'MZ01', '2', '', '现金', `'@备注`],
     ]);
-    expect(rows[2][9]).toBe('姓名：姓名不能包含数字或符号；所属单位：“外区”不在单位名单中，请从下拉列表选择');
+    expect(rows[2][10]).toBe('姓名：姓名不能包含数字或符号；所属单位：“外区”不在单位名单中，请从下拉列表选择');
   });
 
   it('the page offers both and lists every reason by row and column, never the raw ID number', async () => {
@@ -105,7 +106,7 @@ describe('the error file', () => {
   });
 
   it('is not there for a file without rejected rows, nor before the file is processed', async () => {
-    const good = await uploaded(campaignId, `${CSV_HEADER}\n赵六,${idNumber(6)},13800138006,莘庄镇,低保家庭,MZ01,1,`);
+    const good = await uploaded(campaignId, `${CSV_HEADER}\n赵六,${idNumber(6)},13800138006,莘庄镇,低保家庭,MZ01,1,,现金`);
     expect((await b.get(`/campaigns/${campaignId}/uploads/${good.id}/errors.xlsx`)).status).toBe(404);
     expect(await (await b.get(`/campaigns/${campaignId}/uploads/${good.id}`)).text()).not.toContain('errors.xlsx');
     const waiting = 'b'.repeat(64);
@@ -152,21 +153,28 @@ describe('a corrected file', () => {
   it('updates the people it names, adds the new ones, and the pages show which was which', async () => {
     const campaignId = await createCampaignVia(web, b);
     const people = [
-      `张三,${idNumber(1)},13800138000,莘庄镇,低保家庭,MZ01,3,`,
-      `李四,${idNumber(2)},021-64123456,区民政局,低收入困难家庭,GH02,1,1000`,
-      `王五,${idNumber(3)},13900139000,莘庄镇,低保家庭,MZ01,2,`,
+      `张三,${idNumber(1)},13800138000,莘庄镇,低保家庭,MZ01,3,,银行转账`,
+      `李四,${idNumber(2)},021-64123456,区民政局,低收入困难家庭,GH02,1,1000,实物(礼包)`,
+      `王五,${idNumber(3)},13900139000,莘庄镇,低保家庭,MZ01,2,,社保卡`,
+      `孙七,${idNumber(5)},13600136000,莘庄镇,低保家庭,MZ01,1,,粮油卡`,
     ];
     const first = await uploaded(campaignId, [CSV_HEADER, ...people].join('\n'), '莘庄镇.csv');
-    expect(first).toMatchObject({ storedCount: 3, updatedCount: 0, unchangedCount: 0 });
-    // The same name, one phone corrected, one person added.
-    const corrected = [CSV_HEADER, people[0].replace('13800138000', '13800138999'), people[1], people[2], `赵六,${idNumber(4)},13700137000,莘庄镇,低保家庭,MZ01,1,`];
+    expect(first).toMatchObject({ storedCount: 4, updatedCount: 0, unchangedCount: 0 });
+    const methods = async () => Object.fromEntries((await listBeneficiaries(web.table, campaignId)).map((p) => [p.name, p.paymentMethod]));
+    expect(await methods()).toEqual({ 张三: '银行转账', 李四: '实物（礼包）', 王五: '社保卡', 孙七: '粮油卡' });
+    // The same name, one phone and one payment method corrected, one person added.
+    const corrected = [
+      CSV_HEADER, people[0].replace('13800138000', '13800138999'), people[1], people[2].replace('社保卡', '现金'), people[3],
+      `赵六,${idNumber(4)},13700137000,莘庄镇,低保家庭,MZ01,1,,现金`,
+    ];
     const second = await uploaded(campaignId, corrected.join('\n'), '莘庄镇.csv');
     expect(second.id).not.toBe(first.id);
-    expect(second).toMatchObject({ rowCount: 4, storedCount: 1, updatedCount: 1, unchangedCount: 2, rejectedCount: 0 });
+    expect(second).toMatchObject({ rowCount: 5, storedCount: 1, updatedCount: 2, unchangedCount: 2, rejectedCount: 0 });
+    expect(await methods()).toEqual({ 张三: '银行转账', 李四: '实物（礼包）', 王五: '现金', 孙七: '粮油卡', 赵六: '现金' });
 
     const page = await (await b.get(`/campaigns/${campaignId}/uploads/${second.id}`)).text();
     expect(page).toMatch(/<th>新入库<\/th><td class="num">1<\/td>/);
-    expect(page).toMatch(/<th>已更新[^<]*<\/th><td class="num">1<\/td>/);
+    expect(page).toMatch(/<th>已更新[^<]*<\/th><td class="num">2<\/td>/);
     expect(page).toMatch(/<th>无变化[^<]*<\/th><td class="num">2<\/td>/);
     expect(page).toMatch(/<th>退回行数<\/th><td class="num">0<\/td>/);
 
@@ -176,8 +184,8 @@ describe('a corrected file', () => {
       const row = new RegExp(`<a href="/campaigns/${campaignId}/uploads/${u.id}">[\\s\\S]*?</tr>`).exec(campaignPage)![0];
       return [...row.matchAll(/<td class="num">(\d*)<\/td>/g)].map((m) => Number(m[1]));
     };
-    expect(cells(first)).toEqual([3, 3, 0, 0, 0]);
-    expect(cells(second)).toEqual([4, 1, 1, 2, 0]);
+    expect(cells(first)).toEqual([4, 4, 0, 0, 0]);
+    expect(cells(second)).toEqual([5, 1, 2, 2, 0]);
   });
 });
 
@@ -200,14 +208,15 @@ describe('a file larger than one item', () => {
   it('is kept in chunks until processed in batches, and nothing of it is left afterwards', async () => {
     const campaignId = await createCampaignVia(web, b);
     const id = (n: number) => makeId('310112', `1960${String(1 + (n % 12)).padStart(2, '0')}${String(1 + Math.floor(n / 12) % 28).padStart(2, '0')}`, String(100 + Math.floor(n / 336)).padStart(3, '0'));
-    const rows = Array.from({ length: 3000 }, (_, n) => `欧阳明明,${id(n)},139${String(n).padStart(8, '0')},莘庄镇,低保家庭,MZ01,3,,社区第${n}号帮困对象`);
-    const file = [`${CSV_HEADER},备注`, ...rows, `张三,${id(0)},13800138000,莘庄镇,低保家庭,MZ01,3,,`].join('\n');
+    const rows = Array.from({ length: 3000 }, (_, n) => `欧阳明明,${id(n)},139${String(n).padStart(8, '0')},莘庄镇,低保家庭,MZ01,3,,银行转账,社区第${n}号帮困对象`);
+    const file = [`${CSV_HEADER},备注`, ...rows, `张三,${id(0)},13800138000,莘庄镇,低保家庭,MZ01,3,,银行转账,`].join('\n');
     expect(Buffer.byteLength(file)).toBeGreaterThan(CHUNK_BYTES);
     const done = await uploaded(campaignId, file, '莘庄镇.csv', 20_000);
     expect(done).toMatchObject({ chunkCount: 2, batchCount: 6, rowCount: 3001, acceptedCount: 3000, storedCount: 3000, rejectedCount: 1, progress: { rowsDone: 3001, rowsTotal: 3001 } });
     // Duplicates within the file are found across batches: the last row repeats the first.
     expect(done.errors).toEqual([{ row: 3002, column: '身份证号码', reason: expect.stringContaining('第2行') }]);
-    expect(await web.table.all(keys.uploadChunk(campaignId, done.id, 0).pk)).toEqual([]);
+    // Finish records the outcome first, then deletes the chunks and batches: wait for those deletes too.
+    await eventually(async () => (await web.table.all(keys.uploadChunk(campaignId, done.id, 0).pk)).length === 0, 'the upload\'s parts to be deleted');
   });
 });
 
@@ -224,7 +233,7 @@ describe('encodings', () => {
       }
     }
     const gbk = (text: string) => Uint8Array.from(Array.from(text).flatMap((ch) => (ch.charCodeAt(0) < 0x80 ? [ch.charCodeAt(0)] : codes.get(ch)!)));
-    const done = await uploaded(campaignId, gbk(`${CSV_HEADER}\r\n张三,${idNumber(1)},13800138000,莘庄镇,低保家庭,MZ01,3,\r\n`), 'gbk.csv');
+    const done = await uploaded(campaignId, gbk(`${CSV_HEADER}\r\n张三,${idNumber(1)},13800138000,莘庄镇,低保家庭,MZ01,3,,实物（礼包）\r\n`), 'gbk.csv');
     expect(done).toMatchObject({ storedCount: 1, encoding: 'gb18030' });
     expect(await (await b.get(`/campaigns/${campaignId}/uploads/${done.id}`)).text()).toContain('文件编码：GBK/GB18030');
   });
