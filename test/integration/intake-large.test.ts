@@ -202,23 +202,25 @@ describe('intake of a 20,000-row file and a GBK file on the local cloud', () => 
     expect(await register()).toBe(before);
   }, 300_000);
 
-  it("takes a second unit's GBK file: repeats for the same project update, others are stored; the same file again changes nothing", async () => {
+  it("takes a second unit's GBK file: repeats for the same project are duplicates, others are stored; the same file again changes nothing", async () => {
     const rejected = kindsB('invalidId');
     expect(rejected).toBe(15);
     const b = await uploaded(`${UNIT_B}.csv`, fileB);
     expect(b.upload).toMatchObject({
       state: 'done', rowCount: ROWS_B, acceptedCount: ROWS_B - rejected, storedCount: kindsB('combinable', 'exclusive', 'new'),
-      updatedCount: kindsB('sameProject'), unchangedCount: 0, rejectedCount: rejected, encoding: 'gb18030',
+      updatedCount: 0, unchangedCount: 0, duplicateCount: kindsB('sameProject'), rejectedCount: rejected, encoding: 'gb18030',
     });
     expect(b.status.beneficiaries.count).toBe(acceptedA.length + kindsB('combinable', 'exclusive', 'new'));
     const errors = (await getUpload(table, campaignId, b.uploadId))!.errors;
     expect(errors.map((e) => [e.row, e.column, e.reason.split('：')[0]])).toEqual(
       rowsB.flatMap((r, j) => (r.kind === 'invalidId' ? [[j + 2, '身份证号码', '校验位错误']] : [])),
     );
-    // A person both units named for MZ01 is one record, stored from unit A's file, now with unit B's details.
-    const updated = (await listBeneficiaries(table, campaignId)).filter((x) => x.updatedByUploadId === b.uploadId);
-    expect(updated).toHaveLength(kindsB('sameProject'));
-    for (const x of updated) expect(x).toMatchObject({ projectCode: 'MZ01', unit: UNIT_B, category: '困难老人', paymentMethod: '社保卡', version: 2, uploadId: uploadIdA });
+    // A person both units named for MZ01 is one record, as unit A's file stored it; unit B's rows are listed as duplicates.
+    const duplicates = rowsB.flatMap((r, j) => (r.kind === 'sameProject' ? [{ row: j + 2, heldByUnit: UNIT_A }] : []));
+    expect((await getUpload(table, campaignId, b.uploadId))!.duplicateRows).toEqual(duplicates);
+    const beneficiaries = await listBeneficiaries(table, campaignId);
+    expect(beneficiaries.filter((x) => x.updatedByUploadId === b.uploadId)).toEqual([]);
+    expect(beneficiaries.filter((x) => x.unit === UNIT_B && x.projectCode === 'MZ01')).toEqual([]);
     expect(await partsOf(b.uploadId)).toEqual([]);
 
     const before = await register();
@@ -249,6 +251,7 @@ describe('intake of a 20,000-row file and a GBK file on the local cloud', () => 
       `  - “${WRONG_CATEGORY}”不在帮困类别名单中，请从下拉列表选择：${2 * faultsA('wrongCategory')} 处`,
       `  - 同一帮困项目中，身份证号码与另一行重复：${2 * faultsA('duplicate')} 处`,
       `重复申报 ${kindsB('combinable', 'exclusive')} 人（可兼得的项目组合 ${kindsB('combinable')} 对）`,
+      `多个单位申报同一人同一项目 ${kindsB('sameProject')} 行，均只保留最先申报的一条`,
       `互斥冲突 ${kindsB('exclusive')} 个：已处理 0 个，待处理 1 个`,
       '  - 待处理的冲突处理完毕前，不能启动「部署」阶段',
       '名册共 5 户，未被任何项目覆盖 2 户',
