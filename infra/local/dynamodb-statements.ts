@@ -58,25 +58,45 @@ interface Insert {
   item: Record<string, AttributeValue>;
 }
 
-/** The table and item of an INSERT statement; a string is the reason it cannot be run. */
+/** An INSERT statement's table and fields: each a literal value, or null for a parameter (?). */
+interface InsertTemplate {
+  tableName: string;
+  fields: [string, AttributeValue | null][];
+}
+
+/** Statements parsed before: a batch usually repeats one statement with other parameters. */
+const templates = new Map<string, InsertTemplate | string>();
+
+/** The table and item of an INSERT statement; a string is the reason it cannot be run ('' if it is no INSERT). */
 export function parseInsert(statement: string, parameters: readonly AttributeValue[] = []): Insert | string {
+  let template = templates.get(statement);
+  if (template === undefined) {
+    template = parseTemplate(statement);
+    if (templates.size >= 1000) templates.clear();
+    templates.set(statement, template);
+  }
+  if (typeof template === 'string') return template;
+  if (template.fields.filter(([, value]) => value === null).length !== parameters.length) return "Number of parameters in request and statement don't match.";
+  let used = 0;
+  const item: Record<string, AttributeValue> = {};
+  for (const [name, value] of template.fields) item[name] = value ?? parameters[used++];
+  return { tableName: template.tableName, item };
+}
+
+function parseTemplate(statement: string): InsertTemplate | string {
   const match = INSERT.exec(statement);
   if (!match) return /^\s*INSERT\b/i.test(statement) ? "Statement wasn't well formed, can't be processed" : '';
   const [, quoted, bare, body] = match;
-  const item: Record<string, AttributeValue> = {};
-  let used = 0;
+  const fields: InsertTemplate['fields'] = [];
   for (const field of splitFields(body)) {
     const parsed = FIELD.exec(field);
     if (!parsed) return "Statement wasn't well formed, can't be processed";
     const name = parsed[1].replaceAll("''", "'");
     const value = parsed[2];
-    if (name in item) return `Duplicate attribute in the VALUE clause: ${name}`;
-    if (value === '?') item[name] = parameters[used++];
-    else if (value.startsWith("'")) item[name] = { S: value.slice(1, -1).replaceAll("''", "'") };
-    else item[name] = { N: value };
+    if (fields.some(([known]) => known === name)) return `Duplicate attribute in the VALUE clause: ${name}`;
+    fields.push([name, value === '?' ? null : value.startsWith("'") ? { S: value.slice(1, -1).replaceAll("''", "'") } : { N: value }]);
   }
-  if (used !== parameters.length) return "Number of parameters in request and statement don't match.";
-  return { tableName: quoted ?? bare, item };
+  return { tableName: quoted ?? bare, fields };
 }
 
 /** The fields of a VALUE clause, split at the commas outside quotes. */
@@ -119,6 +139,10 @@ export async function batchExecuteInserts(store: DynaliteStore, request: Stateme
   }
   const tables = new Map<string, Promise<{ KeySchema: KeyElement[] } | undefined>>();
   const tableOf = (name: string) => tables.get(name) ?? tables.set(name, getTable(store, name)).get(name)!;
+  // The store as dynalite's PutItem sees it, with each table read once for the whole request.
+  const requestStore: DynaliteStore = Object.create(store, {
+    getTable: { value: (name: string, cb: Parameters<DynaliteStore['getTable']>[1]) => void tableOf(name).then((t) => (t ? cb(null, t) : store.getTable(name, cb)), (err) => cb(err)) },
+  });
 
   // Two statements on one item are refused as a whole, as DynamoDB does.
   const seen = new Set<string>();
@@ -138,7 +162,7 @@ export async function batchExecuteInserts(store: DynaliteStore, request: Stateme
       if (!table) return { Error: { Code: 'ResourceNotFound', Message: 'Cannot do operations on a non-existent table' } };
       const missing = table.KeySchema.find((k) => !(k.AttributeName in insert.item));
       if (missing) return { Error: { Code: 'ValidationError', Message: `Key attribute should be present in the item: Key ${missing.AttributeName}` }, TableName: insert.tableName };
-      const error = await insertItem(store, insert, table.KeySchema);
+      const error = await insertItem(requestStore, insert, table.KeySchema);
       return error ? { Error: error, TableName: insert.tableName } : { TableName: insert.tableName };
     }),
   );
