@@ -87,6 +87,10 @@ export class NuanliuStack extends Stack {
     const plan = fn('PaymentPlanFunction', 'payment-plan', base, ['GetItem', 'Query']);
     const pay = fn('PaymentFunction', 'payment', base, ['Query', 'PutItem'], Duration.minutes(2));
     const sampling = fn('SamplingFunction', 'sampling', mail, ['GetItem', 'Query', 'PutItem']);
+    // 张榜公示 (workflows/posting.ts, for the deploy workflow's chain): Open reads the unit's list
+    // and writes it as posted, each line only if absent; Close counts the lines and records it.
+    const postingOpen = fn('PostingOpenFunction', 'posting-open', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'PartiQLInsert', 'PutItem'], Duration.minutes(2));
+    const postingClose = fn('PostingCloseFunction', 'posting-close', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'UpdateItem']);
 
     const machine = (id: string, definition: IChainable, timeout: Duration) => {
       const logs = new LogGroup(this, `${id}Logs`, { retention: RetentionDays.SIX_MONTHS });
@@ -127,7 +131,7 @@ export class NuanliuStack extends Stack {
     new CfnOutput(this, 'Url', { value: publicUrl, description: 'Open this address to use nuanliu' });
     new CfnOutput(this, 'SmtpSecret', { value: smtpSecret.secretArn, description: 'Set the SMTP username/password here' });
     acknowledgeFindings(this, {
-      functions: [gate, intakePrepare, intakeBatch, intakeFinish, intakeFailure, dedup, coverage, rejectedRows, summary, approval, plan, pay, sampling, http],
+      functions: [gate, intakePrepare, intakeBatch, intakeFinish, intakeFailure, dedup, coverage, rejectedRows, summary, approval, plan, pay, sampling, postingOpen, postingClose, http],
       machines: [intakeMachine, campaign, ...Object.values(phases)],
       invokedBy: new Map([
         [intakeMachine, [intakePrepare, intakeBatch, intakeFinish, intakeFailure]],

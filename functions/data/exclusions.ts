@@ -4,7 +4,7 @@ import type { Table } from './table.js';
 
 /** A beneficiary as stored, with the mark a resolved conflict leaves on the one not kept. */
 export type BeneficiaryRecord = Beneficiary & {
-  /** The conflict whose resolution excluded this beneficiary: it is neither approved nor paid. */
+  /** The conflict whose resolution excluded this beneficiary, or `objection#<id>` for an upheld objection (see objections.ts): it is neither approved nor paid. */
   excludedBy?: string;
 };
 

@@ -52,4 +52,14 @@ export const keys = {
   link: (linkId: string) => ({ pk: `${V}#LINK#${linkId}`, sk: 'LINK' }),
   session: (sessionId: string) => ({ pk: `${V}#SESSION#${sessionId}`, sk: 'SESSION' }),
   coordinator: (email: string) => ({ pk: `${V}#COORDINATOR#${email.toLowerCase()}`, sk: 'COORDINATOR' }),
+  /** A public posting (张榜公示), found by its opaque id alone: the public page's URL carries nothing else. */
+  posting: (postingId: string) => ({ pk: `${V}#POSTING#${postingId}`, sk: 'POSTING' }),
+  /** A campaign's entry for one posting of one unit's list, opened at `openedAt`. */
+  postingEntry: (campaignId: string, openedAt: string, unit: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: `POSTING#${openedAt}#${unit}` }),
+  postingEntryPrefix: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, skPrefix: 'POSTING#' }),
+  postingSettings: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: 'POSTING_SETTINGS' }),
+  objection: (campaignId: string, objectionId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#OBJECTIONS`, sk: objectionId }),
+  objectionPartition: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#OBJECTIONS` }),
+  /** How many objections one source filed against one posting in one day (rate limit). */
+  objectionCount: (postingId: string, day: string, source: string) => ({ pk: `${V}#POSTING#${postingId}`, sk: `COUNT#${day}#${source}` }),
 };

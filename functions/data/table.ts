@@ -214,4 +214,27 @@ export class Table {
     for await (const page of this.query<T>(pk, skPrefix)) items.push(...page);
     return items;
   }
+
+  /**
+   * Adds one to the number in `field` (0 when absent, creating the item) in one atomic write,
+   * unless it has reached `limit`: false then. The basis of rate limits.
+   */
+  async countUpTo(key: Key, field: string, limit: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.name,
+          Key: key,
+          UpdateExpression: 'SET #n = if_not_exists(#n, :zero) + :one',
+          ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
+          ExpressionAttributeNames: { '#n': field },
+          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':limit': limit },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
 }

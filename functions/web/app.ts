@@ -7,6 +7,7 @@ import { callbackRoutes } from './routes/callback.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { conflictRoutes } from './routes/conflicts.js';
 import { phaseRoutes } from './routes/phases.js';
+import { objectionRoutes, postingRoutes } from './routes/postings.js';
 import { registerRoutes } from './routes/registers.js';
 import { signInRoutes } from './routes/signin.js';
 import { uploadRoutes } from './routes/uploads.js';
@@ -32,6 +33,8 @@ export function createApp(input: WebDeps) {
   signInRoutes(app, deps);
   approvalRoutes(app, deps);
   callbackRoutes(app, deps);
+  // Public: a posted list (张榜公示) and its objection form, by the posting's opaque id.
+  postingRoutes(app, deps);
 
   // Coordinators only.
   const coordinator = requireCoordinator(deps);
@@ -44,6 +47,7 @@ export function createApp(input: WebDeps) {
   phaseRoutes(app, deps);
   registerRoutes(app, deps);
   conflictRoutes(app, deps);
+  objectionRoutes(app, deps);
 
   app.notFound((c) => c.html(messagePage('页面不存在', '您要找的页面不存在，或已被删除。', { links: [{ href: '/', label: '返回首页' }] }), 404));
 

@@ -4,7 +4,7 @@
  */
 export class HttpError extends Error {
   constructor(
-    readonly status: 400 | 403 | 404 | 409 | 410 | 413,
+    readonly status: 400 | 403 | 404 | 409 | 410 | 413 | 429,
     /** The page title people read. */
     readonly title: string,
     message: string,
@@ -50,5 +50,11 @@ export class Gone extends HttpError {
 export class TooLarge extends HttpError {
   constructor(message: string) {
     super(413, '文件过大', message);
+  }
+}
+
+export class TooManyRequests extends HttpError {
+  constructor(message: string) {
+    super(429, '提交过于频繁', message);
   }
 }

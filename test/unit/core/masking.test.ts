@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { maskIdNumber, maskName, maskPhone } from '../../../functions/core/masking.js';
 import { makeId } from './fixtures.js';
 
@@ -45,5 +46,37 @@ describe('maskPhone', () => {
   it('masks all but the last 4 digits of anything else', () => {
     expect(maskPhone('12345')).toBe('*2345');
     expect(maskPhone('+86 138 1234 5678')).toBe('+** *** **** 5678');
+  });
+});
+
+describe('maskName, as a property', () => {
+  const hanzi = fc.integer({ min: 0x4e00, max: 0x9fa5 }).map((c) => String.fromCodePoint(c));
+  const names = (min: number, max: number) => fc.array(hanzi, { minLength: min, maxLength: max }).map((cs) => cs.join(''));
+
+  it('keeps the first and last characters of a name of 3 or more, and masks every other one', () => {
+    fc.assert(
+      fc.property(names(3, 12), (name) => {
+        const chars = Array.from(name);
+        const masked = Array.from(maskName(name));
+        expect(masked).toHaveLength(chars.length);
+        expect(masked[0]).toBe(chars[0]);
+        expect(masked.at(-1)).toBe(chars.at(-1));
+        expect(masked.slice(1, -1).every((ch) => ch === '*')).toBe(true);
+      }),
+    );
+  });
+
+  it('keeps only the surname of a 2-character name, and nothing of a 1-character one', () => {
+    fc.assert(fc.property(names(2, 2), (name) => maskName(name) === `${Array.from(name)[0]}*`));
+    fc.assert(fc.property(names(1, 1), (name) => maskName(name) === '*'));
+  });
+
+  it('never shows a character of the middle, whatever the name', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 3, maxLength: 20, unit: 'grapheme-ascii' }).filter((s) => s.trim() === s && !s.includes('·')), (name) => {
+        const masked = maskName(name);
+        expect(masked.slice(1, -1)).toBe('*'.repeat(name.length - 2));
+      }),
+    );
   });
 });

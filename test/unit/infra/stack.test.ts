@@ -93,7 +93,7 @@ describe('the stack', () => {
 
   it('runs every function on Node.js 22 with its code bundled by esbuild', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } });
-    expect(Object.keys(functions)).toHaveLength(14);
+    expect(Object.keys(functions)).toHaveLength(16);
     for (const f of Object.values(functions) as { Properties: { Runtime: string } }[]) expect(f.Properties.Runtime).toBe('nodejs22.x');
   });
 
@@ -119,6 +119,18 @@ describe('the stack', () => {
     // rejected rows and summary, approval, payment plan, payment, sampling.
     expect(lambdaSteps.length).toBe(16);
     for (const step of lambdaSteps) expect(step.Retry?.[0].ErrorEquals).toContain('Lambda.ServiceException');
+  });
+
+  it('lets the posting steps read and write only what a posting needs: no delete, no Scan, no secrets', () => {
+    // Open reads the unit's list and writes it as posted, each line only if absent (PartiQLInsert).
+    expect(tableActionsOfFunction('PostingOpenFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PartiQLInsert', 'dynamodb:PutItem', 'dynamodb:Query']);
+    // Close reads the lines and objections and records the outcome on the posting: it writes nothing new.
+    expect(tableActionsOfFunction('PostingCloseFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    const functions = template.findResources('AWS::Lambda::Function') as Record<string, { Properties: { Environment?: { Variables?: Record<string, unknown> } } }>;
+    for (const prefix of ['PostingOpenFunction', 'PostingCloseFunction']) {
+      const [, fn] = Object.entries(functions).find(([id]) => id.startsWith(prefix))!;
+      expect(Object.keys(fn.Properties.Environment?.Variables ?? {}).sort()).toEqual(['NODE_OPTIONS', 'TABLE_NAME']);
+    }
   });
 
   it('passes cdk-nag AwsSolutions with every remaining finding acknowledged with a reason', () => {
