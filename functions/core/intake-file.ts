@@ -6,8 +6,8 @@
  */
 import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { formatYuan } from './money.js';
 import { PAYMENT_METHODS } from './payment-methods.js';
+import { standardText } from './project.js';
 import { INTAKE_COLUMNS, intakeColumnOf, type IntakeColumnKey, type IntakeRules } from './intake-row.js';
 
 export const DATA_SHEET = '帮困对象';
@@ -373,8 +373,8 @@ function writeGuide(guide: ExcelJS.Worksheet, rules: IntakeRules): void {
   title('发放方式');
   for (const method of PAYMENT_METHODS) guide.addRow([method]);
   title('帮困项目');
-  guide.addRow(['项目编号', '', '项目名称', '标准金额（每人）']).font = { bold: true };
-  for (const p of rules.projects) guide.addRow([p.code, '', p.name, formatYuan(p.amountFen)]);
+  guide.addRow(['项目编号', '', '项目名称', '标准', '可享受的类别']).font = { bold: true };
+  for (const p of rules.projects) guide.addRow([p.code, '', p.name, standardText(p), p.categories?.length ? p.categories.join('、') : '全部类别']);
 }
 
 function rowList(rowNumbers: number[]): string {

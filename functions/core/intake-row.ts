@@ -8,6 +8,7 @@ import { normalizeIdNumber } from './id-number.js';
 import { parseYuan } from './money.js';
 import { PAYMENT_METHODS, paymentMethodOf, type PaymentMethod } from './payment-methods.js';
 import { normalizePhone } from './phone.js';
+import { isEligible, standardAmountFen, type Project } from './project.js';
 
 export type IntakeColumnKey =
   | 'name' | 'idNumber' | 'phone' | 'unit' | 'category' | 'project' | 'householdSize' | 'amount' | 'paymentMethod';
@@ -40,17 +41,13 @@ export const INTAKE_COLUMNS: readonly IntakeColumn[] = [
   { key: 'householdSize', header: '家庭人数', required: true, example: '3',
     note: '1至20的整数', aliases: ['家庭人口', '家庭人口数'] },
   { key: 'amount', header: '发放金额(元)', required: false, example: '500',
-    note: '可不填，不填时按项目标准发放；最多两位小数', aliases: ['发放金额', '金额(元)', '金额'] },
+    note: '可不填，不填时按项目标准发放（按户的项目另加每增加一人补助）；最多两位小数', aliases: ['发放金额', '金额(元)', '金额'] },
   { key: 'paymentMethod', header: '发放方式', required: true, example: '银行转账',
     note: `从下拉列表选择：${PAYMENT_METHODS.join('、')}`, aliases: [] },
 ];
 
-export interface IntakeProject {
-  code: string;
-  name: string;
-  /** Standard amount per person, used when 发放金额 is left empty. */
-  amountFen: number;
-}
+/** What intake needs of a project: its standard (used when 发放金额 is left empty) and eligible categories. */
+export type IntakeProject = Pick<Project, 'code' | 'name' | 'amountFen' | 'basis' | 'supplementFen' | 'categories'>;
 
 export interface IntakeRules {
   units: readonly string[];
@@ -118,7 +115,7 @@ export function intakeRowSchema(rules: IntakeRules) {
     .transform(({ project, amount, ...rest }) => ({
       ...rest,
       projectCode: project.code,
-      amountFen: amount ?? project.amountFen,
+      amountFen: amount ?? standardAmountFen(project, rest.householdSize),
     }));
 }
 
@@ -134,6 +131,7 @@ export function validateIntakeRows(
   const rowNumberOf = (index: number) => options.rowNumbers?.[index] ?? firstRowNumber + index;
   const schema = intakeRowSchema(rules);
   const findProject = projectFinder(rules.projects);
+  const knownCategories = new Set(rules.categories.map((c) => c.trim()));
   const { sources, errors } = locateColumns(rows, firstRowNumber - 1);
   const missing = new Set(INTAKE_COLUMNS.filter((c) => c.required && !sources.has(c.key)).map((c) => c.key));
 
@@ -148,6 +146,10 @@ export function validateIntakeRows(
     const input: RowInput = { ...cells, row: rowNumber };
     const parsed = schema.safeParse(input);
     let duplicate = false;
+    const project = findProject(cells.project);
+    // The project's eligible categories, checked whatever else is wrong with the row.
+    const ineligible = project.ok && knownCategories.has(cells.category) && !isEligible(project.value, cells.category);
+    if (ineligible) errors.push({ row: rowNumber, column: headerOf('category'), reason: ineligibleReason(project.value, cells.category) });
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const key = issue.path[0] as IntakeColumnKey;
@@ -157,7 +159,6 @@ export function validateIntakeRows(
 
     // One person once per project within a file: flag the later row, whatever else is wrong with either.
     const id = normalizeIdNumber(cells.idNumber);
-    const project = findProject(cells.project);
     if (id.ok && project.ok) {
       const key = `${id.value}\u0000${project.value.code}`;
       const earlier = firstSeen.get(key);
@@ -167,7 +168,7 @@ export function validateIntakeRows(
         errors.push({ row: rowNumber, column: headerOf('idNumber'), reason: `同一帮困项目中，身份证号码与第${earlier}行重复` });
       }
     }
-    if (parsed.success && !duplicate) accepted.push(parsed.data);
+    if (parsed.success && !duplicate && !ineligible) accepted.push(parsed.data);
   });
 
   const order = (column: string) => INTAKE_COLUMNS.findIndex((c) => c.header === column);
@@ -207,6 +208,10 @@ function projectFinder(projects: readonly IntakeProject[]) {
     if (named.length > 1) return fail(`项目名称“${text}”对应多个项目，请改填项目编号`);
     return fail(`“${text}”不是已登记的帮困项目（可填写项目编号或名称）`);
   };
+}
+
+function ineligibleReason(project: IntakeProject, category: string): string {
+  return `“${category}”不是项目${project.code}「${project.name}」的帮困类别（可享受的类别：${project.categories?.join('、')}）`;
 }
 
 function checkName(text: string): Checked<string> {

@@ -3,11 +3,9 @@ import type { Phase, PhaseStatus } from '../core/phases.js';
 import { keys } from './keys.js';
 import type { Table } from './table.js';
 
-export interface Project {
-  code: string;
-  name: string;
-  amountFen: number;
-}
+import type { Project } from '../core/project.js';
+
+export type { Project } from '../core/project.js';
 
 export interface Campaign {
   id: string;
@@ -50,3 +48,7 @@ export const recordExecution = (table: Table, id: string, executionArn: string) 
 
 export const setPhase = (table: Table, id: string, phase: Phase | 'done', phaseStatus: PhaseStatus) =>
   table.update(keys.campaign(id), { phase, phaseStatus });
+
+/** Replaces a campaign's projects (and, when given, its mutually exclusive pairs). */
+export const saveProjects = (table: Table, id: string, projects: Project[], exclusivePairs?: [string, string][]) =>
+  table.update(keys.campaign(id), exclusivePairs ? { projects, exclusivePairs } : { projects });

@@ -8,6 +8,8 @@ import { campaignRoutes } from './routes/campaigns.js';
 import { conflictRoutes } from './routes/conflicts.js';
 import { phaseRoutes } from './routes/phases.js';
 import { objectionRoutes, postingRoutes } from './routes/postings.js';
+import { planRoutes } from './routes/plan.js';
+import { projectRoutes } from './routes/projects.js';
 import { registerRoutes } from './routes/registers.js';
 import { signInRoutes } from './routes/signin.js';
 import { uploadRoutes } from './routes/uploads.js';
@@ -48,6 +50,8 @@ export function createApp(input: WebDeps) {
   registerRoutes(app, deps);
   conflictRoutes(app, deps);
   objectionRoutes(app, deps);
+  projectRoutes(app, deps);
+  planRoutes(app, deps);
 
   app.notFound((c) => c.html(messagePage('页面不存在', '您要找的页面不存在，或已被删除。', { links: [{ href: '/', label: '返回首页' }] }), 404));
 

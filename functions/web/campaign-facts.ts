@@ -1,4 +1,5 @@
 import { PHASE_NAMES, PHASES, type Phase } from '../core/phases.js';
+import { computePlan, type Plan } from '../core/plan.js';
 import type { Campaign } from '../data/campaigns.js';
 import { listConflicts, type Conflict } from '../data/conflicts.js';
 import { getCoverage, type CoverageReport } from '../data/coverage.js';
@@ -33,6 +34,8 @@ export interface CampaignFacts {
   /** Conflicts found at 排摸 close, open ones first. */
   conflicts: { list: Conflict[]; open: number; resolved: number };
   coverage?: CoverageReport;
+  /** Whether the plan (register × projects) passes its budget and quota checks, and why not. */
+  plan: Pick<Plan, 'ok' | 'problems'>;
 }
 
 /**
@@ -79,6 +82,7 @@ export async function loadFacts(deps: AppDeps, campaign: Campaign): Promise<Camp
       resolved: conflicts.length - open,
     },
     coverage,
+    plan: computePlan(campaign.projects, records),
   };
 }
 
@@ -96,7 +100,7 @@ export const acceptsResolutions = (campaign: Campaign, deployGate: Gate | undefi
 /** What each phase needs before it can start, as the start button explains it. */
 export const PHASE_PRECONDITIONS: Record<Phase, readonly string[]> = {
   survey: ['至少有一个处理完成的名单文件', '没有仍在处理中的文件', '至少有一位入库的帮困对象'],
-  deploy: ['至少有一位入库的帮困对象（启动后按顺序邮件通知审批人审批）', '没有待处理的互斥项目冲突'],
+  deploy: ['至少有一位入库的帮困对象（启动后按顺序邮件通知审批人审批）', '没有待处理的互斥项目冲突', '资金计划核对通过：每个项目都有资金来源，不超预算、不超名额'],
   implement: ['「部署」阶段已完成，名单已审批通过（启动后统一发放）'],
   review: ['至少有一笔发放记录（启动后随机抽取回访名单，邮件发给回访人员）'],
 };
@@ -136,6 +140,7 @@ export function startReasons(phase: Phase, facts: CampaignFacts): string[] {
     case 'deploy':
       if (facts.beneficiaries.count === 0) reasons.push('还没有入库的帮困对象，无法提交审批');
       if (facts.conflicts.open > 0) reasons.push(`还有 ${facts.conflicts.open} 个互斥项目冲突待处理：同一人被申报了互斥的两个项目，请在本页逐一选择保留的项目并填写原因`);
+      reasons.push(...planReasons(facts.plan));
       break;
     case 'implement':
       if (!gates.deploy?.passedAt) reasons.push('「部署」阶段尚未完成（名单尚未审批通过）');
@@ -145,4 +150,15 @@ export function startReasons(phase: Phase, facts: CampaignFacts): string[] {
       break;
   }
   return reasons;
+}
+
+/** Problems listed one by one before the rest are counted. */
+const PLAN_REASONS_SHOWN = 5;
+
+/** Why the plan stops 部署, in zh-CN: its first problems, then how many more (all on the 资金计划 page). */
+function planReasons(plan: CampaignFacts['plan']): string[] {
+  if (plan.ok) return [];
+  const shown = plan.problems.slice(0, PLAN_REASONS_SHOWN).map((p) => `资金计划未通过核对：${p.reason}`);
+  const more = plan.problems.length - shown.length;
+  return more > 0 ? [...shown, `资金计划还有 ${more} 个问题，请在「资金计划」页查看`] : shown;
 }

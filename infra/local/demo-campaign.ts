@@ -94,9 +94,10 @@ export class DemoCampaign {
     return surveyed;
   }
 
-  /** 部署 up to the approvers' mail. */
+  /** 部署 up to the approvers' mail: the projects' funding first (a plan within budget), then the start. */
   async startDeploy(): Promise<void> {
     await this.client.atGate(this.campaignId, 'deploy');
+    this.check((await fundDemoProjects(this.client, this.campaignId)).status === 303, 'the coordinator imports the projects\' funding');
     this.check((await this.client.startPhase(this.campaignId, 'deploy')).status === 303, 'the coordinator starts 部署');
   }
 
@@ -139,6 +140,23 @@ export class DemoCampaign {
   get ok(): boolean {
     return this.checks.every((c) => c.ok);
   }
+}
+
+/**
+ * The demo's projects as a project sheet (附表1): per-person standards, funded 60% by the district and
+ * 40% by the towns, each with a budget for every person the demo could nominate.
+ */
+export function demoProjectsCsv(): string {
+  const people = DEMO.perUnit.reduce((a, b) => a + b, 0);
+  const rows = DEMO.projects.map((p) => [p.code, p.name, '按人', String(p.yuan), String(p.yuan * people), '60%', '40%'].join(','));
+  return ['项目编号,项目名称,标准类型(按人/按户),标准金额(元),预算总额(元),区级,街镇配套', ...rows].join('\n');
+}
+
+/** Imports the demo's project sheet through the projects page. */
+export function fundDemoProjects(client: DemoClient, campaignId: string) {
+  const body = new FormData();
+  body.set('file', new Blob([demoProjectsCsv()], { type: 'text/csv' }), '帮困项目表.csv');
+  return client.request(`/campaigns/${campaignId}/projects/import`, { method: 'POST', body });
 }
 
 /** The whole demo campaign, start to finish. */

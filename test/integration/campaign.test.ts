@@ -6,7 +6,7 @@ import { createLink } from '../../functions/data/links.js';
 import { Table } from '../../functions/data/table.js';
 import { getAppSecrets } from '../../functions/shared/secrets.js';
 import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud.js';
-import { DEMO, DemoCampaign, demoIdNumber, runDemoCampaign, unitCsv } from '../../infra/local/demo-campaign.js';
+import { DEMO, DemoCampaign, demoIdNumber, fundDemoProjects, runDemoCampaign, unitCsv } from '../../infra/local/demo-campaign.js';
 import { DemoClient, until } from '../../infra/local/demo-client.js';
 import { localDynamoClient } from '../../infra/local/dynamodb.js';
 import { tempDir } from '../support/engine.js';
@@ -144,6 +144,9 @@ describe('a whole campaign on the local cloud', () => {
     const action = /\/campaigns\/[0-9a-f-]+\/conflicts\/[a-f0-9]{32}\/resolve/.exec(page)![0];
     expect((await client.post(action, { keep: 'MZ01', reason: '低保家庭春节慰问优先，困难老人礼包名额退回' })).status).toBe(303);
 
+    // 部署 also needs a plan within budget: the projects' funding.
+    expect(await (await client.startPhase(id, 'deploy')).text()).toContain('资金计划未通过核对');
+    expect((await fundDemoProjects(client, id)).status).toBe(303);
     const seen = await client.links(DEMO.approvers[0]);
     expect((await client.startPhase(id, 'deploy')).status).toBe(303);
     await client.mailedLink(DEMO.approvers[0], '/approve/', seen);

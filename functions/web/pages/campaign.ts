@@ -1,6 +1,7 @@
 import { html } from 'hono/html';
 import { formatYuan } from '../../core/money.js';
 import { PHASE_NAMES, PHASE_STATUS_NAMES, PHASES, type Phase } from '../../core/phases.js';
+import { standardText } from '../../core/project.js';
 import type { Decision } from '../../data/decisions.js';
 import type { Sample } from '../../data/samples.js';
 import { acceptsUploads, PHASE_PRECONDITIONS, UPLOAD_STATE_NAMES, type CampaignFacts, type UploadView } from '../campaign-facts.js';
@@ -147,6 +148,7 @@ export function campaignPage(page: CampaignPage): Html {
 ${PHASES.map((p) => html`<div class="phase${campaign.phase === p ? ' current' : ''}"><b>${PHASE_NAMES[p]}</b><br>${phaseStatusText(page.facts, p)}</div>`)}
 </div>
 ${startSection(page)}
+<p><a href="/campaigns/${campaign.id}/projects">帮困项目（标准、名额、资金来源、互斥项目）</a> · <a href="/campaigns/${campaign.id}/plan">资金计划</a></p>
 ${uploadsSection(page)}
 ${conflictsSection(page.facts)}
 ${coverageSection(page.facts)}
@@ -158,7 +160,7 @@ ${decisionsSection(page.decisions)}
 <tr><th>回访人员</th><td>${campaign.callbackStaff.join('，')}</td></tr>
 <tr><th>参与单位</th><td>${campaign.units.join('，')}</td></tr>
 <tr><th>帮困类别</th><td>${campaign.categories.join('，')}</td></tr>
-<tr><th>帮困项目</th><td>${campaign.projects.map((p, i) => html`${i ? '；' : ''}${p.code} ${p.name}（${formatYuan(p.amountFen)}/人）`)}</td></tr>
+<tr><th>帮困项目</th><td>${campaign.projects.map((p, i) => html`${i ? '；' : ''}${p.code} ${p.name}（${standardText(p)}）`)}</td></tr>
 </table>
 ${historySection(page)}`,
   );

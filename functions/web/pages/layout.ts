@@ -91,6 +91,9 @@ export const NOTICES = {
   'register-duplicate': '该名册文件此前已导入过，未重复导入；以下为此前的导入结果。',
   'conflict-resolved': '冲突已处理：未保留的项目已从名单中排除，不再审批和发放。',
   'conflict-already-resolved': '该冲突此前已处理，本次操作未重复处理。',
+  'projects-imported': '帮困项目表已导入。',
+  'project-saved': '帮困项目已保存。',
+  'pairs-saved': '互斥项目已保存。',
 } as const;
 
 export function noticeOf(key: string | undefined): Html | '' {

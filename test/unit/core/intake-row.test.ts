@@ -211,3 +211,31 @@ describe('validateIntakeRows: errors', () => {
     expect(errors.map((e) => e.column)).toEqual(['所属单位', '帮困类别', '帮困项目']);
   });
 });
+
+describe('project terms at intake', () => {
+  const rules = {
+    ...RULES,
+    projects: [
+      ...RULES.projects,
+      { code: 'DB-05', name: '低保家庭慰问', amountFen: 80_000, basis: 'household' as const, supplementFen: 20_000, categories: ['低保家庭'] },
+    ],
+  };
+
+  it('an empty 发放金额 takes the per-household standard plus the supplement per member beyond the first', () => {
+    const { accepted, errors } = validateIntakeRows([row({ 帮困项目: 'DB-05', 家庭人数: '3' })], rules);
+    expect(errors).toEqual([]);
+    expect(accepted[0].amountFen).toBe(120_000);
+  });
+
+  it('refuses a row whose category the project does not serve, with every other problem of the row', () => {
+    const { accepted, errors } = validateIntakeRows([row({ 帮困项目: 'DB-05', 帮困类别: '特困供养', 联系电话: '123' })], rules);
+    expect(accepted).toEqual([]);
+    expect(errors.map((e) => [e.column, e.reason])).toContainEqual(['帮困类别', '“特困供养”不是项目DB-05「低保家庭慰问」的帮困类别（可享受的类别：低保家庭）']);
+    expect(errors.map((e) => e.column)).toContain('联系电话');
+  });
+
+  it('a category outside the campaign\'s list gets that one reason, not two', () => {
+    const { errors } = validateIntakeRows([row({ 帮困项目: 'DB-05', 帮困类别: '无此类别' })], rules);
+    expect(errors.filter((e) => e.column === '帮困类别')).toHaveLength(1);
+  });
+});

@@ -12,6 +12,7 @@ import {
   eventually,
   FAILING_FILE,
   idNumber,
+  importProjects,
   signedIn,
   startWeb,
   upload,
@@ -268,6 +269,9 @@ describe('starting phases', () => {
     expect(third.status).toBe(409);
     expect(await third.text()).toContain('「排摸」阶段已经完成');
 
+    // 部署 waits for a plan within budget: the projects' funding.
+    expect(await (await b.get(`/campaigns/${id}`)).text()).toContain('资金计划未通过核对：项目MZ01「春节帮困慰问金」未设置资金来源');
+    expect((await importProjects(b, id)).status).toBe(303);
     const page = await (await b.get(`/campaigns/${id}`)).text();
     expect(page).toContain('「排摸」已由协调员启动');
     expect(page).toContain('等待协调员启动「部署」');
@@ -299,6 +303,8 @@ describe('starting phases', () => {
     const id = await createCampaignVia(web, b);
     const up = await upload(b, id, GOOD_CSV, 'good.csv');
     await processed(id, uploadIdOf(up));
+    // 部署 needs a plan within budget: the projects' funding.
+    expect((await importProjects(b, id)).status).toBe(303);
     for (const phase of ['survey', 'deploy', 'implement'] as const) {
       expect((await b.form(`/campaigns/${id}/phases/${phase}/start`, {})).status).toBe(303);
       const next = ({ survey: 'deploy', deploy: 'implement', implement: 'review' } as const)[phase];

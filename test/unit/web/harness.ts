@@ -267,3 +267,13 @@ export function upload(b: Browser, campaignId: string, content: string | Uint8Ar
   body.set('file', new File([typeof content === 'string' ? new TextEncoder().encode(content) : content], fileName));
   return b.request(`/campaigns/${campaignId}/uploads`, { method: 'POST', body });
 }
+
+/** The harness campaign's projects with their funding (区级 budgets of 10,000 yuan), as a project sheet. */
+export const FUNDED_PROJECTS_CSV = '项目编号,项目名称,标准类型(按人/按户),标准金额(元),区级\nMZ01,春节帮困慰问金,按人,500,10000\nGH02,困难职工慰问,按人,800.50,10000';
+
+/** Imports a project sheet through the projects page (by default, funding for the harness campaign's projects). */
+export function importProjects(b: Browser, campaignId: string, content = FUNDED_PROJECTS_CSV, fileName = 'projects.csv') {
+  const body = new FormData();
+  body.set('file', new File([new TextEncoder().encode(content)], fileName));
+  return b.request(`/campaigns/${campaignId}/projects/import`, { method: 'POST', body });
+}

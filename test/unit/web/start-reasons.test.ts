@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { computePlan } from '../../../functions/core/plan.js';
 import type { Campaign } from '../../../functions/data/campaigns.js';
 import type { Conflict } from '../../../functions/data/conflicts.js';
 import { acceptsResolutions, startReasons, type CampaignFacts } from '../../../functions/web/campaign-facts.js';
@@ -10,12 +11,15 @@ const campaign: Campaign = {
 const gate = { campaignId: 'c', phase: 'deploy' as const, taskToken: 't', openedAt: '2025-12-02T00:00:00Z' };
 const conflict = { id: 'x', status: 'open' } as Conflict;
 
-function facts(open: number, resolved = 0): CampaignFacts {
+const PASSING = { ok: true, problems: [] };
+
+function facts(open: number, resolved = 0, plan: CampaignFacts['plan'] = PASSING): CampaignFacts {
   return {
     campaign, gates: { deploy: gate }, uploads: [],
     beneficiaries: { count: 10, totalFen: 500000, projects: [], excluded: resolved },
     payments: { count: 0, totalFen: 0 },
     conflicts: { list: Array.from({ length: open + resolved }, () => conflict), open, resolved },
+    plan,
   };
 }
 
@@ -26,6 +30,29 @@ describe('the 部署 precondition on conflicts', () => {
 
   it('lets 部署 start once every conflict is resolved', () => {
     expect(startReasons('deploy', facts(0, 3))).toEqual([]);
+  });
+});
+
+describe('the 部署 precondition on the plan', () => {
+  const entry = (n: number) => ({ projectCode: 'MZ01', idHash: String(n).padStart(64, '0'), idMasked: '310***********1234', name: '张三', unit: '莘庄镇', category: '低保家庭', householdSize: 1, amountFen: 50000 });
+
+  it('refuses 部署 while the plan is refused, with its reasons in zh-CN', () => {
+    const plan = computePlan(campaign.projects, [entry(1)]);
+    expect(startReasons('deploy', facts(0, 0, plan))).toEqual(['资金计划未通过核对：项目MZ01「慰问金」未设置资金来源（市级、部门预算、区级、街镇配套、条线自筹、社会募集），请在帮困项目页填写']);
+  });
+
+  it('lists the first five problems and counts the rest', () => {
+    const projects = Array.from({ length: 7 }, (_, i) => ({ code: `P${i}`, name: `项目${i}`, amountFen: 100 }));
+    const reasons = startReasons('deploy', facts(0, 0, computePlan(projects, [])));
+    expect(reasons).toHaveLength(6);
+    expect(reasons[5]).toBe('资金计划还有 2 个问题，请在「资金计划」页查看');
+  });
+
+  it('lets 部署 start once the plan passes', () => {
+    const funded = [{ ...campaign.projects[0], funding: { by: 'amount' as const, amounts: { district: 50000 } } }];
+    const plan = computePlan(funded, [entry(1)]);
+    expect(plan.ok).toBe(true);
+    expect(startReasons('deploy', facts(0, 0, plan))).toEqual([]);
   });
 });
 

@@ -6,7 +6,7 @@ import { getGate } from '../../../functions/data/gates.js';
 import { getUpload } from '../../../functions/data/uploads.js';
 import { checkCoverage } from '../../../functions/steps/survey-coverage.js';
 import { findConflicts } from '../../../functions/steps/survey-dedup.js';
-import { browser, createCampaignVia, CSV_HEADER, eventually, idNumber, signedIn, startWeb, upload, type Browser, type Web } from './harness.js';
+import { browser, createCampaignVia, CSV_HEADER, eventually, idNumber, importProjects, signedIn, startWeb, upload, type Browser, type Web } from './harness.js';
 
 let web: Web;
 let b: Browser;
@@ -107,6 +107,8 @@ describe('排摸 close: exclusive pairs, registers, conflicts and coverage throu
     expect(after).toContain('已处理：保留「春节帮困慰问金（MZ01）」');
     expect(after).toContain('低保家庭优先享受民政慰问');
     expect(after).not.toContain('改主意');
+    // 部署 needs a plan within budget: the projects' funding.
+    expect((await importProjects(b, id)).status).toBe(303);
     const status = await (await b.get(`/api/campaigns/${id}`)).json() as { conflicts: unknown; beneficiaries: { count: number; excluded: number }; startReasons: string[] };
     expect(status.conflicts).toEqual({ open: 0, resolved: 1 });
     expect(status.beneficiaries).toMatchObject({ count: 2, excluded: 1 });

@@ -1,0 +1,20 @@
+import type { Hono } from 'hono';
+import { loadPlan } from '../../data/plan.js';
+import type { AppDeps, WebEnv } from '../context.js';
+import { planPage } from '../pages/plan.js';
+import { planWorkbook } from '../plan-sheet.js';
+import { attachment, campaignOf, XLSX_TYPE } from './campaigns.js';
+
+/** 资金计划: the plan computed from the register and the projects, as a page with charts and as XLSX. */
+export function planRoutes(app: Hono<WebEnv>, deps: AppDeps) {
+  app.get('/campaigns/:id/plan', async (c) => {
+    const campaign = await campaignOf(c, deps);
+    return c.html(planPage(c.var.coordinator.email, campaign, await loadPlan(deps.table, campaign)));
+  });
+
+  app.get('/campaigns/:id/plan.xlsx', async (c) => {
+    const campaign = await campaignOf(c, deps);
+    const file = await planWorkbook(campaign.name, campaign.projects, await loadPlan(deps.table, campaign));
+    return c.body(new Uint8Array(file), 200, { 'Content-Type': XLSX_TYPE, 'Content-Disposition': attachment(`资金计划-${campaign.name}.xlsx`, 'plan.xlsx') });
+  });
+}
