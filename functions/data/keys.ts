@@ -52,4 +52,15 @@ export const keys = {
   link: (linkId: string) => ({ pk: `${V}#LINK#${linkId}`, sk: 'LINK' }),
   session: (sessionId: string) => ({ pk: `${V}#SESSION#${sessionId}`, sk: 'SESSION' }),
   coordinator: (email: string) => ({ pk: `${V}#COORDINATOR#${email.toLowerCase()}`, sk: 'COORDINATOR' }),
+  /** The approval chains configured for a campaign's units. */
+  approvalChains: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: 'CHAINS' }),
+  /** One step of one unit's list in one round of its approval chain: its task token and its decision. */
+  approvalTask: (campaignId: string, unit: string, round: number, step: number) => ({
+    pk: `${V}#CAMPAIGN#${campaignId}#APPROVALS`,
+    sk: `TASK#${unit}#${seq(round)}#${seq(step)}`,
+  }),
+  approvalTaskPrefix: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#APPROVALS`, skPrefix: 'TASK#' }),
+  /** A unit's list sent back in a round, waiting for its resubmission (with that wait's task token). */
+  resubmission: (campaignId: string, unit: string, round: number) => ({ pk: `${V}#CAMPAIGN#${campaignId}#APPROVALS`, sk: `RESUBMIT#${unit}#${seq(round)}` }),
+  resubmissionPrefix: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#APPROVALS`, skPrefix: 'RESUBMIT#' }),
 };
