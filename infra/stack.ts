@@ -83,7 +83,8 @@ export class NuanliuStack extends Stack {
     // 排摸 close: removes the rejected rows (raw ID numbers) from the uploads, nothing else.
     const rejectedRows = fn('SurveyRejectedRowsFunction', 'survey-rejected-rows', { TABLE_NAME: table.tableName }, ['Query', 'UpdateItem'], Duration.minutes(2));
     const summary = fn('SurveySummaryFunction', 'survey-summary', mail, ['GetItem', 'Query']);
-    const approval = fn('ApprovalFunction', 'approval', mail, ['GetItem', 'Query', 'PutItem']);
+    // The approval chain: opens each step's task, keeps its task token, mails links (PutItem).
+    const approval = fn('ApprovalFunction', 'approval', mail, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
     const plan = fn('PaymentPlanFunction', 'payment-plan', base, ['GetItem', 'Query']);
     const pay = fn('PaymentFunction', 'payment', base, ['Query', 'PutItem'], Duration.minutes(2));
     const sampling = fn('SamplingFunction', 'sampling', mail, ['GetItem', 'Query', 'PutItem']);
@@ -105,7 +106,7 @@ export class NuanliuStack extends Stack {
     const intakeMachine = machine('IntakeWorkflow', intakeWorkflow(this, { prepare: intakePrepare, batch: intakeBatch, finish: intakeFinish, failure: intakeFailure }), Duration.hours(1));
     const phases = {
       survey: machine('SurveyWorkflow', surveyWorkflow(this, { dedup, coverage, rejectedRows, summary }), Duration.hours(1)),
-      deploy: machine('DeployWorkflow', deployWorkflow(this, { table, approval }), Duration.days(90)),
+      deploy: machine('DeployWorkflow', deployWorkflow(this, { approval }), Duration.days(90)),
       implement: machine('ImplementWorkflow', implementWorkflow(this, { plan, pay }), Duration.days(1)),
       review: machine('ReviewWorkflow', reviewWorkflow(this, { sampling }), Duration.hours(1)),
     };

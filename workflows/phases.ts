@@ -1,10 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { DistributedMap, Fail, IntegrationPattern, ItemBatcher, JsonPath, Map as MapState, StateMachineType, TaskInput, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
-import { DynamoGetItem, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Choice, Condition, DistributedMap, Fail, ItemBatcher, JsonPath, Map as MapState, Pass, StateMachineType, TaskInput, Timeout, type StateMachineFragment } from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { campaignKey } from './keys.js';
+import { ApprovalStep, approvalCall, taskRef } from './approval-step.js';
 import { TRANSIENT_RETRY } from './phase-step.js';
 
 /**
@@ -67,39 +66,50 @@ export function intakeWorkflow(scope: Construct, fns: { prepare: IFunction; batc
   return prepare.next(store).next(finish);
 }
 
-/** 部署: each approver in turn decides through an emailed link; a reject fails the workflow. */
-export function deployWorkflow(scope: Construct, props: { table: ITable; approval: IFunction; decisionTimeout?: Duration }) {
-  const campaign = new DynamoGetItem(scope, 'Read campaign', {
-    table: props.table,
-    key: campaignKey(),
-    consistentRead: true,
-    resultSelector: { 'approvers.$': '$.Item.approvers.L' },
-    resultPath: '$.campaign',
-  });
-  const approve = new LambdaInvoke(scope, 'Request approval', {
-    lambdaFunction: props.approval,
-    integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-    payload: TaskInput.fromObject({
-      campaignId: campaignId(),
-      approver: JsonPath.stringAt('$.approver'),
-      step: JsonPath.numberAt('$.step'),
-      steps: JsonPath.numberAt('$.steps'),
-      taskToken: JsonPath.taskToken,
-    }),
-    taskTimeout: Timeout.duration(props.decisionTimeout ?? Duration.days(14)),
-  }).addRetry(TRANSIENT_RETRY);
-  const chain = new MapState(scope, 'Approval chain', {
-    itemsPath: '$.campaign.approvers',
+/** How long a sent-back list may wait for its resubmission before 部署 fails (back to its gate). */
+export const RESUBMISSION_WAIT_DAYS = 60;
+
+/**
+ * 部署: every unit's list goes through its own approval chain (the units at once, each chain's
+ * steps in order). A list rejected or returned at any step waits for the unit's resubmission
+ * (a task token the coordinator's page completes), then starts the chain again, one round on.
+ *
+ * `beforeFinalStep`: the seam for public posting (公示): when given, a unit's list passes through
+ * it right before the final step of every round; it gets and must pass on the step's input
+ * { campaignId, unit, round, step, steps, config }.
+ */
+export function deployWorkflow(scope: Construct, props: { approval: IFunction; beforeFinalStep?: StateMachineFragment }) {
+  const units = step(scope, 'Read approval chains', props.approval, { action: 'units', campaignId: campaignId() }, '$.chains');
+  const approvalStep = new ApprovalStep(scope, 'Approval step', { approval: props.approval });
+  const processor = props.beforeFinalStep
+    ? new Choice(scope, 'Final step?').when(Condition.numberEqualsJsonPath('$.step', '$.steps'), props.beforeFinalStep.next(approvalStep)).otherwise(approvalStep)
+    : approvalStep;
+  const chain = new MapState(scope, 'Approve in order', {
+    itemsPath: '$.steps',
     maxConcurrency: 1,
     itemSelector: {
-      campaignId: campaignId(),
-      approver: JsonPath.stringAt('$$.Map.Item.Value.S'),
+      ...taskRef(),
       step: JsonPath.mathAdd(JsonPath.numberAt('$$.Map.Item.Index'), 1),
-      steps: JsonPath.arrayLength(JsonPath.listAt('$.campaign.approvers')),
+      steps: JsonPath.arrayLength(JsonPath.listAt('$.steps')),
+      config: JsonPath.objectAt('$$.Map.Item.Value'),
     },
-    resultPath: '$.decisions',
-  }).itemProcessor(approve);
-  return campaign.next(chain);
+    resultPath: JsonPath.DISCARD,
+  }).itemProcessor(processor);
+  const resubmission = approvalCall(scope, 'Await resubmission', props.approval,
+    { action: 'resubmission', campaignId: campaignId(), unit: JsonPath.stringAt('$.unit'), round: JsonPath.numberAt('$.round') },
+    JsonPath.DISCARD, Timeout.duration(Duration.days(RESUBMISSION_WAIT_DAYS)));
+  const nextRound = new Pass(scope, 'Start next round', {
+    parameters: { campaignId: campaignId(), unit: JsonPath.stringAt('$.unit'), steps: JsonPath.listAt('$.steps'), round: JsonPath.mathAdd(JsonPath.numberAt('$.round'), 1) },
+  });
+  chain.addCatch(resubmission, { errors: ['Rejected', 'Returned'], resultPath: '$.sentBack' });
+  resubmission.next(nextRound).next(chain);
+  const lists = new MapState(scope, 'Unit lists', {
+    itemsPath: '$.chains.units',
+    maxConcurrency: 10,
+    itemSelector: { campaignId: campaignId(), unit: JsonPath.stringAt('$$.Map.Item.Value.unit'), steps: JsonPath.listAt('$$.Map.Item.Value.steps'), round: 1 },
+    resultPath: JsonPath.DISCARD,
+  }).itemProcessor(chain);
+  return units.next(lists);
 }
 
 /** 实施: pay the register in batches, each payment once. */

@@ -62,4 +62,15 @@ export const keys = {
   objectionPartition: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#OBJECTIONS` }),
   /** How many objections one source filed against one posting in one day (rate limit). */
   objectionCount: (postingId: string, day: string, source: string) => ({ pk: `${V}#POSTING#${postingId}`, sk: `COUNT#${day}#${source}` }),
+  /** The approval chains configured for a campaign's units. */
+  approvalChains: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: 'CHAINS' }),
+  /** One step of one unit's list in one round of its approval chain: its task token and its decision. */
+  approvalTask: (campaignId: string, unit: string, round: number, step: number) => ({
+    pk: `${V}#CAMPAIGN#${campaignId}#APPROVALS`,
+    sk: `TASK#${unit}#${seq(round)}#${seq(step)}`,
+  }),
+  approvalTaskPrefix: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#APPROVALS`, skPrefix: 'TASK#' }),
+  /** A unit's list sent back in a round, waiting for its resubmission (with that wait's task token). */
+  resubmission: (campaignId: string, unit: string, round: number) => ({ pk: `${V}#CAMPAIGN#${campaignId}#APPROVALS`, sk: `RESUBMIT#${unit}#${seq(round)}` }),
+  resubmissionPrefix: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#APPROVALS`, skPrefix: 'RESUBMIT#' }),
 };

@@ -13,6 +13,8 @@ export interface Link {
   taskToken?: string;
   /** What is being approved, for the decision page. */
   subject?: Record<string, unknown>;
+  /** The approval task (of `campaignId`) an approval link decides; its token stays on the task. */
+  task?: { unit: string; round: number; step: number };
   expiresAt: string;
   usedAt?: string;
   outcome?: string;
@@ -22,8 +24,13 @@ const sign = (key: string, id: string, expiresAt: string) => createHmac('sha256'
 
 /** Creates a link and returns the opaque, signed credential that goes into its URL. */
 export async function createLink(table: Table, linkKey: string, link: Omit<Link, 'id' | 'expiresAt'>, ttlHours: number, now = new Date()): Promise<string> {
+  return createLinkUntil(table, linkKey, link, new Date(now.getTime() + ttlHours * 3600_000));
+}
+
+/** Creates a link that expires at a given instant; returns its credential. */
+export async function createLinkUntil(table: Table, linkKey: string, link: Omit<Link, 'id' | 'expiresAt'>, until: Date): Promise<string> {
   const id = randomBytes(18).toString('base64url');
-  const expiresAt = new Date(now.getTime() + ttlHours * 3600_000).toISOString();
+  const expiresAt = until.toISOString();
   await table.putIfAbsent(keys.link(id), { ...link, id, expiresAt });
   return `${id}.${sign(linkKey, id, expiresAt)}`;
 }

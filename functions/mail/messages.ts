@@ -1,5 +1,6 @@
 import { formatYuan } from '../core/money.js';
 import { PHASE_NAMES } from '../core/phases.js';
+import type { ShownDecision } from '../steps/list-summary.js';
 import type { Mail } from '../shared/mailer.js';
 import { escapeHtml, mailPage } from './html.js';
 
@@ -14,31 +15,6 @@ export function signInMail(to: string, url: string, validMinutes: number): Mail 
     subject: title,
     text: `请在 ${validMinutes} 分钟内打开以下链接登录（仅可使用一次）：\n${url}`,
     html: mailPage(title, `<p>请在 ${validMinutes} 分钟内点击下方按钮登录。链接仅可使用一次。</p>${button(url, '登录暖流')}`),
-  };
-}
-
-export interface ApprovalSummary {
-  campaignName: string;
-  step: number;
-  steps: number;
-  beneficiaries: number;
-  totalFen: number;
-  projects: { name: string; count: number; totalFen: number }[];
-}
-
-export function approvalMail(to: string, url: string, s: ApprovalSummary, validHours: number): Mail {
-  const title = `待审批：${s.campaignName} 帮困名单（第 ${s.step}/${s.steps} 级）`;
-  const rows = s.projects.map((p) => `<tr><td>${escapeHtml(p.name)}</td><td>${p.count}</td><td>${escapeHtml(formatYuan(p.totalFen))}</td></tr>`).join('');
-  return {
-    to,
-    subject: title,
-    text: `${s.campaignName}：共 ${s.beneficiaries} 人，合计 ${formatYuan(s.totalFen)}。请在 ${validHours} 小时内打开链接审批：\n${url}`,
-    html: mailPage(
-      title,
-      `<p>${escapeHtml(s.campaignName)} 的帮困名单等待您审批：共 <b>${s.beneficiaries}</b> 人，合计 <b>${escapeHtml(formatYuan(s.totalFen))}</b>。</p>
-<table border="1" cellpadding="4" style="border-collapse:collapse"><tr><th>帮困项目</th><th>人数</th><th>金额</th></tr>${rows}</table>
-<p>打开链接后可查看详情并作出决定；打开链接本身不会做出任何决定。链接 ${validHours} 小时内有效，仅可使用一次。</p>${button(url, '查看并审批')}`,
-    ),
   };
 }
 
@@ -100,5 +76,63 @@ export function surveySummaryMail(to: string, url: string, s: SurveySummary): Ma
     subject: title,
     text: `${text}\n${url}`,
     html: mailPage(title, `<ul>${lines.map(item).join('')}</ul>${button(url, '查看活动')}`),
+  };
+}
+
+/** Why an approver gets the mail: first asked, reminded, or asked as the deputy after the deadline. */
+export type ApprovalMailKind = 'request' | 'reminder' | 'escalation';
+
+const APPROVAL_MAIL_TITLES: Record<ApprovalMailKind, string> = { request: '待审批', reminder: '审批提醒', escalation: '代理审批' };
+
+/** Beijing time, to the minute, as people read it in mail. */
+const beijingTime = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+
+export interface ApprovalMailFacts {
+  kind: ApprovalMailKind;
+  deadlineAt: string;
+  validUntil: string;
+  /** Years whose holidays were not known when the deadline was counted. */
+  unknownYears: number[];
+}
+
+/** The mail asking one approver to decide on one unit's list at one step, with its own link. */
+export function approvalMail(to: string, url: string, shown: ShownDecision, facts: ApprovalMailFacts): Mail {
+  const s = shown.summary;
+  const title = `${APPROVAL_MAIL_TITLES[facts.kind]}：${s.campaignName} ${s.unit} 帮困名单（${shown.stepName}，第 ${shown.step}/${shown.steps} 级）`;
+  const lead = {
+    request: '等待您审批',
+    reminder: '仍在等待您审批，审批期限已过半',
+    escalation: '已超过审批期限，现请您作为代理审批人审批',
+  }[facts.kind];
+  const rows = s.projects.map((p) => `<tr><td>${escapeHtml(p.name)}</td><td>${p.count}</td><td>${escapeHtml(formatYuan(p.totalFen))}</td></tr>`).join('');
+  const unknown = facts.unknownYears.length ? `（${facts.unknownYears.join('、')}年节假日安排尚未收录，期限按周末计算）` : '';
+  const deadline = facts.kind === 'escalation' ? '' : `审批期限：${beijingTime(facts.deadlineAt)}（北京时间）前${unknown}。`;
+  return {
+    to,
+    subject: title,
+    text: `${s.campaignName}（${s.unit}）：共 ${s.count} 人，合计 ${formatYuan(s.totalFen)}。${lead}。${deadline}请打开链接审批：\n${url}`,
+    html: mailPage(
+      title,
+      `<p>${escapeHtml(s.campaignName)} · <b>${escapeHtml(s.unit)}</b> 的帮困名单（第 ${shown.round} 轮）${lead}：共 <b>${s.count}</b> 人，合计 <b>${escapeHtml(formatYuan(s.totalFen))}</b>。</p>
+<table border="1" cellpadding="4" style="border-collapse:collapse"><tr><th>帮困项目</th><th>人数</th><th>金额</th></tr>${rows}</table>
+<p>${escapeHtml(deadline)}</p>
+<p>打开链接后可查看详情并作出决定（同意、退回或退回修改）；打开链接本身不会做出任何决定。链接有效至 ${beijingTime(facts.validUntil)}，仅可使用一次，仅限您本人使用。</p>${button(url, '查看并审批')}`,
+    ),
+  };
+}
+
+/** The coordinator's mail when a unit's list is sent back: the reason, and where to resubmit. */
+export function sentBackMail(to: string, url: string, f: { campaignName: string; unit: string; round: number; stepName: string; returned: boolean; reason: string }): Mail {
+  const what = f.returned ? '退回修改' : '退回';
+  const title = `名单被${what}：${f.campaignName} ${f.unit}（第 ${f.round} 轮，${f.stepName}）`;
+  return {
+    to,
+    subject: title,
+    text: `${f.unit} 的帮困名单在「${f.stepName}」被${what}。原因：${f.reason}\n请与该单位核实修改后重新提交，审批将从第一级重新开始：\n${url}`,
+    html: mailPage(
+      title,
+      `<p>${escapeHtml(f.unit)} 的帮困名单在「${escapeHtml(f.stepName)}」被<b>${what}</b>。</p><p>原因：${escapeHtml(f.reason)}</p>
+<p>请与该单位核实修改后重新提交，审批将从第一级重新开始。</p>${button(url, '查看并重新提交')}`,
+    ),
   };
 }

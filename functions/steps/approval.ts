@@ -1,43 +1,104 @@
-import { approvalMail, type ApprovalSummary } from '../mail/messages.js';
-import { getCampaign } from '../data/campaigns.js';
+import { addWorkingDays, pointBetween } from '../core/working-days.js';
+import { chainFor, getApprovalChains, type ChainStep } from '../data/approval-chains.js';
+import { getApprovalTask, openApprovalTask, storeTaskToken, type ApprovalTask, type TaskRef, type TaskStage } from '../data/approval-tasks.js';
+import { getCampaign, type Campaign } from '../data/campaigns.js';
 import { includedBeneficiaries } from '../data/exclusions.js';
-import { createLink } from '../data/links.js';
+import { createLinkUntil } from '../data/links.js';
 import type { Table } from '../data/table.js';
+import { approvalMail, type ApprovalMailKind } from '../mail/messages.js';
 import type { SendMail } from '../shared/mailer.js';
+import { AlreadyDecidedError, RejectedError, ReturnedError } from './approval-errors.js';
+import { summariseList, unitsWithLists, type ShownDecision } from './list-summary.js';
 
-export const APPROVAL_LINK_HOURS = 72;
+/** After the deadline the deputy has this long; then the step's wait ends (and 部署 fails). */
+export const ESCALATED_WAIT_DAYS = 14;
+const DAY_MS = 24 * 3600_000;
 
-/** Totals of a campaign's register, per project, as approvers see them: excluded beneficiaries do not count. */
-export async function approvalSummary(table: Table, campaignId: string, step = 1, steps = 1): Promise<ApprovalSummary> {
+export interface ApprovalDeps {
+  table: Table;
+  linkKey: string;
+  sendMail: SendMail;
+  publicUrl: string;
+  now?: () => Date;
+}
+
+async function campaignOf(table: Table, campaignId: string): Promise<Campaign> {
   const campaign = await getCampaign(table, campaignId);
   if (!campaign) throw new Error(`Unknown campaign ${campaignId}`);
-  const beneficiaries = await includedBeneficiaries(table, campaignId);
-  const projects = campaign.projects.map((p) => {
-    const mine = beneficiaries.filter((b) => b.projectCode === p.code);
-    return { name: p.name, count: mine.length, totalFen: mine.reduce((sum, b) => sum + b.amountFen, 0) };
-  });
-  return {
-    campaignName: campaign.name, step, steps,
-    beneficiaries: beneficiaries.length,
-    totalFen: projects.reduce((sum, p) => sum + p.totalFen, 0),
-    projects,
-  };
+  return campaign;
+}
+
+/** The units whose lists go through approval (those with anyone in the register), each with its chain. */
+export async function unitChains(input: { campaignId: string }, deps: Pick<ApprovalDeps, 'table'>) {
+  const campaign = await campaignOf(deps.table, input.campaignId);
+  const chains = await getApprovalChains(deps.table, campaign.id);
+  const units = unitsWithLists(campaign, await includedBeneficiaries(deps.table, campaign.id));
+  return { units: units.map((unit) => ({ unit, steps: chainFor(campaign, chains, unit) })) };
+}
+
+export interface StepInput extends TaskRef {
+  steps: number;
+  config: ChainStep;
 }
 
 /**
- * Emails one approver a link to the decision page. The task token is stored with the link,
- * server-side; the link carries only an opaque, signed, expiring id bound to this approver.
+ * Opens the task of one step (once) with its deadline in working days and its reminder point,
+ * and answers the two waits in seconds for the workflow's TimeoutSecondsPath: until the
+ * reminder, then from the reminder to the deadline.
  */
-export async function requestApproval(
-  input: { campaignId: string; approver: string; step: number; steps: number; taskToken: string },
-  deps: { table: Table; linkKey: string; sendMail: SendMail; publicUrl: string },
-) {
-  const subject = await approvalSummary(deps.table, input.campaignId, input.step, input.steps);
-  const credential = await createLink(
-    deps.table, deps.linkKey,
-    { kind: 'approval', email: input.approver, campaignId: input.campaignId, taskToken: input.taskToken, subject: { ...subject } },
-    APPROVAL_LINK_HOURS,
-  );
-  await deps.sendMail(approvalMail(input.approver, `${deps.publicUrl}/approve/${credential}`, subject, APPROVAL_LINK_HOURS));
-  return { campaignId: input.campaignId, approver: input.approver, step: input.step };
+export async function planStep(input: StepInput, deps: Pick<ApprovalDeps, 'table' | 'now'>) {
+  const now = deps.now?.() ?? new Date();
+  const { deadline, unknownYears } = addWorkingDays(now, input.config.deadlineDays);
+  if (unknownYears.length) console.warn(JSON.stringify({ level: 'warn', what: 'holidays unknown: deadline counted with weekends only', years: unknownYears }));
+  const task = await openApprovalTask(deps.table, {
+    campaignId: input.campaignId, unit: input.unit, round: input.round, step: input.step, steps: input.steps,
+    stepName: input.config.name, approvers: input.config.approvers, deputy: input.config.deputy,
+    issuedAt: now.toISOString(),
+    reminderAt: pointBetween(now, deadline, input.config.reminderFraction).toISOString(),
+    deadlineAt: deadline.toISOString(),
+    unknownYears,
+    stage: 'requested',
+  });
+  const reminderAt = Date.parse(task.reminderAt);
+  return {
+    reminderSeconds: Math.max(1, Math.ceil((reminderAt - now.getTime()) / 1000)),
+    escalateSeconds: Math.max(1, Math.ceil((Date.parse(task.deadlineAt) - Math.max(reminderAt, now.getTime())) / 1000)),
+  };
+}
+
+/** What the decision page and the mail show for a task, from the register as it is now. */
+export async function shownFor(table: Table, task: ApprovalTask, campaign?: Campaign): Promise<ShownDecision> {
+  const c = campaign ?? (await campaignOf(table, task.campaignId));
+  const summary = summariseList(c, task.unit, await includedBeneficiaries(table, c.id));
+  return { summary, round: task.round, step: task.step, steps: task.steps, stepName: task.stepName };
+}
+
+const STAGES: Record<ApprovalMailKind, TaskStage> = { request: 'requested', reminder: 'reminded', escalation: 'escalated' };
+
+/**
+ * One wait of a step: stores its task token on the task (server-side; replacing the previous
+ * wait's), then mails each recipient a link of their own: the approvers when asked and reminded,
+ * the deputy once the deadline has passed. A task decided meanwhile fails with AlreadyDecided.
+ */
+export async function issueWait(input: TaskRef & { kind: ApprovalMailKind; taskToken: string }, deps: ApprovalDeps) {
+  if (!(await storeTaskToken(deps.table, input, input.taskToken, STAGES[input.kind]))) throw new AlreadyDecidedError();
+  const task = (await getApprovalTask(deps.table, input))!;
+  const shown = await shownFor(deps.table, task);
+  const now = deps.now?.() ?? new Date();
+  const validUntil = new Date(Math.max(Date.parse(task.deadlineAt), now.getTime()) + ESCALATED_WAIT_DAYS * DAY_MS);
+  const recipients = input.kind === 'escalation' ? [task.deputy] : task.approvers;
+  for (const email of recipients) {
+    const credential = await createLinkUntil(deps.table, deps.linkKey, { kind: 'approval', email, campaignId: task.campaignId, task: { unit: task.unit, round: task.round, step: task.step } }, validUntil);
+    await deps.sendMail(approvalMail(email, `${deps.publicUrl}/approve/${credential}`, shown, { kind: input.kind, deadlineAt: task.deadlineAt, validUntil: validUntil.toISOString(), unknownYears: task.unknownYears }));
+  }
+  return { unit: task.unit, round: task.round, step: task.step, mailed: recipients.length };
+}
+
+/** A decision that reached the task but not its wait (the wait was being re-issued): applied here. */
+export async function applyRecordedDecision(input: TaskRef, deps: Pick<ApprovalDeps, 'table'>) {
+  const decision = (await getApprovalTask(deps.table, input))?.decision;
+  if (!decision) throw new Error('No recorded decision to apply');
+  if (decision.outcome === 'rejected') throw new RejectedError(decision.reason ?? '');
+  if (decision.outcome === 'returned') throw new ReturnedError(decision.reason ?? '');
+  return { decision: 'approved', approver: decision.by, at: decision.at };
 }

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppDeps, WebDeps, WebEnv } from './context.js';
 import { HttpError } from './errors.js';
 import { messagePage } from './pages/layout.js';
+import { approvalPagesRoutes } from './routes/approvals.js';
 import { approvalRoutes } from './routes/approve.js';
 import { callbackRoutes } from './routes/callback.js';
 import { campaignRoutes } from './routes/campaigns.js';
@@ -52,6 +53,7 @@ export function createApp(input: WebDeps) {
   objectionRoutes(app, deps);
   projectRoutes(app, deps);
   planRoutes(app, deps);
+  approvalPagesRoutes(app, deps);
 
   app.notFound((c) => c.html(messagePage('页面不存在', '您要找的页面不存在，或已被删除。', { links: [{ href: '/', label: '返回首页' }] }), 404));
 

@@ -101,14 +101,27 @@ export class DemoCampaign {
     this.check((await this.client.startPhase(this.campaignId, 'deploy')).status === 303, 'the coordinator starts 部署');
   }
 
-  /** One approver opens the emailed link, approves, and a second click changes nothing. */
+  /**
+   * One approver, in a browser of their own (not the coordinator's session), opens one of the
+   * emailed links (one per unit's list), approves every pending list in one action, and a second
+   * click changes nothing.
+   */
   async approve(approver: string, seen: string[] = []): Promise<string> {
-    const link = await this.client.mailedLink(approver, '/approve/', seen);
-    const page = await this.client.request(link);
-    this.check(page.status === 200 && (await page.text()).includes('同意'), `${approver} opens the decision page`);
-    this.check((await this.client.post(link, { decision: 'approve' })).status === 200, `${approver} approves`);
-    this.check((await (await this.client.post(link, { decision: 'approve' })).text()).includes('已处理'), `a second click for ${approver} shows 已处理`);
-    return link;
+    const units = DEMO.units.length;
+    const links = await until(`${units} approval links mailed to ${approver}`, async () => {
+      const fresh = (await this.client.links(approver)).filter((l) => l.includes('/approve/') && !seen.includes(l));
+      return fresh.length >= units ? fresh.map((l) => new URL(l).pathname) : undefined;
+    });
+    const browser = new DemoClient(this.client.base);
+    const page = await browser.request(links[0]);
+    const html = await page.text();
+    this.check(page.status === 200 && html.includes('同意'), `${approver} opens the decision page`);
+    const body = new URLSearchParams({ decision: 'approve-all', seen: /name="seen" value="([a-f0-9]{64})"/.exec(html)?.[1] ?? '' });
+    for (const m of html.matchAll(/name="batch" value="([^"]+)"/g)) body.append('batch', m[1].replaceAll('&quot;', '"'));
+    const approved = await browser.request(links[0], { method: 'POST', body });
+    this.check(approved.status === 200 && (await approved.text()).includes(`共 ${units} 份名单`), `${approver} approves the ${units} units' lists in one action`);
+    this.check((await (await browser.post(links[0], { decision: 'approve' })).text()).includes('已处理'), `a second click for ${approver} shows 已处理`);
+    return links[0];
   }
 
   /** 实施: every approved beneficiary is paid once. */

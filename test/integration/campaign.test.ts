@@ -152,12 +152,14 @@ describe('a whole campaign on the local cloud', () => {
     await client.mailedLink(DEMO.approvers[0], '/approve/', seen);
     const status = await client.status(id) as Awaited<ReturnType<DemoClient['status']>> & { conflicts: unknown; beneficiaries: { excluded: number } };
     expect(status).toMatchObject({ phase: 'deploy', conflicts: { open: 0, resolved: 1 }, beneficiaries: { count: 3, excluded: 1 } });
-    // The approver is asked to approve three people: the excluded nomination does not count.
-    const approval = await until('the approval mail', async () => {
+    // Each unit's list is approved on its own; the excluded nomination does not count.
+    const approvals = await until('the approval mails', async () => {
       const mails = (await (await fetch(`${cloud.url}/_local/mail.json?to=${encodeURIComponent(DEMO.approvers[0])}`)).json()) as { text: string }[];
-      return mails.find((m) => m.text.startsWith('互斥冲突测试：'));
+      const mine = mails.filter((m) => m.text.startsWith('互斥冲突测试（'));
+      return mine.length === 2 ? mine.map((m) => m.text) : undefined;
     });
-    expect(approval.text).toContain('互斥冲突测试：共 3 人，合计 ¥1,300.00');
+    expect(approvals.some((t) => t.startsWith('互斥冲突测试（莘庄镇）：共 2 人，合计 ¥1,000.00'))).toBe(true);
+    expect(approvals.some((t) => t.startsWith('互斥冲突测试（七宝镇）：共 1 人，合计 ¥300.00'))).toBe(true);
   }, 180_000);
 
   it('carries on after a restart on the same data directory', async () => {

@@ -2,7 +2,6 @@ import { html } from 'hono/html';
 import { formatYuan } from '../../core/money.js';
 import { PHASE_NAMES, PHASE_STATUS_NAMES, PHASES, type Phase } from '../../core/phases.js';
 import { standardText } from '../../core/project.js';
-import type { Decision } from '../../data/decisions.js';
 import type { Sample } from '../../data/samples.js';
 import { acceptsUploads, PHASE_PRECONDITIONS, UPLOAD_STATE_NAMES, type CampaignFacts, type UploadView } from '../campaign-facts.js';
 import type { HistoryLine } from '../history.js';
@@ -16,7 +15,6 @@ export interface CampaignPage {
   /** Why the current phase cannot start yet (empty: it can). */
   reasons: string[];
   sample?: Sample;
-  decisions: Decision[];
   history: HistoryLine[];
   /** The history could not be read (the workflow service is unavailable). */
   historyUnavailable?: boolean;
@@ -117,13 +115,9 @@ ${sample
     : html`<p class="muted">尚未抽取回访样本。</p>`}`;
 }
 
-function decisionsSection(decisions: Decision[]): Html | '' {
-  if (!decisions.length) return '';
-  return html`<h2>审批记录</h2>
-<table>
-<tr><th>时间</th><th>审批人</th><th>级次</th><th>决定</th><th>原因</th></tr>
-${decisions.map((d) => html`<tr><td>${formatTime(d.at)}</td><td>${d.approver}</td><td>${d.step}/${d.steps}</td><td>${d.decision === 'approved' ? '同意' : '退回'}</td><td>${d.reason ?? ''}</td></tr>`)}
-</table>`;
+function approvalSection(campaignId: string): Html {
+  return html`<h2>审批</h2>
+<p>各单位名单按审批链逐级审批：<a href="/campaigns/${campaignId}/approvals">审批进度与审批记录</a> · <a href="/campaigns/${campaignId}/chains">审批链设置</a></p>`;
 }
 
 function historySection(page: CampaignPage): Html {
@@ -153,7 +147,7 @@ ${uploadsSection(page)}
 ${conflictsSection(page.facts)}
 ${coverageSection(page.facts)}
 ${countsSection(page)}
-${decisionsSection(page.decisions)}
+${approvalSection(campaign.id)}
 <h2>活动设置</h2>
 <table>
 <tr><th>审批人（按顺序）</th><td>${campaign.approvers.map((a, i) => html`${i ? '，' : ''}${i + 1}. ${a}`)}</td></tr>

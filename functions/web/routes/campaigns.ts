@@ -1,7 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { buildIntakeTemplate } from '../../core/intake-file.js';
 import { createCampaign, getCampaign, listCampaigns, recordExecution, type Campaign } from '../../data/campaigns.js';
-import { listDecisions } from '../../data/decisions.js';
 import { getSample } from '../../data/samples.js';
 import { campaignFormValues, parseCampaignForm } from '../campaign-form.js';
 import { loadFacts, startReasons } from '../campaign-facts.js';
@@ -49,7 +48,7 @@ export function campaignRoutes(app: Hono<WebEnv>, deps: AppDeps) {
 
   app.get('/campaigns/:id', async (c) => {
     const campaign = await campaignOf(c, deps);
-    const [facts, sample, decisions] = await Promise.all([loadFacts(deps, campaign), getSample(deps.table, campaign.id), listDecisions(deps.table, campaign.id)]);
+    const [facts, sample] = await Promise.all([loadFacts(deps, campaign), getSample(deps.table, campaign.id)]);
     let history: HistoryLine[] = [];
     let historyUnavailable = false;
     try {
@@ -61,7 +60,7 @@ export function campaignRoutes(app: Hono<WebEnv>, deps: AppDeps) {
     }
     const reasons = campaign.phase === 'done' ? [] : startReasons(campaign.phase, facts);
     return c.html(
-      campaignPage({ user: c.var.coordinator.email, facts, reasons, sample, decisions, history, historyUnavailable, notice: c.req.query('notice') }),
+      campaignPage({ user: c.var.coordinator.email, facts, reasons, sample, history, historyUnavailable, notice: c.req.query('notice') }),
     );
   });
 

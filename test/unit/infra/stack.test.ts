@@ -59,6 +59,8 @@ describe('the stack', () => {
     expect(tableActionsOfFunction('SurveyDedupFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
     expect(tableActionsOfFunction('SurveyCoverageFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
     expect(tableActionsOfFunction('SurveySummaryFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    // The approval chain opens tasks and links (PutItem) and stores each wait's token on its task (UpdateItem).
+    expect(tableActionsOfFunction('ApprovalFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     // Intake: Prepare writes batches and records the checked file; a batch inserts the people it
     // names, each only if new (PartiQLInsert), and reads (BatchGetItem) and updates the others:
     // every write conditional, never a blind batch write.
@@ -116,8 +118,9 @@ describe('the stack', () => {
     };
     for (const d of definitions) visit(d.States);
     // Four gates, intake's Prepare, batch, Finish and failure clean-up, survey de-dup, coverage,
-    // rejected rows and summary, approval, payment plan, payment, sampling.
-    expect(lambdaSteps.length).toBe(16);
+    // rejected rows and summary, the approval chain's seven (chains, plan, request, reminder,
+    // escalation, recorded decision, resubmission), payment plan, payment, sampling.
+    expect(lambdaSteps.length).toBe(22);
     for (const step of lambdaSteps) expect(step.Retry?.[0].ErrorEquals).toContain('Lambda.ServiceException');
   });
 

@@ -8,7 +8,7 @@ import { storeRegisteredHousehold } from '../../../functions/data/registers.js';
 import type { Table } from '../../../functions/data/table.js';
 import { saveUpload } from '../../../functions/data/uploads.js';
 import type { Mail } from '../../../functions/shared/mailer.js';
-import { approvalSummary } from '../../../functions/steps/approval.js';
+import { listSummaries } from '../../../functions/steps/list-summary.js';
 import { payBatch, planPayments } from '../../../functions/steps/payments.js';
 import { checkCoverage, coverageCounts } from '../../../functions/steps/survey-coverage.js';
 import { findConflicts } from '../../../functions/steps/survey-dedup.js';
@@ -106,12 +106,13 @@ describe('resolving a conflict', () => {
   });
 
   it('leaves approval totals and payments without the excluded beneficiaries', async () => {
-    const summary = await approvalSummary(table, campaign.id);
-    // 10 nominations, 2 excluded (person 1's MZ01, person 5's MZ02).
-    expect(summary.beneficiaries).toBe(8);
-    expect(summary.projects.find((p) => p.name === '项目MZ01')).toEqual({ name: '项目MZ01', count: 3, totalFen: 150000 });
-    expect(summary.projects.find((p) => p.name === '项目MZ02')).toEqual({ name: '项目MZ02', count: 3, totalFen: 90000 });
-    expect(summary.totalFen).toBe(50000 * 3 + 30000 * 3 + 20000 + 80000);
+    const lists = [...(await listSummaries(table, campaign)).values()];
+    const project = (code: string) => lists.flatMap((l) => l.projects).filter((p) => p.code === code).reduce((t, p) => ({ count: t.count + p.count, totalFen: t.totalFen + p.totalFen }), { count: 0, totalFen: 0 });
+    // 10 nominations, 2 excluded (person 1's MZ01, person 5's MZ02), across the units' lists.
+    expect(lists.reduce((n, l) => n + l.count, 0)).toBe(8);
+    expect(project('MZ01')).toEqual({ count: 3, totalFen: 150000 });
+    expect(project('MZ02')).toEqual({ count: 3, totalFen: 90000 });
+    expect(lists.reduce((n, l) => n + l.totalFen, 0)).toBe(50000 * 3 + 30000 * 3 + 20000 + 80000);
 
     const plan = await planPayments({ campaignId: campaign.id }, { table });
     const keys = plan.batches.flatMap((b) => b.keys);

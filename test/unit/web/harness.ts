@@ -21,12 +21,12 @@ import { registerCoordinator } from '../../../functions/data/sessions.js';
 import { Table } from '../../../functions/data/table.js';
 import { getUpload } from '../../../functions/data/uploads.js';
 import type { Mail } from '../../../functions/shared/mailer.js';
-import { requestApproval } from '../../../functions/steps/approval.js';
+import { runApprovalAction } from '../../../functions/steps/approval-actions.js';
 import { openPhaseGate } from '../../../functions/steps/gate.js';
 import { finishIntake, prepareIntake, storeIntakeBatches } from '../../../functions/steps/intake.js';
 import { failIntake } from '../../../functions/steps/intake-failure.js';
 import { createApp } from '../../../functions/web/app.js';
-import { intakeWorkflow } from '../../../workflows/phases.js';
+import { deployWorkflow, intakeWorkflow } from '../../../workflows/phases.js';
 
 export const ORIGIN = 'http://localhost';
 /** An upload of this name makes the stand-in intake function fail. */
@@ -74,21 +74,21 @@ function intakeMachine() {
   return stack.resolve(new StateGraph(chain.startState, 'intake').toGraphJson());
 }
 
-/** One approver's decision, as in the deploy workflow's approval chain. */
-const APPROVAL_MACHINE = {
-  StartAt: 'Request approval',
-  States: {
-    'Request approval': {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-      Parameters: {
-        FunctionName: fn('approval'),
-        Payload: { 'campaignId.$': '$.campaignId', 'approver.$': '$.approver', step: 1, steps: 1, 'taskToken.$': '$$.Task.Token' },
-      },
-      End: true,
-    },
-  },
-};
+/** The deploy workflow as the stack defines it: every unit's list through its approval chain. */
+function deployMachine(): object {
+  const stack = new Stack();
+  const chain = deployWorkflow(stack, { approval: LambdaFunction.fromFunctionArn(stack, 'approval', fn('approval')) });
+  return withPartition(stack.resolve(new StateGraph(chain.startState, "deploy").toGraphJson())) as object;
+}
+
+/** CloudFormation's partition filled into the resolved definition's ARNs, as deploy would. */
+function withPartition(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withPartition);
+  if (value === null || typeof value !== 'object') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (join) return join[1].map((part) => (typeof part === 'string' ? part : 'aws')).join(join[0]);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withPartition(v)]));
+}
 
 export async function startWeb() {
   const dynamo = dynamoServer();
@@ -123,15 +123,16 @@ export async function startWeb() {
   lambda.register('intake-batch', (event) => storeIntakeBatches(event, { table }));
   lambda.register('intake-finish', (event) => finishIntake(event, { table }));
   lambda.register('intake-failure', (event) => failIntake(event, { table }));
-  lambda.register('approval', (event) => requestApproval(event, { table, linkKey: SECRETS.linkKey, sendMail, publicUrl: ORIGIN }));
-  const engine = new Engine({ lambda }).start();
+  lambda.register('approval', (event) => runApprovalAction(event, { table, linkKey: SECRETS.linkKey, sendMail, publicUrl: ORIGIN }));
+  // The clock moves, so that tests can pass a step's reminder point and deadline.
+  const engine = new Engine({ lambda, movableClock: true }).start();
   const sfnServer = await serve(engine, 0);
   const sfn = new SFNClient({ endpoint: sfnServer.url, region: 'us-east-1', credentials });
   const create = (name: string, definition: object) =>
     engine.createStateMachine({ name, definition: JSON.stringify(definition), roleArn: ROLE, type: 'STANDARD' }).stateMachineArn;
   const campaignWorkflowArn = create('CampaignWorkflow', CAMPAIGN_MACHINE);
   const intakeWorkflowArn = create('IntakeWorkflow', intakeMachine());
-  const approvalWorkflowArn = create('ApprovalWorkflow', APPROVAL_MACHINE);
+  const approvalWorkflowArn = create('DeployWorkflow', deployMachine());
 
   /** Every SFN command the app sends, by name. */
   const sent: string[] = [];

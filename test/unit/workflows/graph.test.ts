@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
-import { StateGraph, StateMachine, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
+import { Pass, StateGraph, StateMachine, StateMachineFragment, type IChainable, type INextable, type State } from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import { campaignWorkflow } from '../../../workflows/campaign.js';
 import { deployWorkflow, implementWorkflow, intakeWorkflow, reviewWorkflow, surveyWorkflow } from '../../../workflows/phases.js';
@@ -69,14 +69,67 @@ describe('campaign workflow', () => {
 describe('phase workflows', () => {
   const intakeGraph = render(intakeWorkflow(stack, { prepare: fn('intake-prepare'), batch: fn('intake-batch'), finish: fn('intake-finish'), failure: fn('intake-failure') }));
 
-  it('deploy: approvers decide one at a time through task tokens', () => {
-    const graph = render(deployWorkflow(stack, { table, approval: fn('approval') }));
-    const chain = graph.States['Approval chain'];
-    expect(chain.MaxConcurrency).toBe(1);
-    const request = chain.ItemProcessor.States['Request approval'];
-    expect(resource(request)).toMatch(/lambda:invoke\.waitForTaskToken$/);
-    expect(request.TimeoutSeconds).toBe(14 * 24 * 3600);
-    expect(request.Retry[0].ErrorEquals).toContain('Lambda.ServiceException');
+  describe('deploy: every unit\'s list through its approval chain', () => {
+    const graph = render(deployWorkflow(stack, { approval: fn('approval') }));
+    const chain = graph.States['Unit lists'].ItemProcessor.States['Approve in order'];
+    const step = chain.ItemProcessor.States;
+
+    it('reads the chains, then runs the units at once and each chain\'s steps in order', () => {
+      expect(graph.StartAt).toBe('Read approval chains');
+      expect(graph.States['Read approval chains'].Next).toBe('Unit lists');
+      expect(graph.States['Unit lists'].ItemsPath).toBe('$.chains.units');
+      expect(graph.States['Unit lists'].ItemSelector).toMatchObject({ round: 1, 'unit.$': '$$.Map.Item.Value.unit' });
+      expect(chain.MaxConcurrency).toBe(1);
+      expect(chain.ItemSelector).toMatchObject({ 'step.$': 'States.MathAdd($$.Map.Item.Index, 1)', 'config.$': '$$.Map.Item.Value' });
+      expect(chain.ItemProcessor.StartAt).toBe('Plan approval step');
+    });
+
+    it('waits on a task token, reminds at the reminder point, then escalates at the deadline (TimeoutSecondsPath)', () => {
+      expect(step['Plan approval step'].ResultPath).toBe('$.deadline');
+      expect(step['Plan approval step'].Next).toBe('Request approval');
+      for (const name of ['Request approval', 'Remind approvers', 'Escalate to deputy']) {
+        expect(resource(step[name])).toMatch(/lambda:invoke\.waitForTaskToken$/);
+        expect(step[name].Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
+        expect(step[name].Retry[0].ErrorEquals).toContain('Lambda.ServiceException');
+        expect(step[name].End).toBe(true);
+        expect(step[name].Catch).toContainEqual({ ErrorEquals: ['AlreadyDecided'], ResultPath: null, Next: 'Apply recorded decision' });
+      }
+      expect(step['Request approval'].TimeoutSecondsPath).toBe('$.deadline.reminderSeconds');
+      expect(step['Request approval'].Catch[0]).toEqual({ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'Remind approvers' });
+      expect(step['Remind approvers'].TimeoutSecondsPath).toBe('$.deadline.escalateSeconds');
+      expect(step['Remind approvers'].Catch[0]).toEqual({ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'Escalate to deputy' });
+      expect(step['Escalate to deputy'].TimeoutSeconds).toBe(14 * 24 * 3600);
+      expect(step['Escalate to deputy'].Catch).toHaveLength(1);
+    });
+
+    it('sends a rejected or returned list back to the unit, then starts the chain again one round on', () => {
+      expect(chain.Catch).toEqual([{ ErrorEquals: ['Rejected', 'Returned'], ResultPath: '$.sentBack', Next: 'Await resubmission' }]);
+      const states = graph.States['Unit lists'].ItemProcessor.States;
+      expect(resource(states['Await resubmission'])).toMatch(/lambda:invoke\.waitForTaskToken$/);
+      expect(states['Await resubmission'].Next).toBe('Start next round');
+      expect(states['Start next round'].Parameters['round.$']).toBe('States.MathAdd($.round, 1)');
+      expect(states['Start next round'].Next).toBe('Approve in order');
+    });
+
+    it('passes the list through a posting fragment before the final step, when given one', () => {
+      const seam = new Stack();
+      const posting = new (class extends StateMachineFragment {
+        readonly startState: State;
+        readonly endStates: INextable[];
+        constructor() {
+          super(seam, 'Posting');
+          const post = new Pass(this, 'Post list');
+          this.startState = post;
+          this.endStates = [post];
+        }
+      })();
+      const withPosting = stack.resolve(new StateGraph(deployWorkflow(seam, { approval: LambdaFunction.fromFunctionArn(seam, 'a', 'arn:aws:lambda:us-east-1:123456789012:function:a'), beforeFinalStep: posting }).startState, 't').toGraphJson());
+      const processor = withPosting.States['Unit lists'].ItemProcessor.States['Approve in order'].ItemProcessor;
+      expect(processor.StartAt).toBe('Final step?');
+      expect(processor.States['Final step?'].Choices[0]).toEqual({ Variable: '$.step', NumericEqualsPath: '$.steps', Next: 'Post list' });
+      expect(processor.States['Final step?'].Default).toBe('Plan approval step');
+      expect(processor.States['Post list'].Next).toBe('Plan approval step');
+    });
   });
 
   it('implement: pays in batches over a Map, each batch retried on transient faults only', () => {

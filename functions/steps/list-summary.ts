@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import type { Campaign } from '../data/campaigns.js';
+import { includedBeneficiaries, type BeneficiaryRecord } from '../data/exclusions.js';
+import type { Table } from '../data/table.js';
+
+/**
+ * What an approver is asked to approve for one unit: its beneficiaries in the register (those
+ * a resolved conflict excluded do not count), their number and total, per project. The plan's
+ * totals can later replace how it is computed; its shape is what mails, pages and hashes use.
+ */
+export interface ListSummary {
+  campaignName: string;
+  unit: string;
+  count: number;
+  totalFen: number;
+  projects: { code: string; name: string; count: number; totalFen: number }[];
+}
+
+/** A unit's summary from the register (pure). Projects without anyone from the unit are left out. */
+export function summariseList(campaign: Pick<Campaign, 'name' | 'projects'>, unit: string, beneficiaries: readonly Pick<BeneficiaryRecord, 'unit' | 'projectCode' | 'amountFen'>[]): ListSummary {
+  const mine = beneficiaries.filter((b) => b.unit === unit);
+  const projects = campaign.projects
+    .map((p) => {
+      const of = mine.filter((b) => b.projectCode === p.code);
+      return { code: p.code, name: p.name, count: of.length, totalFen: of.reduce((sum, b) => sum + b.amountFen, 0) };
+    })
+    .filter((p) => p.count > 0);
+  return { campaignName: campaign.name, unit, count: mine.length, totalFen: projects.reduce((sum, p) => sum + p.totalFen, 0), projects };
+}
+
+/** The units with anyone in the register, in the campaign's order. */
+export const unitsWithLists = (campaign: Pick<Campaign, 'units'>, beneficiaries: readonly Pick<BeneficiaryRecord, 'unit'>[]) => {
+  const present = new Set(beneficiaries.map((b) => b.unit));
+  return campaign.units.filter((u) => present.has(u));
+};
+
+/** Every unit's summary, from one read of the register. */
+export async function listSummaries(table: Table, campaign: Campaign): Promise<Map<string, ListSummary>> {
+  const beneficiaries = await includedBeneficiaries(table, campaign.id);
+  return new Map(unitsWithLists(campaign, beneficiaries).map((unit) => [unit, summariseList(campaign, unit, beneficiaries)]));
+}
+
+/** What a decision page shows: the list's summary and which step of which round it is. */
+export interface ShownDecision {
+  summary: ListSummary;
+  round: number;
+  step: number;
+  steps: number;
+  stepName: string;
+}
+
+/** SHA-256 (hex) of what is shown, over a canonical JSON of it: the audit trail's "what they saw". */
+export function shownHash(shown: ShownDecision): string {
+  const s = shown.summary;
+  const canonical = JSON.stringify([
+    s.campaignName, s.unit, s.count, s.totalFen, s.projects.map((p) => [p.code, p.name, p.count, p.totalFen]),
+    shown.round, shown.step, shown.steps, shown.stepName,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
