@@ -10,6 +10,7 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType, type IChainab
 import type { Construct } from 'constructs';
 import { campaignWorkflow } from '../workflows/campaign.js';
 import { deployWorkflow, implementWorkflow, intakeWorkflow, reviewWorkflow, surveyWorkflow } from '../workflows/phases.js';
+import { PostingFragment } from '../workflows/posting.js';
 import { NuanliuFunction } from './function.js';
 import { acknowledgeFindings } from './nag.js';
 
@@ -106,7 +107,8 @@ export class NuanliuStack extends Stack {
     const intakeMachine = machine('IntakeWorkflow', intakeWorkflow(this, { prepare: intakePrepare, batch: intakeBatch, finish: intakeFinish, failure: intakeFailure }), Duration.hours(1));
     const phases = {
       survey: machine('SurveyWorkflow', surveyWorkflow(this, { dedup, coverage, rejectedRows, summary }), Duration.hours(1)),
-      deploy: machine('DeployWorkflow', deployWorkflow(this, { approval }), Duration.days(90)),
+      // 张榜公示 before each unit's final approval step.
+      deploy: machine('DeployWorkflow', deployWorkflow(this, { approval, beforeFinalStep: new PostingFragment(this, 'Posting', { open: postingOpen, close: postingClose }) }), Duration.days(90)),
       implement: machine('ImplementWorkflow', implementWorkflow(this, { plan, pay }), Duration.days(1)),
       review: machine('ReviewWorkflow', reviewWorkflow(this, { sampling }), Duration.hours(1)),
     };
@@ -137,7 +139,7 @@ export class NuanliuStack extends Stack {
       invokedBy: new Map([
         [intakeMachine, [intakePrepare, intakeBatch, intakeFinish, intakeFailure]],
         [phases.survey, [dedup, coverage, rejectedRows, summary]],
-        [phases.deploy, [approval]],
+        [phases.deploy, [approval, postingOpen, postingClose]],
         [phases.implement, [plan, pay]],
         [phases.review, [sampling]],
         [campaign, [gate]],

@@ -124,6 +124,12 @@ export class DemoCampaign {
     return links[0];
   }
 
+  /** 张榜公示 before the final approval: every unit's list is posted, then the period passes (see DemoClient.passPostings). */
+  async passPostings(): Promise<void> {
+    const posted = await this.client.passPostings(this.campaignId, DEMO.units.length);
+    this.check(posted.every((p) => p.lineCount > 0), `each unit's list is posted (${posted.map((p) => p.lineCount).join(' + ')} lines, names and IDs masked), and the posting period passes`);
+  }
+
   /** 实施: every approved beneficiary is paid once. */
   async implement(): Promise<CampaignStatus> {
     await this.client.atGate(this.campaignId, 'implement');
@@ -183,7 +189,9 @@ export async function runDemoCampaign(base: string, log: (line: string) => void 
   await demo.create();
   const surveyed = await demo.survey();
   await demo.startDeploy();
-  for (const approver of DEMO.approvers) await demo.approve(approver);
+  await demo.approve(DEMO.approvers[0]);
+  await demo.passPostings();
+  await demo.approve(DEMO.approvers[1]);
   const paid = await demo.implement();
   const done = await demo.review(paid);
   return {

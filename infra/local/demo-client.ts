@@ -19,6 +19,7 @@ export interface CampaignStatus {
   }[];
   beneficiaries: { count: number; totalFen: number };
   payments: { count: number; totalFen: number };
+  postings: { postingId: string; unit: string; status: 'open' | 'closed'; openedAt: string; endsAt: string; lineCount: number }[];
   sample?: { commitment: string; seed: string; population: number; size: number };
 }
 
@@ -34,6 +35,8 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
     await sleep(200);
   }
 }
+
+export type PostingStatus = CampaignStatus['postings'][number];
 
 export class DemoClient {
   private cookie = '';
@@ -99,5 +102,23 @@ export class DemoClient {
     const body = new FormData();
     body.set('file', new Blob([content], { type: 'text/csv' }), fileName);
     return this.request(`/campaigns/${campaignId}/uploads`, { method: 'POST', body });
+  }
+
+  /**
+   * Once `lists` of the campaign's lists are posted (张榜公示), moves the workflows' clock past the
+   * posting period (the local cloud must run with a movable clock) and waits for the postings to
+   * close. Answers the postings as they were open.
+   */
+  async passPostings(campaignId: string, lists: number): Promise<PostingStatus[]> {
+    const open = await until(`${lists} lists posted`, async () => {
+      const postings = (await this.status(campaignId)).postings.filter((p) => p.status === 'open');
+      return postings.length === lists ? postings : undefined;
+    });
+    const seconds = Math.max(...open.map((p) => (Date.parse(p.endsAt) - Date.parse(p.openedAt)) / 1000)) + 60;
+    const moved = await this.request('/_local/clock', { method: 'POST', body: JSON.stringify({ advanceSeconds: seconds }) });
+    if (!moved.ok) throw new Error('公示期需要移动本地时钟：请以 NUANLIU_MOVABLE_CLOCK=1 npm start 启动本地云');
+    const ids = new Set(open.map((p) => p.postingId));
+    await until('the postings to close', async () => ((await this.status(campaignId)).postings.every((p) => !ids.has(p.postingId) || p.status === 'closed') ? true : undefined));
+    return open;
   }
 }

@@ -22,7 +22,7 @@ describe('an approver in a real browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    [cloud, browser] = await Promise.all([startLocalCloud({ dataDir, ephemeralPorts: true }), launch()]);
+    [cloud, browser] = await Promise.all([startLocalCloud({ dataDir, ephemeralPorts: true, movableClock: true }), launch()]);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -61,6 +61,8 @@ describe('an approver in a real browser', () => {
       expect(await page.textContent('body')).toContain('已处理');
     }
 
+    // 张榜公示 before the final step: the lists are posted, and the clock moved past the period.
+    await campaign.passPostings();
     // The second approver: one link, every pending list approved in one action.
     await until('the second approver\'s mails', async () => ((await campaign.client.links(second)).filter((l) => l.includes('/approve/')).length === DEMO.units.length ? true : undefined));
     await page.goto(`${cloud.url}${await campaign.client.mailedLink(second, '/approve/')}`);

@@ -8,7 +8,7 @@ import { registerCoordinator } from '../../functions/data/sessions.js';
 import { Table } from '../../functions/data/table.js';
 import { getAppSecrets } from '../../functions/shared/secrets.js';
 import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud.js';
-import { DEMO, unitCsv } from '../../infra/local/demo-campaign.js';
+import { DEMO, fundDemoProjects, unitCsv } from '../../infra/local/demo-campaign.js';
 import { DemoClient, until } from '../../infra/local/demo-client.js';
 import { localDynamoClient } from '../../infra/local/dynamodb.js';
 import { tempDir } from '../support/engine.js';
@@ -53,6 +53,7 @@ describe('approval chains on the local cloud', () => {
     expect((await coordinator.post(`/campaigns/${id}/chains`, { default: chain })).status).toBe(200);
     await coordinator.startPhase(id, 'survey');
     await coordinator.atGate(id, 'deploy');
+    expect((await fundDemoProjects(coordinator, id)).status).toBe(303);
     expect((await coordinator.startPhase(id, 'deploy')).status).toBe(303);
     return id;
   }
@@ -82,6 +83,8 @@ describe('approval chains on the local cloud', () => {
     const name = '三级审批测试';
     const id = await atDeploy(name, THREE_LEVELS);
     for (const [step, approver] of [[1, STREET], [2, DEPT], [3, BUREAU]] as const) {
+      // 张榜公示 before the final step.
+      if (step === 3) await coordinator.passPostings(id, 1);
       await pending(id, step);
       const link = await linkFor(approver, name);
       const page = await (await new DemoClient(cloud.url).request(link)).text();
@@ -112,6 +115,7 @@ describe('approval chains on the local cloud', () => {
 
     const seenStreet = [await linkFor(STREET, name)];
     for (const [step, approver, seen] of [[1, STREET, seenStreet], [2, DEPT, [firstDeptLink]], [3, BUREAU, []]] as const) {
+      if (step === 3) await coordinator.passPostings(id, 1);
       await pending(id, step, 2);
       const link = await linkFor(approver, name, [...seen]);
       expect(await (await new DemoClient(cloud.url).request(link)).text()).toContain('第 2 轮');
@@ -125,6 +129,8 @@ describe('approval chains on the local cloud', () => {
   it('a deadline reminds at its fraction, then escalates to the deputy, who approves', async () => {
     const name = '超期转代理测试';
     const id = await atDeploy(name, `区民政局终审, ${BUREAU}, ${DEPUTY}, 3, 0.5`);
+    // The one step is the final one: the list is posted first.
+    await coordinator.passPostings(id, 1);
     const task = await pending(id, 1);
     await linkFor(BUREAU, name);
     const seconds = (from: string, to: string) => Math.ceil((Date.parse(to) - Date.parse(from)) / 1000);

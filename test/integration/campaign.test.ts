@@ -18,7 +18,7 @@ describe('a whole campaign on the local cloud', () => {
   const fnNamed = (prefix: string) => cloud.lambda.names().find((n) => n.startsWith(prefix))!;
 
   beforeAll(async () => {
-    cloud = await startLocalCloud({ dataDir, ephemeralPorts: true });
+    cloud = await startLocalCloud({ dataDir, ephemeralPorts: true, movableClock: true });
   }, 120_000);
   afterAll(async () => {
     await cloud?.close();
@@ -171,13 +171,14 @@ describe('a whole campaign on the local cloud', () => {
     await campaign.client.mailedLink(DEMO.approvers[0], '/approve/', seenByFirst);
     await cloud.close();
 
-    cloud = await startLocalCloud({ dataDir, ephemeralPorts: true });
+    cloud = await startLocalCloud({ dataDir, ephemeralPorts: true, movableClock: true });
     const client = new DemoClient(cloud.url);
     const after = new DemoCampaign(client);
     after.campaignId = campaign.campaignId;
     await client.signIn(DEMO.coordinator);
     // The approval mailed before the restart still works, once; the chain goes on after it.
     await after.approve(DEMO.approvers[0], seenByFirst);
+    await after.passPostings();
     await after.approve(DEMO.approvers[1], seenBySecond);
     await client.atGate(campaign.campaignId, 'implement');
     expect(after.checks.filter((c) => !c.ok)).toEqual([]);

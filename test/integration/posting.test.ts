@@ -11,6 +11,7 @@ import { includedBeneficiaries } from '../../functions/data/exclusions.js';
 import { classifyPosting, fileObjection, heldLineKeys, resolveObjection } from '../../functions/data/objections.js';
 import { getPosting, listPostings, postingLines, setPostingDays } from '../../functions/data/postings.js';
 import type { Table } from '../../functions/data/table.js';
+import { payBatch, planPayments } from '../../functions/steps/payments.js';
 import { closePostingStep, openPostingStep } from '../../functions/steps/posting.js';
 import { PostingFragment } from '../../workflows/posting.js';
 import { fnArn } from '../support/engine.js';
@@ -101,13 +102,17 @@ describe('the posting fragment on the engine', () => {
     const closed = (await getPosting(table, posting.postingId))!;
     expect(closed.status).toBe('closed');
     expect(closed.outcome).toMatchObject({ heldKeys: [lines[1].lineKey], removedKeys: [] });
-    // The held line waits for the reviewer after the close; dismissing it releases it.
+    // The held line waits for the reviewer after the close, unpaid; dismissing it releases it.
     expect(await heldLineKeys(table, campaign.id)).toEqual([lines[1].lineKey]);
+    const planned = await planPayments({ campaignId: campaign.id }, { table });
+    expect(planned.batches.flatMap((b) => b.keys)).not.toContain(lines[1].lineKey);
+    expect(await payBatch({ campaignId: campaign.id, keys: [lines[1].lineKey], executionId: 'held' }, { table })).toEqual({ paid: 0, alreadyPaid: 0, missing: 1 });
     if (filed.outcome !== 'filed') throw new Error('not filed');
     expect(await resolveObjection(table, { campaignId: campaign.id, objectionId: filed.objection.objectionId, outcome: 'dismissed', reason: '经核实仍在本区居住', by: 'c@mzj.example.cn', at: new Date() })).toBe('resolved');
     expect((await classifyPosting(table, closed)).classes.approvable).toHaveLength(3);
     expect(await heldLineKeys(table, campaign.id)).toEqual([]);
     expect(await includedBeneficiaries(table, campaign.id)).toHaveLength(4);
+    expect((await planPayments({ campaignId: campaign.id }, { table })).beneficiaries).toBe(planned.beneficiaries + 1);
   });
 
   it('an upheld objection removes its line from the list and from the register', async () => {

@@ -117,7 +117,7 @@ ${sample
 
 function approvalSection(campaignId: string): Html {
   return html`<h2>审批</h2>
-<p>各单位名单按审批链逐级审批：<a href="/campaigns/${campaignId}/approvals">审批进度与审批记录</a> · <a href="/campaigns/${campaignId}/chains">审批链设置</a></p>`;
+<p>各单位名单按审批链逐级审批：<a href="/campaigns/${campaignId}/approvals">审批进度与审批记录</a> · <a href="/campaigns/${campaignId}/chains">审批链设置</a> · <a href="/campaigns/${campaignId}/objections">张榜公示与异议</a></p>`;
 }
 
 function historySection(page: CampaignPage): Html {

@@ -10,6 +10,7 @@ import { historyLines, type HistoryLine } from '../history.js';
 import { campaignPage } from '../pages/campaign.js';
 import { campaignForm, campaignList } from '../pages/campaigns.js';
 import { unchangedCountOf } from '../pages/uploads.js';
+import { listPostings } from '../../data/postings.js';
 import { executionArnOf, executionHistory, startCampaignWorkflow } from '../workflows.js';
 import { formBody } from './util.js';
 
@@ -67,7 +68,7 @@ export function campaignRoutes(app: Hono<WebEnv>, deps: AppDeps) {
   /** The JSON API: a campaign's state and counts, for tools and the demo. No personal data. */
   app.get('/api/campaigns/:id', async (c) => {
     const campaign = await campaignOf(c, deps);
-    const [facts, sample] = await Promise.all([loadFacts(deps, campaign), getSample(deps.table, campaign.id)]);
+    const [facts, sample, postings] = await Promise.all([loadFacts(deps, campaign), getSample(deps.table, campaign.id), listPostings(deps.table, campaign.id)]);
     return c.json({
       id: campaign.id,
       name: campaign.name,
@@ -83,6 +84,7 @@ export function campaignRoutes(app: Hono<WebEnv>, deps: AppDeps) {
       payments: facts.payments,
       conflicts: { open: facts.conflicts.open, resolved: facts.conflicts.resolved },
       coverage: facts.coverage && { checkedAt: facts.coverage.checkedAt, registered: facts.coverage.registered, uncovered: facts.coverage.uncovered },
+      postings: postings.map((p) => ({ postingId: p.postingId, unit: p.unit, status: p.status, openedAt: p.openedAt, endsAt: p.endsAt, lineCount: p.lineCount })),
       sample: sample && { commitment: sample.commitment, seed: sample.seed, population: sample.population, size: Object.values(sample.assignments).reduce((n, l) => n + l.length, 0) },
     });
   });

@@ -119,8 +119,9 @@ describe('the stack', () => {
     for (const d of definitions) visit(d.States);
     // Four gates, intake's Prepare, batch, Finish and failure clean-up, survey de-dup, coverage,
     // rejected rows and summary, the approval chain's seven (chains, plan, request, reminder,
-    // escalation, recorded decision, resubmission), payment plan, payment, sampling.
-    expect(lambdaSteps.length).toBe(22);
+    // escalation, recorded decision, resubmission), the posting's open and close, payment plan,
+    // payment, sampling.
+    expect(lambdaSteps.length).toBe(24);
     for (const step of lambdaSteps) expect(step.Retry?.[0].ErrorEquals).toContain('Lambda.ServiceException');
   });
 
