@@ -9,6 +9,7 @@ import { parseYuan } from './money.js';
 import { PAYMENT_METHODS, paymentMethodOf, type PaymentMethod } from './payment-methods.js';
 import { normalizePhone } from './phone.js';
 import { isEligible, standardAmountFen, type Project } from './project.js';
+import { NOT_SENT_BACK } from './upload-window.js';
 
 export type IntakeColumnKey =
   | 'name' | 'idNumber' | 'phone' | 'unit' | 'category' | 'project' | 'householdSize' | 'amount' | 'paymentMethod';
@@ -53,6 +54,8 @@ export interface IntakeRules {
   units: readonly string[];
   categories: readonly string[];
   projects: readonly IntakeProject[];
+  /** The units whose lists may be changed now (see core/upload-window.ts); every unit when absent. */
+  openUnits?: readonly string[];
 }
 
 export interface IntakeError {
@@ -82,6 +85,11 @@ type RowInput = Record<IntakeColumnKey, string> & { row: number };
 /** The zod schema of one row (its number and trimmed cells: RowInput), for the given units, categories and projects. */
 export function intakeRowSchema(rules: IntakeRules) {
   const units = new Set(rules.units.map((u) => u.trim()));
+  const openUnits = rules.openUnits && new Set(rules.openUnits.map((u) => u.trim()));
+  const checkUnit = (text: string): Checked<string> => {
+    const known = oneOf(units, '单位名单')(text);
+    return known.ok && openUnits && !openUnits.has(text) ? fail(NOT_SENT_BACK) : known;
+  };
   const categories = new Set(rules.categories.map((c) => c.trim()));
   const findProject = projectFinder(rules.projects);
   const cell = <T>(check: (text: string) => Checked<T>) =>
@@ -105,7 +113,7 @@ export function intakeRowSchema(rules: IntakeRules) {
         const phone = normalizePhone(text);
         return phone.ok ? ok(phone.value) : phone;
       })),
-      unit: cell(required(oneOf(units, '单位名单'))),
+      unit: cell(required(checkUnit)),
       category: cell(required(oneOf(categories, '帮困类别名单'))),
       project: cell(required(findProject)),
       householdSize: cell(required(checkHouseholdSize)),

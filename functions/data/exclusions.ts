@@ -4,7 +4,7 @@ import type { Table } from './table.js';
 
 /** A beneficiary as stored, with the mark a resolved conflict leaves on the one not kept. */
 export type BeneficiaryRecord = Beneficiary & {
-  /** The conflict whose resolution excluded this beneficiary, or `objection#<id>` for an upheld objection (see objections.ts): it is neither approved nor paid. */
+  /** The conflict whose resolution excluded this beneficiary, `objection#<id>` for an upheld objection (see objections.ts), or `resubmission#<unit>#<round>` for a line removed from a sent-back list (see removals.ts): it is neither approved nor paid. */
   excludedBy?: string;
 };
 
@@ -27,13 +27,14 @@ export async function includedBeneficiaries(table: Table, campaignId: string): P
 }
 
 /**
- * Marks a beneficiary excluded by a conflict's resolution. Idempotent: a beneficiary already
- * excluded keeps its first mark. False if there is no such beneficiary.
+ * Marks a beneficiary excluded: by a conflict's resolution, an upheld objection, or a removal from a
+ * sent-back list (see removals.ts). Idempotent: a beneficiary already excluded keeps its first
+ * mark. Answers the mark the beneficiary now carries; undefined if there is no such beneficiary.
  */
-export async function excludeBeneficiary(table: Table, campaignId: string, key: string, conflictId: string): Promise<boolean> {
+export async function excludeBeneficiary(table: Table, campaignId: string, key: string, mark: string): Promise<string | undefined> {
   const parsed = parseBeneficiaryKey(key);
-  if (!parsed) return false;
+  if (!parsed) return undefined;
   const target = keys.beneficiary(campaignId, parsed.projectCode, parsed.idHash);
-  if (await table.update(target, { excludedBy: conflictId }, { expression: 'attribute_exists(pk) AND attribute_not_exists(excludedBy)' })) return true;
-  return (await table.get(target)) !== undefined;
+  if (await table.update(target, { excludedBy: mark }, { expression: 'attribute_exists(pk) AND attribute_not_exists(excludedBy)' })) return mark;
+  return (await table.get<BeneficiaryRecord>(target))?.excludedBy;
 }

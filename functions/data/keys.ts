@@ -73,4 +73,10 @@ export const keys = {
   /** A unit's list sent back in a round, waiting for its resubmission (with that wait's task token). */
   resubmission: (campaignId: string, unit: string, round: number) => ({ pk: `${V}#CAMPAIGN#${campaignId}#APPROVALS`, sk: `RESUBMIT#${unit}#${seq(round)}` }),
   resubmissionPrefix: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#APPROVALS`, skPrefix: 'RESUBMIT#' }),
+  /** A line removed from a unit's list while it was sent back in a round: who, when and why. */
+  lineRemoval: (campaignId: string, unit: string, round: number, lineKey: string) => ({
+    pk: `${V}#CAMPAIGN#${campaignId}#APPROVALS`,
+    sk: `REMOVAL#${unit}#${seq(round)}#${lineKey}`,
+  }),
+  lineRemovalPrefix: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#APPROVALS`, skPrefix: 'REMOVAL#' }),
 };

@@ -3,6 +3,7 @@ import { readIntakeFile, type IntakeFileContent } from '../core/intake-file.js';
 import { INTAKE_COLUMNS, intakeColumnOf, validateIntakeRows, type IntakeBeneficiary } from '../core/intake-row.js';
 import { maskIdNumber } from '../core/masking.js';
 import { getCampaign } from '../data/campaigns.js';
+import { unitsTakingUploadsNow } from '../data/upload-window.js';
 import { getBeneficiaries, insertBeneficiaries, upsertBeneficiary, type Beneficiary, type StoreOutcome } from '../data/beneficiaries.js';
 import {
   advanceProgress,
@@ -114,7 +115,9 @@ export async function prepareIntake(input: IntakeInput, deps: PrepareDeps): Prom
   if (upload.batchCount !== undefined) return { batches: range(upload.batchCount) };
 
   const file = await readIntakeFile(await readUploadFile(table, upload), upload.fileName);
-  const rules = { units: campaign.units, categories: campaign.categories, projects: campaign.projects };
+  // Only the units whose lists may be changed now: every unit in 排摸, the sent-back ones in 部署.
+  const openUnits = await unitsTakingUploadsNow(table, campaign);
+  const rules = { units: campaign.units, categories: campaign.categories, projects: campaign.projects, openUnits };
   const checked = file.rows.length > 0 ? validateIntakeRows(file.rows, rules, { rowNumbers: file.rowNumbers }) : { accepted: [], errors: [] };
   // A file-level problem (a repeated header, ID numbers stored as numbers) holds back the whole
   // file; its rows are still checked, so that every error is reported at once.
@@ -122,7 +125,9 @@ export async function prepareIntake(input: IntakeInput, deps: PrepareDeps): Prom
   const errors: RowError[] = [...file.problems.map((reason): RowError => ({ row: 0, column: '文件', reason })), ...checked.errors];
   const accepted: IntakeBeneficiary[] = blocked ? [] : checked.accepted;
   const keptErrors = firstWithin(errors, ERRORS_BYTES);
-  const rejected = rejectedRowsOf(file, errors, accepted, blocked, ITEM_BYTES - jsonBytes(keptErrors));
+  // Rejected rows (raw ID numbers) are kept for error files only in 排摸, whose close removes them.
+  const keepRejected = campaign.phase === 'survey';
+  const rejected = rejectedRowsOf(file, errors, accepted, blocked, keepRejected ? ITEM_BYTES - jsonBytes(keptErrors) : 0);
 
   const batches = batchesOf(accepted.map((row) => batchRowOf(row, deps.idHashKey)), Math.max(1, deps.batchRows ?? BATCH_ROWS));
   await inParallel(range(batches.length), (n) => saveIntakeBatch(table, upload.campaignId, upload.id, n, batches[n]));

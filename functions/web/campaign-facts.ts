@@ -86,10 +86,6 @@ export async function loadFacts(deps: AppDeps, campaign: Campaign): Promise<Camp
   };
 }
 
-/** Whether uploads are accepted: only while the campaign waits at the 排摸 gate. */
-export const acceptsUploads = (campaign: Campaign, surveyGate: Gate | undefined) =>
-  campaign.phase === 'survey' && campaign.phaseStatus === 'awaiting' && !surveyGate?.passedAt;
-
 /**
  * Whether conflicts can be resolved: once 排摸 has closed (they are found then) and until 部署
  * starts; again when an approver returns the register to the 部署 gate.

@@ -3,12 +3,18 @@ import path from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listApprovalTasks, type ApprovalTask } from '../../functions/data/approval-tasks.js';
+import { getCampaign } from '../../functions/data/campaigns.js';
+import { beneficiaryKey, listBeneficiaryRecords } from '../../functions/data/exclusions.js';
 import { createLinkUntil } from '../../functions/data/links.js';
+import { listPayments } from '../../functions/data/payments.js';
+import { loadPlan } from '../../functions/data/plan.js';
+import { postingLines } from '../../functions/data/postings.js';
 import { registerCoordinator } from '../../functions/data/sessions.js';
+import { getUpload } from '../../functions/data/uploads.js';
 import { Table } from '../../functions/data/table.js';
 import { getAppSecrets } from '../../functions/shared/secrets.js';
 import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud.js';
-import { DEMO, fundDemoProjects, unitCsv } from '../../infra/local/demo-campaign.js';
+import { DEMO, demoIdNumber, fundDemoProjects, unitCsv } from '../../infra/local/demo-campaign.js';
 import { DemoClient, until } from '../../infra/local/demo-client.js';
 import { localDynamoClient } from '../../infra/local/dynamodb.js';
 import { tempDir } from '../support/engine.js';
@@ -99,7 +105,7 @@ describe('approval chains on the local cloud', () => {
     expect(csv.split('\r\n').filter((l) => l.includes('"同意"'))).toHaveLength(3);
   }, 180_000);
 
-  it('a reject sends the list back; the coordinator resubmits; round 2 goes through all three levels', async () => {
+  it('a reject sends the list back; the coordinator removes a line, uploads a corrected file and resubmits; round 2 sees the fixed list', async () => {
     const name = '退回重审测试';
     const id = await atDeploy(name, THREE_LEVELS);
     await pending(id, 1);
@@ -111,19 +117,58 @@ describe('approval chains on the local cloud', () => {
       const mails = (await (await fetch(`${cloud.url}/_local/mail.json?to=${encodeURIComponent(DEMO.coordinator)}`)).json()) as { subject: string; text: string }[];
       return mails.find((m) => m.subject.startsWith('名单被退回') && m.subject.includes(name) && m.text.includes('已迁出'));
     });
-    expect((await coordinator.post(`/campaigns/${id}/approvals/resubmit`, { unit: '莘庄镇', round: '1', note: '已核实并删除两户' })).status).toBe(303);
+
+    // The fix, for the unit: one line removed with a reason, then a corrected file.
+    const approvals = `/campaigns/${id}/approvals`;
+    // The last line (the person whose phone is corrected below is among the first).
+    const removed = [...(await (await coordinator.request(approvals)).text()).matchAll(/name="line" value="([^"]+)"/g)].at(-1)![1];
+    expect((await coordinator.post(`${approvals}/remove`, { unit: '莘庄镇', round: '1', line: removed, reason: '已迁出本区' })).headers.get('location')).toContain('notice=removed');
+    const [header, , , third] = unitCsv(0).split('\n');
+    const cells = third.split(',');
+    const changedPhone = '13700000002';
+    const otherUnit = unitCsv(1).split('\n')[3];
+    const corrected = [header, [...cells.slice(0, 2), changedPhone, ...cells.slice(3)].join(','), ['新增对象', demoIdNumber(500), ...cells.slice(2)].join(','), otherUnit].join('\n');
+    const sent = await coordinator.upload(id, '莘庄镇-修改.csv', corrected);
+    expect(sent.status).toBe(303);
+    const uploadId = /\/uploads\/([a-f0-9]{64})/.exec(sent.headers.get('location') ?? '')![1];
+    const fixed = await until('the corrected file', async () => (await getUpload(table, id, uploadId))?.processedAt ? getUpload(table, id, uploadId) : undefined);
+    expect([fixed!.storedCount, fixed!.updatedCount]).toEqual([1, 1]);
+    expect(fixed!.errors).toEqual([{ row: 4, column: '所属单位', reason: '该单位名单不在退回修改状态，不能修改' }]);
+    expect((await coordinator.status(id)).phase).toBe('deploy');
+    expect((await coordinator.post(`${approvals}/resubmit`, { unit: '莘庄镇', round: '1', note: '已核实，删除一户，更正电话，新增一户' })).status).toBe(303);
 
     const seenStreet = [await linkFor(STREET, name)];
     for (const [step, approver, seen] of [[1, STREET, seenStreet], [2, DEPT, [firstDeptLink]], [3, BUREAU, []]] as const) {
-      if (step === 3) await coordinator.passPostings(id, 1);
+      if (step === 3) {
+        const [posted] = await coordinator.passPostings(id, 1);
+        const lines = await postingLines(table, posted.postingId);
+        expect(lines).toHaveLength(65);
+        expect(lines.map((l) => l.lineKey)).not.toContain(removed);
+      }
       await pending(id, step, 2);
       const link = await linkFor(approver, name, [...seen]);
-      expect(await (await new DemoClient(cloud.url).request(link)).text()).toContain('第 2 轮');
+      const page = await (await new DemoClient(cloud.url).request(link)).text();
+      expect(page).toContain('第 2 轮');
+      expect(page).toContain('帮困名单共 <b>65</b> 人');
       expect((await decide(link, { decision: 'approve' })).text).toContain('已同意');
     }
     await coordinator.atGate(id, 'implement');
     const trail = (await tasks(id)).filter((t) => t.decision).map((t) => [t.round, t.step, t.decision!.outcome]);
     expect(trail).toEqual([[1, 1, 'approved'], [1, 2, 'rejected'], [2, 1, 'approved'], [2, 2, 'approved'], [2, 3, 'approved']]);
+    const campaign = (await getCampaign(table, id))!;
+    const plan = await loadPlan(table, campaign);
+    expect(plan.count).toBe(65);
+    expect(plan.lines.map(beneficiaryKey)).not.toContain(removed);
+    expect(plan.lines.find((l) => l.name === '新增对象')).toBeDefined();
+    expect(plan.lines.find((l) => l.name === cells[0])?.unit).toBe('莘庄镇');
+    expect((await listBeneficiaryRecords(table, id)).find((b) => b.name === cells[0])?.phone).toBe(changedPhone);
+    expect((await coordinator.startPhase(id, 'implement')).status).toBe(303);
+    const payments = await until('the payments', async () => {
+      const paid = await listPayments(table, id);
+      return paid.length === 65 ? paid : undefined;
+    });
+    expect(payments.map(beneficiaryKey)).not.toContain(removed);
+    expect(await (await coordinator.request(`${approvals}/audit.csv`)).text()).toContain('已迁出本区');
   }, 180_000);
 
   it('a deadline reminds at its fraction, then escalates to the deputy, who approves', async () => {

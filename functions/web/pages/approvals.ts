@@ -1,8 +1,13 @@
 import { html } from 'hono/html';
+import { maskName } from '../../core/masking.js';
+import { formatYuan } from '../../core/money.js';
+import { isSentBack } from '../../core/upload-window.js';
 import type { ApprovalTask } from '../../data/approval-tasks.js';
 import type { Campaign } from '../../data/campaigns.js';
+import { beneficiaryKey, type BeneficiaryRecord } from '../../data/exclusions.js';
+import type { LineRemoval } from '../../data/removals.js';
 import type { Resubmission } from '../../data/resubmissions.js';
-import { OUTCOME_NAMES, type DecidedTask } from '../audit-trail.js';
+import { OUTCOME_NAMES, removalLineText, type DecidedTask } from '../audit-trail.js';
 import { CHAIN_LINE_FORMAT } from '../chain-form.js';
 import { fieldErrors, formatTime, layout, type Html } from './layout.js';
 
@@ -32,6 +37,12 @@ export interface ApprovalsView {
   tasks: ApprovalTask[];
   resubmissions: Resubmission[];
   decisions: DecidedTask[];
+  /** Lines removed from sent-back lists, oldest first. */
+  removals: LineRemoval[];
+  /** Each sent-back unit's lines still in its list. */
+  lines: Record<string, BeneficiaryRecord[]>;
+  /** The units whose corrected files may be uploaded now. */
+  openUnits: string[];
   notice?: string;
 }
 
@@ -39,19 +50,30 @@ const taskState = (t: ApprovalTask) => (t.decision ? OUTCOME_NAMES[t.decision.ou
 
 /** Where each unit's list stands in its chain, the lists to resubmit, and the audit trail. */
 export function approvalsPage(v: ApprovalsView): Html {
-  const waiting = v.resubmissions.filter((r) => !r.resubmittedAt && r.taskToken);
+  const waiting = v.resubmissions.filter(isSentBack);
   return layout(
     { title: `审批进度：${v.campaign.name}`, user: v.user },
     html`${v.notice ? html`<p class="notice">${v.notice}</p>` : ''}
 <p><a href="/campaigns/${v.campaign.id}">返回活动</a> · <a href="/campaigns/${v.campaign.id}/chains">审批链设置</a></p>
 ${waiting.length
     ? html`<h2>待重新提交的名单</h2>
-${waiting.map((r, i) => html`<form method="post" action="/campaigns/${v.campaign.id}/approvals/resubmit" class="box">
+${waiting.map((r, i) => html`<div class="box">
 <p><b>${r.unit}</b> 第 ${r.round} 轮被${r.outcome === 'returned' ? '退回修改' : '退回'}（${formatTime(r.sentBackAt)}）：${r.reason}</p>
+${removalForm(v, r, i)}
+${v.openUnits.includes(r.unit) ? correctionForm(v.campaign, r, i) : ''}
+<form method="post" action="/campaigns/${v.campaign.id}/approvals/resubmit">
 <input type="hidden" name="unit" value="${r.unit}"><input type="hidden" name="round" value="${r.round}">
 <label for="note${i}">修改说明</label><textarea id="note${i}" name="note" maxlength="500" required></textarea>
 <p><button type="submit">重新提交（从第一级重新审批）</button></p>
-</form>`)}`
+</form>
+</div>`)}`
+    : ''}
+${v.removals.length
+    ? html`<h2>退回后移出名单的人员</h2>
+<table>
+<tr><th>时间</th><th>单位</th><th>轮次</th><th>人员</th><th>原因</th><th>操作人</th></tr>
+${v.removals.map((r) => html`<tr><td>${formatTime(r.at)}</td><td>${r.unit}</td><td class="num">${r.round}</td><td>${removalLineText(r)}</td><td>${r.reason}</td><td>${r.by}</td></tr>`)}
+</table>`
     : ''}
 <h2>各单位名单审批</h2>
 ${v.tasks.length
@@ -70,3 +92,29 @@ ${v.decisions.map((t) => html`<tr><td>${formatTime(t.decision.at)}</td><td>${t.u
     : html`<p class="muted">尚无审批记录。</p>`}`,
   );
 }
+
+/** The sent-back list's lines (masked), to remove some with a reason. */
+function removalForm(v: ApprovalsView, r: Resubmission, i: number): Html {
+  const lines = [...(v.lines[r.unit] ?? [])].sort((a, b) => a.projectCode.localeCompare(b.projectCode) || a.row - b.row);
+  if (!lines.length) return html`<p class="muted">该单位名单中已没有人员。</p>`;
+  const projects = new Map(v.campaign.projects.map((p) => [p.code, p.name]));
+  return html`<details><summary>名单共 ${lines.length} 人：选择要移出名单的人员</summary>
+<form method="post" action="/campaigns/${v.campaign.id}/approvals/remove">
+<input type="hidden" name="unit" value="${r.unit}"><input type="hidden" name="round" value="${r.round}">
+<table>
+<tr><th>移出</th><th>姓名</th><th>身份证号码</th><th>帮困项目</th><th>金额</th></tr>
+${lines.map((b) => html`<tr><td><input type="checkbox" name="line" value="${beneficiaryKey(b)}" aria-label="移出 ${maskName(b.name)}"></td><td>${maskName(b.name)}</td><td>${b.idMasked}</td><td>${b.projectCode} ${projects.get(b.projectCode) ?? ''}</td><td class="num">${formatYuan(b.amountFen)}</td></tr>`)}
+</table>
+<label for="reason${i}">移出原因</label><textarea id="reason${i}" name="reason" maxlength="200" required></textarea>
+<p><button type="submit">移出所选人员</button></p>
+</form>
+</details>`;
+}
+
+/** A corrected intake file for the sent-back unit: rows of other units are refused. */
+const correctionForm = (campaign: Campaign, r: Resubmission, i: number): Html => html`<form method="post" action="/campaigns/${campaign.id}/uploads" enctype="multipart/form-data">
+<label for="file${i}">上传${r.unit}修改后的名单（按录入模板填写；已入库的人按新文件更新，新增的人加入名单；其他单位的行不予接收）</label>
+<input type="file" id="file${i}" name="file" accept=".xlsx,.csv" required>
+<button type="submit">上传修改后的名单</button>
+<p class="hint"><a href="/campaigns/${campaign.id}/template.xlsx">下载录入模板（Excel）</a></p>
+</form>`;

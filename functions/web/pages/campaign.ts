@@ -2,8 +2,9 @@ import { html } from 'hono/html';
 import { formatYuan } from '../../core/money.js';
 import { PHASE_NAMES, PHASE_STATUS_NAMES, PHASES, type Phase } from '../../core/phases.js';
 import { standardText } from '../../core/project.js';
+import { surveyTakesLists } from '../../core/upload-window.js';
 import type { Sample } from '../../data/samples.js';
-import { acceptsUploads, PHASE_PRECONDITIONS, UPLOAD_STATE_NAMES, type CampaignFacts, type UploadView } from '../campaign-facts.js';
+import { PHASE_PRECONDITIONS, UPLOAD_STATE_NAMES, type CampaignFacts, type UploadView } from '../campaign-facts.js';
 import type { HistoryLine } from '../history.js';
 import { formatTime, layout, noticeOf, type Html } from './layout.js';
 import { conflictsSection, coverageSection } from './survey-close.js';
@@ -76,7 +77,7 @@ export const uploadRow = (campaignId: string, u: UploadView): Html => html`<tr>
 
 function uploadsSection(page: CampaignPage): Html {
   const { campaign, uploads, gates } = page.facts;
-  const open = acceptsUploads(campaign, gates.survey);
+  const open = surveyTakesLists(campaign, gates.survey);
   return html`<h2>帮困对象名单（排摸）</h2>
 <p><a href="/campaigns/${campaign.id}/template.xlsx">下载录入模板（Excel）</a></p>
 ${open

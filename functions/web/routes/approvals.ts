@@ -2,8 +2,15 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import { getApprovalChains, saveApprovalChains, type ChainStep } from '../../data/approval-chains.js';
 import { listApprovalTasks } from '../../data/approval-tasks.js';
-import { getResubmission, listResubmissions, markResubmitted, releaseResubmission } from '../../data/resubmissions.js';
+import { isSentBack, NOT_SENT_BACK } from '../../core/upload-window.js';
+import { getBeneficiary } from '../../data/beneficiaries.js';
+import { beneficiaryKey, includedBeneficiaries, parseBeneficiaryKey, type BeneficiaryRecord } from '../../data/exclusions.js';
+import { listRemovals, removeLine } from '../../data/removals.js';
+import { getResubmission, listResubmissions, markResubmitted, releaseResubmission, type Resubmission } from '../../data/resubmissions.js';
+import { unitsTakingUploadsNow } from '../../data/upload-window.js';
+import { listUploads } from '../../data/uploads.js';
 import { auditCsv, auditWorkbook, decisionsOf } from '../audit-trail.js';
+import { uploadView } from '../campaign-facts.js';
 import { formatChain, parseChain } from '../chain-form.js';
 import type { AppDeps, WebEnv } from '../context.js';
 import { BadRequest, Conflict, NotFound } from '../errors.js';
@@ -15,7 +22,21 @@ import { formBody } from './util.js';
 const NOTICES: Record<string, string> = {
   resubmitted: '名单已重新提交，将从第一级重新审批。',
   'already-resubmitted': '该名单此前已重新提交，本次操作未重复提交。',
+  removed: '所选人员已移出名单，重新提交后审批人看到的名单不再包含他们。',
+  'already-removed': '所选人员此前已移出名单，本次操作未重复移出。',
 };
+
+const LINE_KEY = /^[\w-]+#[a-f0-9]{64}$/;
+
+const removal = z.object({
+  unit: z.string().min(1).max(200),
+  round: z.coerce.number().int().positive(),
+  line: z.preprocess(
+    (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+    z.array(z.string().regex(LINE_KEY, '所选人员无效，请刷新页面后重试')).min(1, '请选择要移出名单的人员').max(1000, '一次最多移出1000人'),
+  ),
+  reason: z.string({ error: '请填写移出原因' }).trim().min(1, '请填写移出原因').max(200, '移出原因最多200个字'),
+});
 
 const resubmission = z.object({
   unit: z.string().min(1).max(200),
@@ -53,10 +74,50 @@ export function approvalPagesRoutes(app: Hono<WebEnv>, deps: AppDeps) {
 
   app.get('/campaigns/:id/approvals', async (c) => {
     const campaign = await campaignOf(c, deps);
-    const [tasks, resubmissions] = await Promise.all([listApprovalTasks(deps.table, campaign.id), listResubmissions(deps.table, campaign.id)]);
+    const [tasks, resubmissions, removals, openUnits] = await Promise.all([
+      listApprovalTasks(deps.table, campaign.id),
+      listResubmissions(deps.table, campaign.id),
+      listRemovals(deps.table, campaign.id),
+      unitsTakingUploadsNow(deps.table, campaign),
+    ]);
+    // The lines of each sent-back list, for the coordinator to remove some (shown masked).
+    const sentBack = new Set(resubmissions.filter(isSentBack).map((r) => r.unit));
+    const lines: Record<string, BeneficiaryRecord[]> = {};
+    if (sentBack.size) {
+      for (const b of await includedBeneficiaries(deps.table, campaign.id)) if (sentBack.has(b.unit)) (lines[b.unit] ??= []).push(b);
+    }
     const notice = NOTICES[c.req.query('notice') ?? ''];
-    return c.html(approvalsPage({ user: c.var.coordinator.email, campaign, tasks, resubmissions, decisions: decisionsOf(tasks), notice }));
+    return c.html(approvalsPage({ user: c.var.coordinator.email, campaign, tasks, resubmissions, decisions: decisionsOf(tasks), removals, lines, openUnits, notice }));
   });
+
+  /** The coordinator, for the unit, removes lines from its sent-back list, with a reason: each is excluded once. */
+  app.post('/campaigns/:id/approvals/remove', async (c) => {
+    const campaign = await campaignOf(c, deps);
+    const parsed = removal.safeParse(await formBody(c, { all: true }));
+    if (!parsed.success) throw new BadRequest('未移出：', [...new Set(parsed.error.issues.map((i) => i.message))]);
+    const { unit, round, reason } = parsed.data;
+    await sentBackList(campaign.id, unit, round);
+    const lines = await Promise.all([...new Set(parsed.data.line)].map(async (lineKey) => {
+      const { projectCode, idHash } = parseBeneficiaryKey(lineKey)!;
+      const line = await getBeneficiary(deps.table, campaign.id, projectCode, idHash);
+      if (!line || line.unit !== unit) throw new BadRequest('未移出：', ['所选人员不在该单位的名单中，请刷新页面后重试']);
+      return line;
+    }));
+    const at = deps.now();
+    let removed = 0;
+    for (const line of lines) {
+      if ((await removeLine(deps.table, { line, lineKey: beneficiaryKey(line), round, reason, by: c.var.coordinator.email, at })) === 'removed') removed++;
+    }
+    return c.redirect(`/campaigns/${campaign.id}/approvals?notice=${removed ? 'removed' : 'already-removed'}`, 303);
+  });
+
+  /** The unit's list sent back in `round` and not yet resubmitted; refused otherwise. */
+  async function sentBackList(campaignId: string, unit: string, round: number): Promise<Resubmission> {
+    const waiting = await getResubmission(deps.table, { campaignId, unit, round });
+    if (!waiting) throw new NotFound('没有找到待重新提交的名单。');
+    if (!isSentBack(waiting)) throw new Conflict(`${NOT_SENT_BACK}。`);
+    return waiting;
+  }
 
   /** The unit's fixed list goes back into its chain: completes the resubmission wait, once. */
   app.post('/campaigns/:id/approvals/resubmit', async (c) => {
@@ -66,6 +127,10 @@ export function approvalPagesRoutes(app: Hono<WebEnv>, deps: AppDeps) {
     const ref = { campaignId: campaign.id, unit: parsed.data.unit, round: parsed.data.round };
     const waiting = await getResubmission(deps.table, ref);
     if (!waiting?.taskToken) throw new NotFound('没有找到待重新提交的名单。');
+    // A corrected file still being read would change the list after the approvers were asked.
+    if (!waiting.resubmittedAt && (await correctionsProcessing(campaign.id, waiting.sentBackAt))) {
+      throw new Conflict('该名单被退回后上传的文件还在处理中，请处理完成后再重新提交。');
+    }
     const back = `/campaigns/${campaign.id}/approvals`;
     const at = deps.now().toISOString();
     if (!(await markResubmitted(deps.table, ref, c.var.coordinator.email, parsed.data.note, at))) return c.redirect(`${back}?notice=already-resubmitted`, 303);
@@ -80,15 +145,21 @@ export function approvalPagesRoutes(app: Hono<WebEnv>, deps: AppDeps) {
     return c.redirect(`${back}?notice=resubmitted`, 303);
   });
 
+  /** Whether a file uploaded since the list was sent back is still being read. */
+  async function correctionsProcessing(campaignId: string, since: string): Promise<boolean> {
+    const recent = (await listUploads(deps.table, campaignId)).filter((u) => u.uploadedAt >= since && !u.processedAt);
+    return (await Promise.all(recent.map((u) => uploadView(deps, u)))).some((u) => u.state === 'processing');
+  }
+
   app.get('/campaigns/:id/approvals/audit.csv', async (c) => {
     const campaign = await campaignOf(c, deps);
-    const csv = auditCsv(decisionsOf(await listApprovalTasks(deps.table, campaign.id)));
+    const csv = auditCsv(decisionsOf(await listApprovalTasks(deps.table, campaign.id)), await listRemovals(deps.table, campaign.id));
     return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': attachment(`${campaign.name}-审批记录.csv`, 'approvals.csv') });
   });
 
   app.get('/campaigns/:id/approvals/audit.xlsx', async (c) => {
     const campaign = await campaignOf(c, deps);
-    const xlsx = await auditWorkbook(decisionsOf(await listApprovalTasks(deps.table, campaign.id)));
+    const xlsx = await auditWorkbook(decisionsOf(await listApprovalTasks(deps.table, campaign.id)), await listRemovals(deps.table, campaign.id));
     return c.body(new Uint8Array(xlsx), 200, { 'Content-Type': XLSX_TYPE, 'Content-Disposition': attachment(`${campaign.name}-审批记录.xlsx`, 'approvals.xlsx') });
   });
 }

@@ -1,8 +1,8 @@
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { surveyTakesLists } from '../../core/upload-window.js';
 import { getGate } from '../../data/gates.js';
 import { getRegisterUpload, listRegisteredHouseholds, listRegisterUploads, type RegisterUpload } from '../../data/registers.js';
-import { acceptsUploads } from '../campaign-facts.js';
 import type { AppDeps, WebEnv } from '../context.js';
 import { BadRequest, Conflict, NotFound, TooLarge } from '../errors.js';
 import { registersPage, registerUploadPage } from '../pages/registers.js';
@@ -36,7 +36,7 @@ export function registerRoutes(app: Hono<WebEnv>, deps: AppDeps) {
       campaign,
       uploads: uploads.sort((a, b) => a.uploadedAt.localeCompare(b.uploadedAt)),
       registers: [...perRegister].map(([register, count]) => ({ register, households: count })),
-      open: acceptsUploads(campaign, surveyGate),
+      open: surveyTakesLists(campaign, surveyGate),
       notice: c.req.query('notice'),
     }));
   });
@@ -51,7 +51,7 @@ export function registerRoutes(app: Hono<WebEnv>, deps: AppDeps) {
     }),
     async (c) => {
       const campaign = await campaignOf(c, deps);
-      if (!acceptsUploads(campaign, await getGate(deps.table, campaign.id, 'survey'))) {
+      if (!surveyTakesLists(campaign, await getGate(deps.table, campaign.id, 'survey'))) {
         throw new Conflict('只有在「排摸」阶段结束之前才能导入名册。');
       }
       const file = (await formBody(c)).file;

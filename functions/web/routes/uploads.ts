@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { buildIntakeErrorWorkbook, REASON_HEADER } from '../../core/intake-file.js';
+import { surveyTakesLists } from '../../core/upload-window.js';
 import type { Campaign } from '../../data/campaigns.js';
 import { getGate } from '../../data/gates.js';
+import { unitsTakingUploadsNow } from '../../data/upload-window.js';
 import { attemptOf, getUpload, restartUpload, saveUpload, saveUploadFile, type Upload } from '../../data/uploads.js';
-import { acceptsUploads, uploadView } from '../campaign-facts.js';
+import { uploadView } from '../campaign-facts.js';
 import type { AppDeps, WebEnv } from '../context.js';
 import { BadRequest, Conflict, Gone, NotFound, TooLarge } from '../errors.js';
 import { ERROR_FILE_REMOVED, uploadPage } from '../pages/uploads.js';
@@ -29,8 +31,8 @@ async function uploadOf(c: Context, deps: AppDeps, campaignId: string): Promise<
 }
 
 export function uploadRoutes(app: Hono<WebEnv>, deps: AppDeps) {
-  /** Error files serve corrected re-uploads: only while uploads are taken, before 排摸 closes and removes their rows. */
-  const errorFilesOpen = async (campaign: Campaign) => acceptsUploads(campaign, await getGate(deps.table, campaign.id, 'survey'));
+  /** Error files serve corrected re-uploads: only while 排摸 takes lists, before its close removes their rows. */
+  const errorFilesOpen = async (campaign: Campaign) => surveyTakesLists(campaign, await getGate(deps.table, campaign.id, 'survey'));
 
   app.post(
     '/campaigns/:id/uploads',
@@ -43,8 +45,9 @@ export function uploadRoutes(app: Hono<WebEnv>, deps: AppDeps) {
     }),
     async (c) => {
       const campaign = await campaignOf(c, deps);
-      if (!acceptsUploads(campaign, await getGate(deps.table, campaign.id, 'survey'))) {
-        throw new Conflict('只有在「排摸」阶段启动之前才能上传帮困对象名单。');
+      // Which rows of the file may change what is intake's to say, row by row (see prepareIntake).
+      if ((await unitsTakingUploadsNow(deps.table, campaign)).length === 0) {
+        throw new Conflict('只有在「排摸」阶段启动之前，或单位名单被退回修改、尚未重新提交时，才能上传帮困对象名单。');
       }
       const file = (await formBody(c)).file;
       if (!(file instanceof File)) throw new BadRequest('请选择要上传的名单文件。');

@@ -2,10 +2,10 @@ import type { Context } from 'hono';
 import type { AppDeps } from '../context.js';
 import { BadRequest } from '../errors.js';
 
-/** The parsed form body; a body that is not a readable form is the sender's error. */
-export async function formBody(c: Context): Promise<Record<string, string | File | (string | File)[]>> {
+/** The parsed form body (with `all`, a field sent more than once as a list); a body that is not a readable form is the sender's error. */
+export async function formBody(c: Context, options: { all?: boolean } = {}): Promise<Record<string, string | File | (string | File)[]>> {
   try {
-    return await c.req.parseBody();
+    return await c.req.parseBody({ all: options.all ?? false });
   } catch {
     throw new BadRequest('提交的表单无法读取，请返回页面后重试。');
   }
