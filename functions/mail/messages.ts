@@ -105,6 +105,7 @@ export function approvalMail(to: string, url: string, shown: ShownDecision, fact
     escalation: '已超过审批期限，现请您作为代理审批人审批',
   }[facts.kind];
   const rows = s.projects.map((p) => `<tr><td>${escapeHtml(p.name)}</td><td>${p.count}</td><td>${escapeHtml(formatYuan(p.totalFen))}</td></tr>`).join('');
+  const sources = (s.bySource ?? []).map((x) => `<tr><td>${escapeHtml(x.source)}</td><td>${escapeHtml(formatYuan(x.totalFen))}</td></tr>`).join('');
   const unknown = facts.unknownYears.length ? `（${facts.unknownYears.join('、')}年节假日安排尚未收录，期限按周末计算）` : '';
   const deadline = facts.kind === 'escalation' ? '' : `审批期限：${beijingTime(facts.deadlineAt)}（北京时间）前${unknown}。`;
   return {
@@ -115,6 +116,7 @@ export function approvalMail(to: string, url: string, shown: ShownDecision, fact
       title,
       `<p>${escapeHtml(s.campaignName)} · <b>${escapeHtml(s.unit)}</b> 的帮困名单（第 ${shown.round} 轮）${lead}：共 <b>${s.count}</b> 人，合计 <b>${escapeHtml(formatYuan(s.totalFen))}</b>。</p>
 <table border="1" cellpadding="4" style="border-collapse:collapse"><tr><th>帮困项目</th><th>人数</th><th>金额</th></tr>${rows}</table>
+${sources ? `<p>资金来源：</p><table border="1" cellpadding="4" style="border-collapse:collapse"><tr><th>资金来源</th><th>金额</th></tr>${sources}</table>` : ''}
 <p>${escapeHtml(deadline)}</p>
 <p>打开链接后可查看详情并作出决定（同意、退回或退回修改）；打开链接本身不会做出任何决定。链接有效至 ${beijingTime(facts.validUntil)}，仅可使用一次，仅限您本人使用。</p>${button(url, '查看并审批')}`,
     ),

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
+import { FUNDING_SOURCE_KEYS, sourceName } from '../core/funding.js';
+import { computePlan } from '../core/plan.js';
 import type { Campaign } from '../data/campaigns.js';
 import { includedBeneficiaries, type BeneficiaryRecord } from '../data/exclusions.js';
 import type { Table } from '../data/table.js';
 
 /**
  * What an approver is asked to approve for one unit: its beneficiaries in the register (those
- * a resolved conflict excluded do not count), their number and total, per project. The plan's
- * totals can later replace how it is computed; its shape is what mails, pages and hashes use.
+ * excluded do not count), their number and total, per project, and the money per funding source
+ * as the plan splits it. Its shape is what mails, pages and hashes use.
  */
 export interface ListSummary {
   campaignName: string;
@@ -14,18 +16,22 @@ export interface ListSummary {
   count: number;
   totalFen: number;
   projects: { code: string; name: string; count: number; totalFen: number }[];
+  /** The funding sources the unit's list draws on, in the sources' order (absent for summaries recorded before). */
+  bySource?: { source: string; totalFen: number }[];
 }
 
-/** A unit's summary from the register (pure). Projects without anyone from the unit are left out. */
-export function summariseList(campaign: Pick<Campaign, 'name' | 'projects'>, unit: string, beneficiaries: readonly Pick<BeneficiaryRecord, 'unit' | 'projectCode' | 'amountFen'>[]): ListSummary {
+/** A unit's summary from the register (pure). Projects and sources the unit does not use are left out. */
+export function summariseList(campaign: Pick<Campaign, 'name' | 'projects'>, unit: string, beneficiaries: readonly BeneficiaryRecord[]): ListSummary {
   const mine = beneficiaries.filter((b) => b.unit === unit);
+  const planned = computePlan(campaign.projects, mine).bySource;
+  const bySource = FUNDING_SOURCE_KEYS.filter((k) => planned[k] > 0).map((k) => ({ source: sourceName(k), totalFen: planned[k] }));
   const projects = campaign.projects
     .map((p) => {
       const of = mine.filter((b) => b.projectCode === p.code);
       return { code: p.code, name: p.name, count: of.length, totalFen: of.reduce((sum, b) => sum + b.amountFen, 0) };
     })
     .filter((p) => p.count > 0);
-  return { campaignName: campaign.name, unit, count: mine.length, totalFen: projects.reduce((sum, p) => sum + p.totalFen, 0), projects };
+  return { campaignName: campaign.name, unit, count: mine.length, totalFen: projects.reduce((sum, p) => sum + p.totalFen, 0), projects, bySource };
 }
 
 /** The units with anyone in the register, in the campaign's order. */
@@ -54,6 +60,7 @@ export function shownHash(shown: ShownDecision): string {
   const s = shown.summary;
   const canonical = JSON.stringify([
     s.campaignName, s.unit, s.count, s.totalFen, s.projects.map((p) => [p.code, p.name, p.count, p.totalFen]),
+    (s.bySource ?? []).map((x) => [x.source, x.totalFen]),
     shown.round, shown.step, shown.steps, shown.stepName,
   ]);
   return createHash('sha256').update(canonical).digest('hex');

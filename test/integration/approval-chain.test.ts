@@ -96,6 +96,11 @@ describe('approval chains on the local cloud', () => {
       const page = await (await new DemoClient(cloud.url).request(link)).text();
       expect(page).toContain(`第 <b>${step}</b>/3 级`);
       expect(page).toContain('帮困名单共 <b>65</b> 人');
+      // The money by funding source, as the plan splits it (60% 区级, 40% 街镇配套): it adds up to the total.
+      const fen = (label: string) => Math.round(Number(new RegExp(`${label}</td><td class="num">¥([\\d,.]+)<`).exec(page)![1].replaceAll(',', '')) * 100);
+      const total = Math.round(Number(/合计 <b>¥([\d,.]+)<\/b>/.exec(page)![1].replaceAll(',', '')) * 100);
+      expect(fen('区级') + fen('街镇配套')).toBe(total);
+      expect(fen('区级')).toBe(total * 0.6);
       expect((await decide(link, { decision: 'approve' })).text).toContain('已同意');
     }
     await coordinator.atGate(id, 'implement');

@@ -15,7 +15,13 @@ const summaryTable = (s: ShownDecision['summary']): Html => html`<p><b>${s.unit}
 <table>
 <tr><th>帮困项目</th><th class="num">人数</th><th class="num">金额合计</th></tr>
 ${s.projects.map((p) => html`<tr><td>${p.name}</td><td class="num">${p.count}</td><td class="num">${formatYuan(p.totalFen)}</td></tr>`)}
-</table>`;
+</table>
+${s.bySource?.length
+    ? html`<table>
+<tr><th>资金来源</th><th class="num">金额</th></tr>
+${s.bySource.map((x) => html`<tr><td>${x.source}</td><td class="num">${formatYuan(x.totalFen)}</td></tr>`)}
+</table>`
+    : ''}`;
 
 /** The key of a pending list in the batch form: unit, round and step. */
 export const batchValue = (p: PendingList) => JSON.stringify([p.task.unit, p.task.round, p.task.step, p.hash]);
