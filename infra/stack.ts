@@ -86,8 +86,11 @@ export class NuanliuStack extends Stack {
     const summary = fn('SurveySummaryFunction', 'survey-summary', mail, ['GetItem', 'Query']);
     // The approval chain: opens each step's task, keeps its task token, mails links (PutItem).
     const approval = fn('ApprovalFunction', 'approval', mail, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
-    const plan = fn('PaymentPlanFunction', 'payment-plan', base, ['GetItem', 'Query']);
-    const pay = fn('PaymentFunction', 'payment', base, ['Query', 'PutItem'], Duration.minutes(2));
+    // 实施: Plan reads the register and writes the payment batches (keys only); Payment reads a few
+    // batches, the beneficiaries they name (BatchGetItem) and the open objections (Query), and pays
+    // each key once (a conditional put). Neither deletes.
+    const plan = fn('PaymentPlanFunction', 'payment-plan', base, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5), 1024);
+    const pay = fn('PaymentFunction', 'payment', base, ['GetItem', 'BatchGetItem', 'Query', 'PutItem'], Duration.minutes(5));
     const sampling = fn('SamplingFunction', 'sampling', mail, ['GetItem', 'Query', 'PutItem']);
     // 张榜公示 (workflows/posting.ts, for the deploy workflow's chain): Open reads the unit's list
     // and writes it as posted, each line only if absent; Close counts the lines and records it.
@@ -147,7 +150,7 @@ export class NuanliuStack extends Stack {
       executionReader: http,
       nestedRunner: campaign,
       nested: Object.values(phases),
-      distributedMaps: [intakeMachine],
+      distributedMaps: [intakeMachine, phases.implement],
     });
   }
 }

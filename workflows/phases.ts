@@ -112,15 +112,31 @@ export function deployWorkflow(scope: Construct, props: { approval: IFunction; b
   return units.next(lists);
 }
 
-/** 实施: pay the register in batches, each payment once. */
+/** Payment batch numbers given to one child execution of the payment Map: 10 batches of up to 100 keys. */
+export const PAYMENT_BATCHES_PER_CHILD = 10;
+
+/**
+ * 实施: pay the register in batches, each payment once, at any register size: Plan writes the
+ * batches as items and answers only their numbers; a distributed Map pays them, each child
+ * execution a few batches, its result only counts (dropped: the payments are the record). Every
+ * payment names this execution. The batch items stay (keys only): no payment function deletes.
+ */
 export function implementWorkflow(scope: Construct, fns: { plan: IFunction; pay: IFunction }) {
-  const plan = step(scope, 'Plan payments', fns.plan, { campaignId: campaignId() });
-  const pay = new MapState(scope, 'Pay batches', {
-    itemsPath: '$.batches',
+  const plan = step(scope, 'Plan payments', fns.plan, { campaignId: campaignId() }, '$.planned');
+  const pay = new DistributedMap(scope, 'Pay batches', {
+    itemsPath: JsonPath.stringAt('$.planned.batches'),
+    itemBatcher: new ItemBatcher({
+      maxItemsPerBatch: PAYMENT_BATCHES_PER_CHILD,
+      batchInput: { 'campaignId.$': '$.campaignId', 'executionId.$': '$$.Execution.Id' },
+    }),
     maxConcurrency: 4,
-    itemSelector: { campaignId: campaignId(), keys: JsonPath.listAt('$$.Map.Item.Value.keys'), executionId: JsonPath.stringAt('$$.Execution.Id') },
-    resultPath: '$.paid',
-  }).itemProcessor(step(scope, 'Pay batch', fns.pay, { campaignId: campaignId(), keys: JsonPath.listAt('$.keys'), executionId: JsonPath.stringAt('$.executionId') }));
+    mapExecutionType: StateMachineType.STANDARD,
+    resultPath: JsonPath.DISCARD,
+  }).itemProcessor(step(scope, 'Pay batch', fns.pay, {
+    campaignId: JsonPath.stringAt('$.BatchInput.campaignId'),
+    batches: JsonPath.listAt('$.Items'),
+    executionId: JsonPath.stringAt('$.BatchInput.executionId'),
+  }));
   return plan.next(pay);
 }
 

@@ -79,4 +79,6 @@ export const keys = {
     sk: `REMOVAL#${unit}#${seq(round)}#${lineKey}`,
   }),
   lineRemovalPrefix: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#APPROVALS`, skPrefix: 'REMOVAL#' }),
+  /** Batch n of a campaign's payment plan: the keys of the beneficiaries it pays (no personal data). */
+  paymentBatch: (campaignId: string, n: number) => ({ pk: `${V}#CAMPAIGN#${campaignId}#PAYMENT_BATCHES`, sk: `BATCH#${seq(n)}` }),
 };

@@ -1,39 +1,68 @@
 import { getCampaign } from '../data/campaigns.js';
-import { beneficiaryKey, includedBeneficiaries } from '../data/exclusions.js';
+import { getBeneficiaries } from '../data/beneficiaries.js';
+import { beneficiaryKey, isExcluded, listBeneficiaryRecords, parseBeneficiaryKey, type BeneficiaryRecord } from '../data/exclusions.js';
 import { heldLineKeys } from '../data/objections.js';
-import { payOnce } from '../data/payments.js';
+import { getPaymentBatch, payOnce, savePaymentBatch } from '../data/payments.js';
 import type { Table } from '../data/table.js';
 
 export const PAYMENT_BATCH_SIZE = 100;
 
-/** The register as it may be paid: without those excluded, nor lines held by an open objection from the posting. */
+/** The payment rule: a beneficiary is paid unless excluded or held by an open objection from the posting. */
+const isPayable = (b: BeneficiaryRecord, held: ReadonlySet<string>) => !isExcluded(b) && !held.has(beneficiaryKey(b));
+
+/** The register as it may be paid. */
 async function payableBeneficiaries(table: Table, campaignId: string) {
-  const [included, held] = await Promise.all([includedBeneficiaries(table, campaignId), heldLineKeys(table, campaignId)]);
+  const [records, held] = await Promise.all([listBeneficiaryRecords(table, campaignId), heldLineKeys(table, campaignId)]);
   const holds = new Set(held);
-  return included.filter((b) => !holds.has(beneficiaryKey(b)));
+  return records.filter((b) => isPayable(b, holds));
 }
 
-/** Splits the approved register into payment batches, one Map iteration each; excluded and held beneficiaries are not paid. */
+/** Batch items written at the same time by the plan. */
+const CONCURRENCY = 8;
+
+/**
+ * Splits the payable register into payment batches of at most PAYMENT_BATCH_SIZE keys, written as
+ * items (in key order, so a retried plan writes the same batches), and answers only their numbers:
+ * the workflow's payload stays small whatever the register's size. Excluded and held beneficiaries
+ * are in no batch. Batches of an earlier, longer plan stay behind, unread (keys only).
+ */
 export async function planPayments(input: { campaignId: string }, deps: { table: Table }) {
   const campaign = await getCampaign(deps.table, input.campaignId);
   if (!campaign) throw new Error(`Unknown campaign ${input.campaignId}`);
-  const beneficiaries = await payableBeneficiaries(deps.table, campaign.id);
-  const batches: { campaignId: string; keys: string[] }[] = [];
-  for (let i = 0; i < beneficiaries.length; i += PAYMENT_BATCH_SIZE) {
-    batches.push({ campaignId: campaign.id, keys: beneficiaries.slice(i, i + PAYMENT_BATCH_SIZE).map(beneficiaryKey) });
+  const payable = (await payableBeneficiaries(deps.table, campaign.id)).map(beneficiaryKey).sort();
+  const batches = Array.from({ length: Math.ceil(payable.length / PAYMENT_BATCH_SIZE) }, (_, n) => n);
+  for (let i = 0; i < batches.length; i += CONCURRENCY) {
+    await Promise.all(batches.slice(i, i + CONCURRENCY).map((n) =>
+      savePaymentBatch(deps.table, campaign.id, n, payable.slice(n * PAYMENT_BATCH_SIZE, (n + 1) * PAYMENT_BATCH_SIZE))));
   }
-  return { campaignId: campaign.id, beneficiaries: beneficiaries.length, batches };
+  return { campaignId: campaign.id, beneficiaries: payable.length, batches };
 }
 
 /**
- * Pays one batch. Each payment is one conditional write keyed by (campaign, project,
+ * Pays the keys of some planned batches (a distributed Map's group of batch numbers), as payBatch
+ * does: each key once. A batch that is not there fails the step: the plan did not write it.
+ */
+export async function payBatches(input: { campaignId: string; batches: number[]; executionId: string }, deps: { table: Table; now?: Date }) {
+  const batches = await Promise.all(input.batches.map(async (n) => {
+    const batch = await getPaymentBatch(deps.table, input.campaignId, n);
+    if (!batch) throw new Error(`Payment batch ${n} of campaign ${input.campaignId} was not planned`);
+    return batch;
+  }));
+  return payBatch({ campaignId: input.campaignId, keys: batches.flat(), executionId: input.executionId }, deps);
+}
+
+/**
+ * Pays the given keys. Each payment is one conditional write keyed by (campaign, project,
  * beneficiary), so a retried or duplicated invocation pays nobody twice. A key whose beneficiary is
  * absent, excluded (a resolved conflict, an upheld objection) or held by an open objection is not
  * paid: it counts as missing.
  */
 export async function payBatch(input: { campaignId: string; keys: string[]; executionId: string }, deps: { table: Table; now?: Date }) {
-  const wanted = new Set(input.keys);
-  const beneficiaries = (await payableBeneficiaries(deps.table, input.campaignId)).filter((b) => wanted.has(beneficiaryKey(b)));
+  const people = [...new Set(input.keys)].map(parseBeneficiaryKey).filter((p) => p !== undefined);
+  // Only the beneficiaries named, by key: a child execution reads its own thousand, not the register.
+  const [records, held] = await Promise.all([getBeneficiaries(deps.table, input.campaignId, people), heldLineKeys(deps.table, input.campaignId)]);
+  const holds = new Set(held);
+  const beneficiaries = (records as (BeneficiaryRecord | undefined)[]).filter((b): b is BeneficiaryRecord => b !== undefined && isPayable(b, holds));
   let paid = 0;
   let alreadyPaid = 0;
   for (const b of beneficiaries) {

@@ -48,13 +48,14 @@ describe('the stack', () => {
     }
   });
 
-  it('lets the payment function only query and put: it cannot Scan, Delete or batch-write', () => {
-    expect(tableActionsOfFunction('PaymentFunction').sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+  it('lets the payment function only read (its batches, the people they name, the objections) and put: it cannot Scan, Delete or batch-write', () => {
+    expect(tableActionsOfFunction('PaymentFunction').sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
   });
 
   it('gives each function only the table actions its step uses', () => {
     expect(tableActionsOfFunction('GateFunction').sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
-    expect(tableActionsOfFunction('PaymentPlanFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    // The payment plan writes its batches (PutItem), keys only.
+    expect(tableActionsOfFunction('PaymentPlanFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
     // 排摸 close: de-duplication writes conflicts, the coverage check its report; neither updates or deletes.
     expect(tableActionsOfFunction('SurveyDedupFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
     expect(tableActionsOfFunction('SurveyCoverageFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
@@ -123,6 +124,13 @@ describe('the stack', () => {
     // payment, sampling.
     expect(lambdaSteps.length).toBe(24);
     for (const step of lambdaSteps) expect(step.Retry?.[0].ErrorEquals).toContain('Lambda.ServiceException');
+  });
+
+  it('lets intake and implement (their distributed Maps) start child executions of themselves only', () => {
+    const starters = Object.entries(policies).flatMap(([id, p]) =>
+      p.Properties.PolicyDocument.Statement.filter((s) => actionsOf(s).includes('states:StartExecution') && /DistributedMapPolicy/.test(id))
+        .map((s) => [id.replace(/DistributedMapPolicy.*$/, ''), (s.Resource as { Ref: string }).Ref.replace(/[0-9A-F]{8}$/, '')]));
+    expect(starters.sort()).toEqual([['ImplementWorkflow', 'ImplementWorkflow'], ['IntakeWorkflow', 'IntakeWorkflow']]);
   });
 
   it('lets the posting steps read and write only what a posting needs: no delete, no Scan, no secrets', () => {

@@ -132,15 +132,34 @@ describe('phase workflows', () => {
     });
   });
 
-  it('implement: pays in batches over a Map, each batch retried on transient faults only', () => {
+  it('implement: Plan answers batch numbers only; a distributed Map pays them, ten to a child execution, each retried on transient faults only', () => {
     const graph = render(implementWorkflow(stack, { plan: fn('plan'), pay: fn('pay') }));
+    const order: string[] = [];
+    for (let name: string | undefined = graph.StartAt; name; name = graph.States[name].Next) order.push(name);
+    expect(order).toEqual(['Plan payments', 'Pay batches']);
+    const plan = graph.States['Plan payments'];
+    expect(resource(plan)).toMatch(/:function:plan$/);
+    expect(plan.Parameters).toEqual({ 'campaignId.$': '$.campaignId' });
+    expect(plan.ResultPath).toBe('$.planned');
+
     const pay = graph.States['Pay batches'];
     expect(pay.Type).toBe('Map');
-    expect(pay.ItemsPath).toBe('$.batches');
-    const batch = pay.ItemProcessor.States['Pay batch'];
-    expect(batch.Retry).toEqual([
-      { ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 },
-    ]);
+    expect(pay.ItemsPath).toBe('$.planned.batches');
+    expect(pay.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
+    // Every payment names the implement execution, not the child that made it.
+    expect(pay.ItemBatcher).toEqual({ MaxItemsPerBatch: 10, BatchInput: { 'campaignId.$': '$.campaignId', 'executionId.$': '$$.Execution.Id' } });
+    expect(pay.MaxConcurrency).toBe(4);
+    expect(pay.ResultPath).toBeNull();
+    expect(pay.End).toBe(true);
+    const batch = pay.ItemProcessor.States[pay.ItemProcessor.StartAt];
+    expect(resource(batch)).toMatch(/:function:pay$/);
+    expect(batch.Parameters).toEqual({ 'campaignId.$': '$.BatchInput.campaignId', 'batches.$': '$.Items', 'executionId.$': '$.BatchInput.executionId' });
+    expect(batch.End).toBe(true);
+    for (const state of [plan, batch]) {
+      expect(state.Retry).toEqual([
+        { ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 },
+      ]);
+    }
   });
 
   it('survey closes with de-duplication, the coverage check, the removal of rejected rows, then the summary, each keeping the campaign id', () => {
