@@ -35,10 +35,15 @@ export function rankOf(seed: string, id: string): string {
 export function drawSample(seed: string, ids: readonly string[], size: number): string[] {
   assertSeed(seed);
   if (!Number.isSafeInteger(size) || size < 0) throw new RangeError('drawSample: size must be a whole number ≥ 0');
+  return rankOrder(seed, ids).slice(0, size);
+}
+
+/** All distinct ids, lowest rank first (ties, never seen in practice, by id); independent of the input order. */
+export function rankOrder(seed: string, ids: Iterable<string>): string[] {
+  assertSeed(seed);
   return [...new Set(ids)]
     .map((id) => ({ id, rank: rankOf(seed, id) }))
     .sort((a, b) => compare(a.rank, b.rank) || compare(a.id, b.id))
-    .slice(0, size)
     .map((entry) => entry.id);
 }
 

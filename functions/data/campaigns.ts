@@ -4,6 +4,7 @@ import { keys } from './keys.js';
 import type { Table } from './table.js';
 
 import type { Project } from '../core/project.js';
+import type { StratifiedOptions } from '../core/strata.js';
 
 export type { Project } from '../core/project.js';
 
@@ -18,14 +19,16 @@ export interface Campaign {
   exclusivePairs: [string, string][];
   approvers: string[];
   callbackStaff: string[];
+  /** Callback sampling rules (rate, minimum per stratum, overrides); absent: 5%, at least 1 per stratum. */
+  callbackSampling?: StratifiedOptions;
   phase: Phase | 'done';
   phaseStatus: PhaseStatus;
   executionArn?: string;
   createdAt: string;
 }
 
-export type NewCampaign = Omit<Campaign, 'id' | 'phase' | 'phaseStatus' | 'createdAt' | 'executionArn' | 'exclusivePairs'> &
-  Partial<Pick<Campaign, 'exclusivePairs'>>;
+export type NewCampaign = Omit<Campaign, 'id' | 'phase' | 'phaseStatus' | 'createdAt' | 'executionArn' | 'exclusivePairs' | 'callbackSampling'> &
+  Partial<Pick<Campaign, 'exclusivePairs' | 'callbackSampling'>>;
 
 export async function createCampaign(table: Table, input: NewCampaign, now = new Date()): Promise<Campaign> {
   const campaign: Campaign = { ...input, exclusivePairs: input.exclusivePairs ?? [], id: randomUUID(), phase: 'survey', phaseStatus: 'awaiting', createdAt: now.toISOString() };

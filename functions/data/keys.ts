@@ -47,6 +47,8 @@ export const keys = {
   coverage: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: 'COVERAGE' }),
   gate: (campaignId: string, phase: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: `GATE#${phase}` }),
   sample: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: 'SAMPLE' }),
+  /** The head of one stratum's replacement order (keys only, no personal data). */
+  sampleReplacements: (campaignId: string, stratum: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#SAMPLE_REPLACEMENTS`, sk: `STRATUM#${stratum}` }),
   decision: (campaignId: string, at: string, linkId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: `DECISION#${at}#${linkId}` }),
   decisionPrefix: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, skPrefix: 'DECISION#' }),
   link: (linkId: string) => ({ pk: `${V}#LINK#${linkId}`, sk: 'LINK' }),
