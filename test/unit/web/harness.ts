@@ -29,6 +29,22 @@ import { createApp } from '../../../functions/web/app.js';
 import { deployWorkflow, intakeWorkflow } from '../../../workflows/phases.js';
 
 export const ORIGIN = 'http://localhost';
+/** Stand-in functions whose invocations still running can be waited for. */
+class SettlingRegistry extends LambdaRegistry {
+  private readonly running = new Set<Promise<unknown>>();
+
+  override invoke(functionName: string, payload: unknown, signal: AbortSignal): Promise<unknown> {
+    const call = super.invoke(functionName, payload, signal);
+    this.running.add(call);
+    void call.finally(() => this.running.delete(call)).catch(() => undefined);
+    return call;
+  }
+
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.running]);
+  }
+}
+
 /** An upload of this name makes the stand-in intake function fail. */
 export const FAILING_FILE = 'failing.csv';
 export const SECRETS = { linkKey: 'k'.repeat(40), idHashKey: 'h'.repeat(40) };
@@ -110,7 +126,7 @@ export async function startWeb() {
     mails.push(mail);
   };
 
-  const lambda = new LambdaRegistry();
+  const lambda = new SettlingRegistry();
   lambda.register('gate', (event) => openPhaseGate(event, { table }));
   lambda.register('run-phase', async (event: { campaignId: string; phase: Phase }) => {
     await setPhase(table, event.campaignId, event.phase, 'done');
@@ -163,6 +179,8 @@ export async function startWeb() {
 
   const close = async () => {
     engine.close();
+    // A step still running (e.g. Finish deleting a file's parts) ends before the store closes.
+    await lambda.settle();
     sfn.destroy();
     ddb.destroy();
     await new Promise((resolve) => sfnServer.server.close(resolve));
