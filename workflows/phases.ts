@@ -28,6 +28,28 @@ export const surveyWorkflow = (scope: Construct, fns: { dedup: IFunction; covera
     .next(step(scope, 'Remove rejected rows', fns.rejectedRows, { campaignId: campaignId() }, '$.rejectedRows'))
     .next(step(scope, 'Summarize survey', fns.summary, { campaignId: campaignId() }));
 
+/**
+ * A distributed Map over batch numbers at `itemsPath`: each child execution calls `fn` with
+ * `perChild` of them as `batches`, and with `fields` (paths into the Map's input, in ASL's own
+ * notation, as ItemBatcher renders BatchInput as given). Results are dropped.
+ */
+function batchMap(scope: Construct, id: string, props: { itemsPath: string; perChild: number; fields: Record<string, string>; step: string; fn: IFunction }) {
+  const names = Object.keys(props.fields);
+  return new DistributedMap(scope, id, {
+    itemsPath: JsonPath.stringAt(props.itemsPath),
+    itemBatcher: new ItemBatcher({
+      maxItemsPerBatch: props.perChild,
+      batchInput: Object.fromEntries(names.map((name) => [`${name}.$`, props.fields[name]])),
+    }),
+    maxConcurrency: 4,
+    mapExecutionType: StateMachineType.STANDARD,
+    resultPath: JsonPath.DISCARD,
+  }).itemProcessor(step(scope, props.step, props.fn, {
+    ...Object.fromEntries(names.map((name) => [name, JsonPath.stringAt(`$.BatchInput.${name}`)])),
+    batches: JsonPath.listAt('$.Items'),
+  }));
+}
+
 /** Batch numbers given to one child execution of the intake Map: 10 batches of up to 500 rows. */
 export const INTAKE_BATCHES_PER_CHILD = 10;
 
@@ -44,21 +66,13 @@ export const INTAKE_BATCHES_PER_CHILD = 10;
 export function intakeWorkflow(scope: Construct, fns: { prepare: IFunction; batch: IFunction; finish: IFunction; failure: IFunction }) {
   const upload = { campaignId: campaignId(), uploadId: JsonPath.stringAt('$.uploadId') };
   const prepare = step(scope, 'Prepare intake', fns.prepare, upload, '$.prepared');
-  const store = new DistributedMap(scope, 'Store batches', {
-    itemsPath: JsonPath.stringAt('$.prepared.batches'),
-    itemBatcher: new ItemBatcher({
-      maxItemsPerBatch: INTAKE_BATCHES_PER_CHILD,
-      // ItemBatcher renders BatchInput as given: paths into the Map's input, in ASL's own notation.
-      batchInput: { 'campaignId.$': '$.campaignId', 'uploadId.$': '$.uploadId' },
-    }),
-    maxConcurrency: 4,
-    mapExecutionType: StateMachineType.STANDARD,
-    resultPath: JsonPath.DISCARD,
-  }).itemProcessor(step(scope, 'Store batch', fns.batch, {
-    campaignId: JsonPath.stringAt('$.BatchInput.campaignId'),
-    uploadId: JsonPath.stringAt('$.BatchInput.uploadId'),
-    batches: JsonPath.listAt('$.Items'),
-  }));
+  const store = batchMap(scope, 'Store batches', {
+    itemsPath: '$.prepared.batches',
+    perChild: INTAKE_BATCHES_PER_CHILD,
+    fields: { campaignId: '$.campaignId', uploadId: '$.uploadId' },
+    step: 'Store batch',
+    fn: fns.batch,
+  });
   const finish = step(scope, 'Finish intake', fns.finish, upload);
   const failed = step(scope, 'Clean up failed intake', fns.failure, { ...upload, attempt: JsonPath.numberAt('$.attempt'), error: JsonPath.objectAt('$.error') }, JsonPath.DISCARD)
     .next(new Fail(scope, 'Intake failed', { errorPath: '$.error.Error', cause: 'Intake failed: the upload records why; its file and batches are deleted' }));
@@ -123,20 +137,13 @@ export const PAYMENT_BATCHES_PER_CHILD = 10;
  */
 export function implementWorkflow(scope: Construct, fns: { plan: IFunction; pay: IFunction }) {
   const plan = step(scope, 'Plan payments', fns.plan, { campaignId: campaignId() }, '$.planned');
-  const pay = new DistributedMap(scope, 'Pay batches', {
-    itemsPath: JsonPath.stringAt('$.planned.batches'),
-    itemBatcher: new ItemBatcher({
-      maxItemsPerBatch: PAYMENT_BATCHES_PER_CHILD,
-      batchInput: { 'campaignId.$': '$.campaignId', 'executionId.$': '$$.Execution.Id' },
-    }),
-    maxConcurrency: 4,
-    mapExecutionType: StateMachineType.STANDARD,
-    resultPath: JsonPath.DISCARD,
-  }).itemProcessor(step(scope, 'Pay batch', fns.pay, {
-    campaignId: JsonPath.stringAt('$.BatchInput.campaignId'),
-    batches: JsonPath.listAt('$.Items'),
-    executionId: JsonPath.stringAt('$.BatchInput.executionId'),
-  }));
+  const pay = batchMap(scope, 'Pay batches', {
+    itemsPath: '$.planned.batches',
+    perChild: PAYMENT_BATCHES_PER_CHILD,
+    fields: { campaignId: '$.campaignId', executionId: '$$.Execution.Id' },
+    step: 'Pay batch',
+    fn: fns.pay,
+  });
   return plan.next(pay);
 }
 
