@@ -26,15 +26,8 @@ export interface PlanEntry {
 
 export type SourceTotals = Record<FundingSource, number>;
 
-export interface PlanLine {
-  projectCode: string;
-  idHash: string;
-  idMasked: string;
-  name: string;
-  unit: string;
-  category: string;
-  householdSize: number;
-  amountFen: number;
+/** One planned beneficiary: its entry, and its amount split over the sources. */
+export interface PlanLine extends Omit<PlanEntry, 'excludedBy'> {
   /** Fen per source, adding up to amountFen; absent when the project has no funding. */
   split?: SourceTotals;
 }
