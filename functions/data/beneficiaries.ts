@@ -36,7 +36,7 @@ export const BENEFICIARY_FIELDS = ['name', 'phone', 'unit', 'category', 'househo
 export type StoreOutcome = 'stored' | 'updated' | 'unchanged' | 'duplicate';
 
 /** What storing a row did, with the unit that nominated the person first, for a duplicate. */
-export type Stored = { outcome: Exclude<StoreOutcome, 'duplicate'> } | { outcome: 'duplicate'; heldBy: Pick<Beneficiary, 'unit' | 'uploadId' | 'row'> };
+export type Stored = { outcome: Exclude<StoreOutcome, 'duplicate'> } | { outcome: 'duplicate'; heldByUnit: string };
 
 /** Stores a beneficiary once per (campaign, project, person); a re-upload adds nothing. */
 export const storeBeneficiary = (table: Table, b: Beneficiary) =>
@@ -74,7 +74,7 @@ export async function upsertBeneficiary(table: Table, b: Beneficiary, now = new 
     known = undefined;
     if (!stored) continue;
     if (stored.uploadId === b.uploadId) return { outcome: 'stored' };
-    if (stored.unit !== b.unit) return { outcome: 'duplicate', heldBy: { unit: stored.unit, uploadId: stored.uploadId, row: stored.row } };
+    if (stored.unit !== b.unit) return { outcome: 'duplicate', heldByUnit: stored.unit };
     if (BENEFICIARY_FIELDS.every((f) => stored[f] === b[f])) return { outcome: stored.updatedByUploadId === b.uploadId ? 'updated' : 'unchanged' };
 
     const changes = Object.fromEntries(BENEFICIARY_FIELDS.map((f) => [f, b[f]]));

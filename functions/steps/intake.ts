@@ -18,6 +18,7 @@ import {
   saveIntakeBatch,
   saveIntakeBatchResult,
   type IntakeBatchResult,
+  type DuplicateRow,
   type IntakeBatchRow,
   type RejectedRow,
   type RejectedRows,
@@ -197,7 +198,8 @@ export async function storeIntakeBatches(input: IntakeInput & { batches: number[
       if ((await uploadOf(table, input)).processedAt) continue;
       throw new Error(`Batch ${n} of upload ${campaignId}/${uploadId} is missing`);
     }
-    const result: IntakeBatchResult = { batch: n, rows: rows.length, stored: 0, updated: 0, unchanged: 0, duplicate: 0, duplicateRows: [] };
+    const duplicateRows: DuplicateRow[] = [];
+    const result: IntakeBatchResult = { batch: n, rows: rows.length, stored: 0, updated: 0, unchanged: 0, duplicate: 0, duplicateRows };
     const beneficiaries = rows.map((row): Beneficiary => ({ ...row, campaignId, uploadId }));
     // New people are inserted 25 to a request, each only if absent; the others were stored
     // before, by this upload (a retried step) or another: they are read, compared and updated.
@@ -208,9 +210,8 @@ export async function storeIntakeBatches(input: IntakeInput & { batches: number[
     await inParallel(range(known.length), async (i) => {
       const stored = await upsertBeneficiary(table, known[i], now(), seen[i] ?? null);
       result[stored.outcome]++;
-      if (stored.outcome === 'duplicate') result.duplicateRows!.push({ row: known[i].row, heldByUnit: stored.heldBy.unit });
+      if (stored.outcome === 'duplicate') duplicateRows.push({ row: known[i].row, heldByUnit: stored.heldByUnit });
     });
-    result.duplicateRows!.sort((a, b) => a.row - b.row);
     if (await saveIntakeBatchResult(table, campaignId, uploadId, result)) await advanceProgress(table, campaignId, uploadId, rows.length);
     rowsStored += rows.length;
   }
