@@ -33,7 +33,7 @@ interface DynaliteError extends Error {
 export interface StatementRequest {
   Statements?: { Statement?: string; Parameters?: AttributeValue[] }[];
 }
-export interface StatementAnswer {
+interface StatementAnswer {
   TableName?: string;
   Error?: { Code: string; Message: string };
 }
@@ -48,7 +48,7 @@ export class StatementRequestError extends Error {
   }
 }
 
-export const MAX_STATEMENTS = 25;
+const MAX_STATEMENTS = 25;
 
 const INSERT = /^\s*INSERT\s+INTO\s+(?:"([^"]+)"|([A-Za-z0-9_.-]+))\s+VALUE\s*\{(.*)\}\s*;?\s*$/is;
 const FIELD = /^\s*'((?:[^']|'')+)'\s*:\s*(\?|'(?:[^']|'')*'|-?\d+(?:\.\d+)?)\s*$/s;
@@ -68,7 +68,7 @@ interface InsertTemplate {
 const templates = new Map<string, InsertTemplate | string>();
 
 /** The table and item of an INSERT statement; a string is the reason it cannot be run ('' if it is no INSERT). */
-export function parseInsert(statement: string, parameters: readonly AttributeValue[] = []): Insert | string {
+function parseInsert(statement: string, parameters: readonly AttributeValue[] = []): Insert | string {
   let template = templates.get(statement);
   if (template === undefined) {
     template = parseTemplate(statement);
