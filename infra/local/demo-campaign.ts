@@ -113,9 +113,13 @@ export class DemoCampaign {
       return fresh.length >= units ? fresh.map((l) => new URL(l).pathname) : undefined;
     });
     const browser = new DemoClient(this.client.base);
-    const page = await browser.request(links[0]);
-    const html = await page.text();
-    this.check(page.status === 200 && html.includes('同意'), `${approver} opens the decision page`);
+    // Every unit's list waiting at once: after a restart a mail can come again before its list waits again.
+    const html = await until(`${units} lists waiting for ${approver}`, async () => {
+      const page = await browser.request(links[0]);
+      const text = await page.text();
+      return page.status === 200 && text.includes(`全部同意（共 ${units} 份`) ? text : undefined;
+    });
+    this.check(html.includes('帮困名单共'), `${approver} opens the decision page: the unit's summary, and every list waiting`);
     const body = new URLSearchParams({ decision: 'approve-all', seen: /name="seen" value="([a-f0-9]{64})"/.exec(html)?.[1] ?? '' });
     for (const m of html.matchAll(/name="batch" value="([^"]+)"/g)) body.append('batch', m[1].replaceAll('&quot;', '"'));
     const approved = await browser.request(links[0], { method: 'POST', body });
