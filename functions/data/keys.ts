@@ -83,4 +83,10 @@ export const keys = {
   lineRemovalPrefix: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#APPROVALS`, skPrefix: 'REMOVAL#' }),
   /** Batch n of a campaign's payment plan: the keys of the beneficiaries it pays (no personal data). */
   paymentBatch: (campaignId: string, n: number) => ({ pk: `${V}#CAMPAIGN#${campaignId}#PAYMENT_BATCHES`, sk: `BATCH#${seq(n)}` }),
+  /** The recorded outcome of calling one sampled beneficiary (`projectCode#idHash`). */
+  callOutcome: (campaignId: string, beneficiaryKey: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#CALLBACKS`, sk: `OUTCOME#${beneficiaryKey}` }),
+  callOutcomePrefix: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#CALLBACKS`, skPrefix: 'OUTCOME#' }),
+  /** A follow-up case opened by a callback mismatch, assigned to the beneficiary's unit. */
+  followUp: (campaignId: string, caseId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#FOLLOW_UPS`, sk: caseId }),
+  followUpPartition: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#FOLLOW_UPS` }),
 };
