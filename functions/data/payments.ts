@@ -1,6 +1,14 @@
 import { keys } from './keys.js';
 import type { Table } from './table.js';
 
+/**
+ * Where a payment stands. 'issued': recorded once by the implement workflow, handed to its channel
+ * (a bank file, or a signature sheet); 'paid': the bank's result file (or the signed sheet) confirms
+ * it; 'failed': the bank refused it (`failure` says why) and it waits for a corrected retry, which
+ * is a new attempt of the same payment.
+ */
+export type PaymentStatus = 'issued' | 'paid' | 'failed';
+
 export interface Payment {
   campaignId: string;
   projectCode: string;
@@ -8,6 +16,10 @@ export interface Payment {
   amountFen: number;
   paidAt: string;
   executionId: string;
+  /** Absent on payments recorded before statuses: read as 'issued', attempt 1. */
+  status?: PaymentStatus;
+  attempt?: number;
+  failure?: string;
 }
 
 /**
