@@ -9,7 +9,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { campaignWorkflow } from '../workflows/campaign.js';
-import { deployWorkflow, implementWorkflow, intakeWorkflow, reviewWorkflow, surveyWorkflow } from '../workflows/phases.js';
+import { CALLBACK_WAIT_DAYS, deployWorkflow, implementWorkflow, intakeWorkflow, reviewWorkflow, surveyWorkflow } from '../workflows/phases.js';
 import { PostingFragment } from '../workflows/posting.js';
 import { NuanliuFunction } from './function.js';
 import { acknowledgeFindings } from './nag.js';
@@ -91,7 +91,9 @@ export class NuanliuStack extends Stack {
     // each key once (a conditional put). Neither deletes.
     const plan = fn('PaymentPlanFunction', 'payment-plan', base, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5), 1024);
     const pay = fn('PaymentFunction', 'payment', base, ['GetItem', 'BatchGetItem', 'Query', 'PutItem'], Duration.minutes(5));
-    const sampling = fn('SamplingFunction', 'sampling', mail, ['GetItem', 'Query', 'PutItem']);
+    // 回访: commits the seed, draws the sample (lists and replacement heads as items, the draw
+    // recorded on the sample with UpdateItem), keeps the wait's task token. No delete.
+    const sampling = fn('SamplingFunction', 'sampling', mail, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
     // 张榜公示 (workflows/posting.ts, for the deploy workflow's chain): Open reads the unit's list
     // and writes it as posted, each line only if absent; Close counts the lines and records it.
     const postingOpen = fn('PostingOpenFunction', 'posting-open', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'PartiQLInsert', 'PutItem'], Duration.minutes(2));
@@ -113,7 +115,8 @@ export class NuanliuStack extends Stack {
       // 张榜公示 before each unit's final approval step.
       deploy: machine('DeployWorkflow', deployWorkflow(this, { approval, beforeFinalStep: new PostingFragment(this, 'Posting', { open: postingOpen, close: postingClose }) }), Duration.days(90)),
       implement: machine('ImplementWorkflow', implementWorkflow(this, { plan, pay }), Duration.days(1)),
-      review: machine('ReviewWorkflow', reviewWorkflow(this, { sampling }), Duration.hours(1)),
+      // Waits for the callbacks to end: up to CALLBACK_WAIT_DAYS.
+      review: machine('ReviewWorkflow', reviewWorkflow(this, { sampling }), Duration.days(CALLBACK_WAIT_DAYS + 30)),
     };
     const campaign = machine('CampaignWorkflow', campaignWorkflow(this, { table, gate, phases }), Duration.days(365));
     // The coordinator's and approvers' decisions complete the task tokens of these workflows.
@@ -125,6 +128,7 @@ export class NuanliuStack extends Stack {
     campaign.grantStartExecution(http);
     campaign.grantTaskResponse(http);
     phases.deploy.grantTaskResponse(http);
+    phases.review.grantTaskResponse(http);
     intakeMachine.grantStartExecution(http);
     // The campaign page shows workflow status and history: read access to our executions only.
     http.addToRolePolicy(new PolicyStatement({

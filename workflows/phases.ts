@@ -147,6 +147,15 @@ export function implementWorkflow(scope: Construct, fns: { plan: IFunction; pay:
   return plan.next(pay);
 }
 
-/** 回访: draw the callback sample from a recorded seed and mail the staff their lists. */
+/** How long the review workflow waits for the coordinator to end the callbacks (结束回访). */
+export const CALLBACK_WAIT_DAYS = 120;
+
+/**
+ * 回访: commit the sampling seed (its SHA-256 mailed and shown, the seed kept back), draw the
+ * sample with it and mail the staff their lists, then wait (a task token kept on an item) until the
+ * coordinator ends the callbacks on the campaign page. Ends with the wait: a later step may follow.
+ */
 export const reviewWorkflow = (scope: Construct, fns: { sampling: IFunction }) =>
-  step(scope, 'Draw callback sample', fns.sampling, { campaignId: campaignId() });
+  step(scope, 'Commit sampling seed', fns.sampling, { action: 'commit', campaignId: campaignId() }, '$.commitment')
+    .next(step(scope, 'Draw callback sample', fns.sampling, { action: 'draw', campaignId: campaignId() }, '$.sample'))
+    .next(approvalCall(scope, 'Await callbacks', fns.sampling, { action: 'await', campaignId: campaignId() }, '$.callbacks', Timeout.duration(Duration.days(CALLBACK_WAIT_DAYS))));

@@ -5,6 +5,7 @@ import type { Table } from './table.js';
 
 import type { Project } from '../core/project.js';
 import type { StratifiedOptions } from '../core/strata.js';
+import { DEFAULT_CALLBACK_SETTINGS, type CallbackSettings } from '../core/callback-assignment.js';
 
 export type { Project } from '../core/project.js';
 
@@ -21,14 +22,16 @@ export interface Campaign {
   callbackStaff: string[];
   /** Callback sampling rules (rate, minimum per stratum, overrides); absent: 5%, at least 1 per stratum. */
   callbackSampling?: StratifiedOptions;
+  /** Who calls whom and when an unreachable person is replaced; absent: evenly, after 3 calls. */
+  callbackSettings?: CallbackSettings;
   phase: Phase | 'done';
   phaseStatus: PhaseStatus;
   executionArn?: string;
   createdAt: string;
 }
 
-export type NewCampaign = Omit<Campaign, 'id' | 'phase' | 'phaseStatus' | 'createdAt' | 'executionArn' | 'exclusivePairs' | 'callbackSampling'> &
-  Partial<Pick<Campaign, 'exclusivePairs' | 'callbackSampling'>>;
+export type NewCampaign = Omit<Campaign, 'id' | 'phase' | 'phaseStatus' | 'createdAt' | 'executionArn' | 'exclusivePairs' | 'callbackSampling' | 'callbackSettings'> &
+  Partial<Pick<Campaign, 'exclusivePairs' | 'callbackSampling' | 'callbackSettings'>>;
 
 export async function createCampaign(table: Table, input: NewCampaign, now = new Date()): Promise<Campaign> {
   const campaign: Campaign = { ...input, exclusivePairs: input.exclusivePairs ?? [], id: randomUUID(), phase: 'survey', phaseStatus: 'awaiting', createdAt: now.toISOString() };
@@ -55,3 +58,8 @@ export const setPhase = (table: Table, id: string, phase: Phase | 'done', phaseS
 /** Replaces a campaign's projects (and, when given, its mutually exclusive pairs). */
 export const saveProjects = (table: Table, id: string, projects: Project[], exclusivePairs?: [string, string][]) =>
   table.update(keys.campaign(id), exclusivePairs ? { projects, exclusivePairs } : { projects });
+
+/** The campaign's callback settings, the defaults where none were saved. */
+export const callbackSettingsOf = (campaign: Pick<Campaign, 'callbackSettings'>): CallbackSettings => campaign.callbackSettings ?? DEFAULT_CALLBACK_SETTINGS;
+
+export const saveCallbackSettings = (table: Table, id: string, callbackSettings: CallbackSettings) => table.update(keys.campaign(id), { callbackSettings });

@@ -18,3 +18,12 @@ export interface FollowUp {
 }
 
 export const listFollowUps = (table: Table, campaignId: string) => table.all<FollowUp>(keys.followUpPartition(campaignId).pk);
+
+export const getFollowUp = (table: Table, campaignId: string, caseId: string) => table.get<FollowUp>(keys.followUp(campaignId, caseId));
+
+/** Opens a case once per case id (one per person: see followUpCaseId); false if it was open already. */
+export const openFollowUp = (table: Table, f: FollowUp) => table.putIfAbsent(keys.followUp(f.campaignId, f.caseId), { ...f });
+
+/** Closes an open case with its resolution, once: false if it was not open. */
+export const closeFollowUp = (table: Table, campaignId: string, caseId: string, closed: { resolution: string; closedBy: string; closedAt: string }) =>
+  table.update(keys.followUp(campaignId, caseId), { status: 'closed', ...closed }, { expression: '#status = :open', names: { '#status': 'status' }, values: { ':open': 'open' } });

@@ -47,6 +47,10 @@ export const keys = {
   coverage: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: 'COVERAGE' }),
   gate: (campaignId: string, phase: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: `GATE#${phase}` }),
   sample: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: 'SAMPLE' }),
+  /** Part n of one callback staff member's list of the sample (keys only, no personal data). */
+  sampleList: (campaignId: string, staff: string, part: number) => ({ pk: `${V}#CAMPAIGN#${campaignId}#SAMPLE_LISTS`, sk: `STAFF#${staff}#${seq(part)}` }),
+  /** One staff member's list parts, or every list's ('' for all). */
+  sampleListPrefix: (campaignId: string, staff: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#SAMPLE_LISTS`, skPrefix: staff ? `STAFF#${staff}#` : 'STAFF#' }),
   /** The head of one stratum's replacement order (keys only, no personal data). */
   sampleReplacements: (campaignId: string, stratum: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#SAMPLE_REPLACEMENTS`, sk: `STRATUM#${stratum}` }),
   decision: (campaignId: string, at: string, linkId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: `DECISION#${at}#${linkId}` }),
@@ -86,6 +90,13 @@ export const keys = {
   /** The recorded outcome of calling one sampled beneficiary (`projectCode#idHash`). */
   callOutcome: (campaignId: string, beneficiaryKey: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#CALLBACKS`, sk: `OUTCOME#${beneficiaryKey}` }),
   callOutcomePrefix: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#CALLBACKS`, skPrefix: 'OUTCOME#' }),
+  /** A sampled beneficiary replaced after too many unanswered calls: by whom, for which staff member. */
+  replacement: (campaignId: string, replacedKey: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#CALLBACKS`, sk: `REPLACED#${replacedKey}` }),
+  replacementPrefix: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#CALLBACKS`, skPrefix: 'REPLACED#' }),
+  /** A beneficiary taken from a replacement order, once: whom they replace. */
+  replacementClaim: (campaignId: string, beneficiaryKey: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#CALLBACKS`, sk: `CLAIM#${beneficiaryKey}` }),
+  /** The review workflow's wait for the coordinator to end the callbacks (its task token), and how it ended. */
+  callbackClose: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: 'CALLBACK_CLOSE' }),
   /** A follow-up case opened by a callback mismatch, assigned to the beneficiary's unit. */
   followUp: (campaignId: string, caseId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#FOLLOW_UPS`, sk: caseId }),
   followUpPartition: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#FOLLOW_UPS` }),

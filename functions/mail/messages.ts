@@ -28,6 +28,17 @@ export function callbackListMail(to: string, url: string, campaignName: string, 
   };
 }
 
+/** The seed's commitment, mailed before the draw so that the seed cannot be chosen afterwards. */
+export function seedCommitmentMail(to: string, url: string, campaignName: string, commitment: string): Mail {
+  const title = `回访抽样种子承诺：${campaignName}`;
+  return {
+    to,
+    subject: title,
+    text: `回访抽样的随机种子已生成并封存，抽样完成后公开。种子承诺（SHA-256）：\n${commitment}\n请保存此邮件，以便抽样后核对种子。活动页面：\n${url}`,
+    html: mailPage(title, `<p>回访抽样的随机种子已生成并封存，抽样完成后在活动页面公开。</p><p>种子承诺（SHA-256）：<br><code>${escapeHtml(commitment)}</code></p><p>请保存此邮件：公开的种子经 SHA-256 计算后应与此值一致。</p>${button(url, '查看活动')}`),
+  };
+}
+
 export interface SurveySummary {
   campaignName: string;
   rowsReceived: number;

@@ -1,11 +1,16 @@
+import { assignCalls } from '../core/callback-assignment.js';
 import { commitment, newSeed } from '../core/sampling.js';
 import { drawStratified, parseStratumKey, stratumKey, type StratifiedOptions, type StratumDraw } from '../core/strata.js';
-import { callbackListMail } from '../mail/messages.js';
-import { getCampaign } from '../data/campaigns.js';
+import { callbackListMail, seedCommitmentMail } from '../mail/messages.js';
+import { callbackSettingsOf, getCampaign, type Campaign } from '../data/campaigns.js';
+import { awaitCallbackClose } from '../data/callback-close.js';
 import { createLink } from '../data/links.js';
 import { beneficiaryKey, listBeneficiaryRecords } from '../data/exclusions.js';
 import { listPayments } from '../data/payments.js';
-import { getSample, saveReplacements, saveSample, type Sample, type SampleStratum } from '../data/samples.js';
+import {
+  commitSeed, getSeedCommitment, listMailed, markCommitmentMailed, markListMailed, recordDraw, sampleSizeOf, saveReplacements, saveStaffList,
+  type SampleStratum,
+} from '../data/samples.js';
 import type { Table } from '../data/table.js';
 import type { SendMail } from '../shared/mailer.js';
 
@@ -17,50 +22,86 @@ export const CALLBACK_LINK_HOURS = 24 * 14;
 export const REPLACEMENTS_PER_DRAWN = 2;
 export const MAX_REPLACEMENTS_STORED = 3000;
 
+interface MailingDeps {
+  table: Table;
+  sendMail: SendMail;
+  publicUrl: string;
+  now?: Date;
+}
+
+async function campaignOf(table: Table, campaignId: string): Promise<Campaign> {
+  const campaign = await getCampaign(table, campaignId);
+  if (!campaign) throw new Error(`Unknown campaign ${campaignId}`);
+  return campaign;
+}
+
 /**
- * Draws the callback sample from the paid beneficiaries with a fresh, recorded seed, stratified
- * by town × category (the beneficiary's unit and category), stores the strata counts on the sample
- * and each stratum's replacement order apart, splits it evenly among the callback staff and mails
- * each a link to their list.
- * A retry finds the recorded sample and draws nothing new.
+ * Commits the callback sample's seed before anything is drawn: a fresh seed is stored (not shown)
+ * with its SHA-256 and the time, and the coordinator is mailed the SHA-256. A retry keeps the seed
+ * first committed, and mails only if that mail was not recorded as sent.
  */
-export async function drawCallbackSample(input: { campaignId: string }, deps: { table: Table; linkKey: string; sendMail: SendMail; publicUrl: string; now?: Date }) {
-  const campaign = await getCampaign(deps.table, input.campaignId);
-  if (!campaign) throw new Error(`Unknown campaign ${input.campaignId}`);
-  let sample = await getSample(deps.table, campaign.id);
-  if (!sample) {
+export async function commitSamplingSeed(input: { campaignId: string }, deps: MailingDeps) {
+  const campaign = await campaignOf(deps.table, input.campaignId);
+  const seed = newSeed();
+  const at = (deps.now ?? new Date()).toISOString();
+  await commitSeed(deps.table, { campaignId: campaign.id, commitment: commitment(seed), seed, committedAt: at });
+  const committed = (await getSeedCommitment(deps.table, campaign.id))!;
+  if (!committed.commitmentMailedAt) {
+    await deps.sendMail(seedCommitmentMail(campaign.coordinator, `${deps.publicUrl}/campaigns/${campaign.id}`, campaign.name, committed.commitment));
+    await markCommitmentMailed(deps.table, campaign.id, at);
+  }
+  return { campaignId: campaign.id, commitment: committed.commitment };
+}
+
+/**
+ * Draws the callback sample with the committed seed from the paid beneficiaries (a failed payment
+ * reached no one), stratified by town × category; stores each stratum's replacement order head
+ * and each staff member's list apart, then the counts on the sample; mails each staff member a
+ * link to their list. A retry draws the same (same seed, same list), never a new seed, and mails
+ * only whoever was not mailed yet.
+ */
+export async function drawCallbackSample(input: { campaignId: string }, deps: MailingDeps & { linkKey: string }) {
+  const campaign = await campaignOf(deps.table, input.campaignId);
+  const committed = await getSeedCommitment(deps.table, campaign.id);
+  if (!committed) throw new Error(`No seed committed for campaign ${campaign.id}`);
+  if (!committed.drawnAt) {
     const paid = await paidPopulation(deps.table, campaign.id);
     const rules: StratifiedOptions = campaign.callbackSampling ?? {};
-    const seed = newSeed();
-    const draws = drawStratified(seed, paid, rules);
-    const drawn = draws.flatMap((d) => d.drawn);
-    const assignments: Record<string, string[]> = Object.fromEntries(campaign.callbackStaff.map((s) => [s, [] as string[]]));
-    drawn.forEach((key, i) => assignments[campaign.callbackStaff[i % campaign.callbackStaff.length]].push(key));
-    const candidate: Sample = {
-      campaignId: campaign.id, commitment: commitment(seed), seed,
-      drawnAt: (deps.now ?? new Date()).toISOString(), population: paid.length, assignments,
-      rules, strata: draws.map(stratumCounts),
-    };
-    await saveSample(deps.table, candidate);
-    sample = (await getSample(deps.table, campaign.id))!;
-    // A concurrent draw that stored first keeps its own seed, hence its own replacement order.
-    const stored = sample.seed === seed ? draws : drawStratified(sample.seed, paid, sample.rules ?? {});
-    for (const d of stored) {
-      await saveReplacements(deps.table, campaign.id, d.stratum, d.replacements.slice(0, replacementsKept(d)));
-    }
-    for (const [staff, list] of Object.entries(sample.assignments)) {
-      const credential = await createLink(deps.table, deps.linkKey, { kind: 'callback', email: staff, campaignId: campaign.id }, CALLBACK_LINK_HOURS);
-      await deps.sendMail(callbackListMail(staff, `${deps.publicUrl}/callback/${credential}`, campaign.name, list.length, CALLBACK_LINK_HOURS));
-    }
+    const draws = drawStratified(committed.seed, paid, rules);
+    const drawn = draws.flatMap((d) => d.drawn.map((id) => ({ id, unit: parseStratumKey(d.stratum).unit })));
+    const lists = assignCalls(drawn, campaign.callbackStaff, callbackSettingsOf(campaign));
+    for (const d of draws) await saveReplacements(deps.table, campaign.id, d.stratum, d.replacements.slice(0, replacementsKept(d)));
+    for (const [staff, list] of Object.entries(lists)) await saveStaffList(deps.table, campaign.id, staff, list);
+    await recordDraw(deps.table, campaign.id, {
+      drawnAt: (deps.now ?? new Date()).toISOString(), population: paid.length, rules, strata: draws.map(stratumCounts),
+      staffCounts: Object.fromEntries(Object.entries(lists).map(([staff, list]) => [staff, list.length])),
+    });
   }
-  const size = Object.values(sample.assignments).reduce((n, l) => n + l.length, 0);
-  return { campaignId: campaign.id, commitment: sample.commitment, population: sample.population, size };
+  const sample = (await getSeedCommitment(deps.table, campaign.id)) as Required<typeof committed>;
+  for (const [staff, count] of Object.entries(sample.staffCounts)) {
+    if (await listMailed(deps.table, campaign.id, staff)) continue;
+    const credential = await createLink(deps.table, deps.linkKey, { kind: 'callback', email: staff, campaignId: campaign.id }, CALLBACK_LINK_HOURS);
+    await deps.sendMail(callbackListMail(staff, `${deps.publicUrl}/callback/${credential}`, campaign.name, count, CALLBACK_LINK_HOURS));
+    await markListMailed(deps.table, campaign.id, staff, (deps.now ?? new Date()).toISOString());
+  }
+  return { campaignId: campaign.id, commitment: sample.commitment, population: sample.population, size: sampleSizeOf(sample) };
+}
+
+/**
+ * The review workflow waits for the coordinator to end the callbacks (结束回访 on the campaign
+ * page): keeps the wait's task token on an item. A retry records the new token, unless the
+ * callbacks already ended.
+ */
+export async function awaitCallbacks(input: { campaignId: string; taskToken: string }, deps: { table: Table; now?: Date }) {
+  await campaignOf(deps.table, input.campaignId);
+  const waiting = await awaitCallbackClose(deps.table, { campaignId: input.campaignId, taskToken: input.taskToken, waitingSince: (deps.now ?? new Date()).toISOString() });
+  return { campaignId: input.campaignId, alreadyClosed: !waiting };
 }
 
 /** The paid beneficiaries, each with its stratum (the unit and category of its beneficiary record). */
-async function paidPopulation(table: Table, campaignId: string): Promise<{ id: string; stratum: string }[]> {
+export async function paidPopulation(table: Table, campaignId: string): Promise<{ id: string; stratum: string }[]> {
   const records = new Map((await listBeneficiaryRecords(table, campaignId)).map((b) => [beneficiaryKey(b), b]));
-  return (await listPayments(table, campaignId)).map((p) => {
+  return (await listPayments(table, campaignId)).filter((p) => p.status !== 'failed').map((p) => {
     const id = beneficiaryKey(p);
     const b = records.get(id);
     if (!b) throw new Error(`Payment ${id} of campaign ${campaignId} has no beneficiary record`);

@@ -8,6 +8,8 @@ import { callbackRoutes } from './routes/callback.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { conflictRoutes } from './routes/conflicts.js';
 import { phaseRoutes } from './routes/phases.js';
+import { followUpRoutes } from './routes/follow-ups.js';
+import { callbackSettingsRoutes } from './routes/callback-settings.js';
 import { objectionRoutes, postingRoutes } from './routes/postings.js';
 import { planRoutes } from './routes/plan.js';
 import { projectRoutes } from './routes/projects.js';
@@ -54,6 +56,8 @@ export function createApp(input: WebDeps) {
   projectRoutes(app, deps);
   planRoutes(app, deps);
   approvalPagesRoutes(app, deps);
+  followUpRoutes(app, deps);
+  callbackSettingsRoutes(app, deps);
 
   app.notFound((c) => c.html(messagePage('页面不存在', '您要找的页面不存在，或已被删除。', { links: [{ href: '/', label: '返回首页' }] }), 404));
 

@@ -147,6 +147,8 @@ export class DemoCampaign {
   /** 回访: a random sample, mailed to the callback staff as a page and a spreadsheet. */
   async review(paid: CampaignStatus): Promise<CampaignStatus> {
     this.check((await this.client.startPhase(this.campaignId, 'review')).status === 303, 'the coordinator starts 回访');
+    await until('the review workflow to wait for the callbacks to end', async () => ((await this.client.status(this.campaignId)).callbacks?.waiting ? true : undefined), 120_000);
+    this.check((await this.client.post(`/campaigns/${this.campaignId}/callbacks/finish`)).status === 303, 'the coordinator ends the callbacks (结束回访)');
     const done = await until('the campaign to finish', async () => {
       const s = await this.client.status(this.campaignId);
       return s.phase === 'done' ? s : undefined;

@@ -21,6 +21,7 @@ export interface CampaignStatus {
   payments: { count: number; totalFen: number };
   postings: { postingId: string; unit: string; status: 'open' | 'closed'; openedAt: string; endsAt: string; lineCount: number }[];
   sample?: { commitment: string; seed: string; population: number; size: number };
+  callbacks?: { called: number; reached: number; mismatches: number; openCases: number; waiting: boolean; finished: boolean };
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

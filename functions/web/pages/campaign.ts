@@ -3,8 +3,8 @@ import { formatYuan } from '../../core/money.js';
 import { PHASE_NAMES, PHASE_STATUS_NAMES, PHASES, type Phase } from '../../core/phases.js';
 import { standardText } from '../../core/project.js';
 import { surveyTakesLists } from '../../core/upload-window.js';
-import type { Sample } from '../../data/samples.js';
 import { PHASE_PRECONDITIONS, UPLOAD_STATE_NAMES, type CampaignFacts, type UploadView } from '../campaign-facts.js';
+import type { CallbackProgress } from '../callback-progress.js';
 import type { HistoryLine } from '../history.js';
 import { formatTime, layout, noticeOf, type Html } from './layout.js';
 import { conflictsSection, coverageSection } from './survey-close.js';
@@ -15,7 +15,7 @@ export interface CampaignPage {
   facts: CampaignFacts;
   /** Why the current phase cannot start yet (empty: it can). */
   reasons: string[];
-  sample?: Sample;
+  callbacks?: CallbackProgress;
   history: HistoryLine[];
   /** The history could not be read (the workflow service is unavailable). */
   historyUnavailable?: boolean;
@@ -97,23 +97,51 @@ ${uploads.map((u) => uploadRow(campaign.id, u))}
 
 function countsSection(page: CampaignPage): Html {
   const { beneficiaries, payments } = page.facts;
-  const sample = page.sample;
-  const sampleSize = sample ? Object.values(sample.assignments).reduce((n, l) => n + l.length, 0) : 0;
   return html`<h2>统计</h2>
 <table>
 <tr><th>帮困项目</th><th>编码</th><th class="num">人数</th><th class="num">金额合计</th></tr>
 ${beneficiaries.projects.map((p) => html`<tr><td>${p.name}</td><td>${p.code}</td><td class="num">${p.count}</td><td class="num">${formatYuan(p.totalFen)}</td></tr>`)}
 <tr><th colspan="2">合计</th><th class="num">${beneficiaries.count}</th><th class="num">${formatYuan(beneficiaries.totalFen)}</th></tr>
 </table>
-<p>发放：<b>${payments.count}</b> 笔，合计 <b>${formatYuan(payments.totalFen)}</b></p>
-${sample
-    ? html`<div class="box">
-<p>回访抽样：从 ${sample.population} 位已发放对象中抽取 <b>${sampleSize}</b> 位（${formatTime(sample.drawnAt)}）</p>
-<p>种子承诺（SHA-256）：<code>${sample.commitment}</code></p>
-<p>种子：<code>${sample.seed}</code></p>
-<p class="hint">任何人可用种子核对承诺并复现抽样结果。</p>
-</div>`
-    : html`<p class="muted">尚未抽取回访样本。</p>`}`;
+<p>发放：<b>${payments.count}</b> 笔，合计 <b>${formatYuan(payments.totalFen)}</b></p>`;
+}
+
+/** 回访: the commitment from the moment it is made; the seed and how to redo the draw only after the draw; progress and 结束回访. */
+function callbackSection(page: CampaignPage): Html {
+  const id = page.facts.campaign.id;
+  const cb = page.callbacks;
+  const links = html`<p><a href="/campaigns/${id}/callback-settings">回访设置（分工、替换规则）</a> · <a href="/campaigns/${id}/follow-ups">异常核查案件</a></p>`;
+  if (!cb) return html`<h2>回访</h2>${links}<p class="muted">尚未抽取回访样本。</p>`;
+  const s = cb.sample;
+  return html`<h2>回访</h2>${links}
+<div class="box">
+<p>种子承诺（SHA-256）：<code>${cb.commitment}</code>${cb.committedAt ? html`（${formatTime(cb.committedAt)} 生成）` : ''}</p>
+${s
+    ? html`<p>回访抽样：从 ${s.population} 位已发放对象中抽取 <b>${cb.size}</b> 位（${formatTime(s.drawnAt)}）</p>
+<p>种子：<code>${s.seed}</code></p>
+<p class="hint">核对：种子的 SHA-256 应等于上面的承诺（<code>printf %s "$SEED" | openssl dgst -sha256</code>）。复现：对每个分层（单位 × 类别）中的每位已发放对象计算 <code>printf %s "$ID" | openssl dgst -sha256 -hmac "$SEED"</code>（$ID 为「项目编码#对象编号」），按结果从小到大排序，排在前面的被抽中，其余依次为替换顺序。</p>`
+    : html`<p class="hint">种子已封存，抽样完成后公开。</p>`}
+</div>
+${s ? progressSection(id, cb) : ''}`;
+}
+
+function progressSection(id: string, cb: CallbackProgress): Html {
+  const close = cb.close;
+  return html`<table>
+<tr><th class="num">样本</th><th class="num">已回访</th><th class="num">已接通</th><th class="num">发现异常</th><th class="num">待核查案件</th><th class="num">已办结案件</th></tr>
+<tr><td class="num">${cb.size}</td><td class="num">${cb.called}</td><td class="num">${cb.reached}</td><td class="num">${cb.mismatches}</td><td class="num">${cb.openCases}</td><td class="num">${cb.closedCases}</td></tr>
+</table>
+${close?.closedAt
+    ? html`<p class="notice">回访已于 ${formatTime(close.closedAt)} 由 ${close.closedBy} 结束${close.reason ? html`（尚有 ${close.openCases} 个案件未办结，原因：${close.reason}）` : ''}。</p>`
+    : close
+      ? html`<form method="post" action="/campaigns/${id}/callbacks/finish" class="box">
+${cb.openCases
+    ? html`<p>还有 <b>${cb.openCases}</b> 个异常核查案件未办结。如需现在结束回访，请填写原因（将被记录）：</p>
+<label for="reason">提前结束原因</label><input type="text" id="reason" name="reason" maxlength="500" required>`
+    : html`<p>所有异常核查案件均已办结，可以结束回访。</p>`}
+<p><button type="submit">结束回访</button></p>
+</form>`
+      : html`<p class="hint">工作流尚未进入等待结束回访的步骤，请稍候刷新页面。</p>`}`;
 }
 
 function approvalSection(campaignId: string): Html {
@@ -148,6 +176,7 @@ ${uploadsSection(page)}
 ${conflictsSection(page.facts)}
 ${coverageSection(page.facts)}
 ${countsSection(page)}
+${callbackSection(page)}
 ${approvalSection(campaign.id)}
 <h2>活动设置</h2>
 <table>

@@ -33,6 +33,10 @@ button:disabled{background:#bbb;cursor:not-allowed}
 .phase.current{border:2px solid #b03a2e}
 .muted{color:#777}
 code{font-size:12px;word-break:break-all}
+fieldset{border:0;padding:0;margin:8px 0}
+legend{font-weight:600;padding:0}
+.choices label{display:inline-block;font-weight:normal;margin:2px 14px 2px 0;padding:6px 0}
+select{font:inherit;padding:5px 6px}
 `;
 
 export interface LayoutOptions {
@@ -94,6 +98,9 @@ export const NOTICES = {
   'projects-imported': '帮困项目表已导入。',
   'project-saved': '帮困项目已保存。',
   'pairs-saved': '互斥项目已保存。',
+  'callbacks-finished': '回访已结束，工作流继续进行。',
+  'callbacks-already-finished': '回访此前已结束，本次操作未重复提交。',
+  'callback-settings-saved': '回访设置已保存，下次抽样时生效。',
 } as const;
 
 export function noticeOf(key: string | undefined): Html | '' {

@@ -1,72 +1,100 @@
 import type { Context, Hono } from 'hono';
-import { formatYuan } from '../../core/money.js';
-import { getBeneficiary, type Beneficiary } from '../../data/beneficiaries.js';
-import { getCampaign } from '../../data/campaigns.js';
-import { checkLink } from '../../data/links.js';
-import { getSample } from '../../data/samples.js';
+import { z } from 'zod';
+import { stratumKey } from '../../core/strata.js';
+import { isMismatch, recordCallOutcome, SATISFACTION, type CallOutcome, type Mismatch } from '../../data/callbacks.js';
+import { callbackSettingsOf } from '../../data/campaigns.js';
+import { openFollowUp } from '../../data/follow-ups.js';
+import { replaceUnreached } from '../../steps/replacement.js';
+import { callbackListOf } from '../callback-list.js';
 import type { AppDeps, WebEnv } from '../context.js';
-import { Forbidden, Gone, NotFound } from '../errors.js';
+import { BadRequest, Conflict, Forbidden } from '../errors.js';
 import { callbackPage } from '../pages/callback.js';
-import { callbackWorkbook, type CallbackRow } from '../spreadsheet.js';
+import { callbackWorkbook } from '../spreadsheet.js';
 import { attachment, XLSX_TYPE } from './campaigns.js';
+import { formBody } from './util.js';
 
-/** Runs `work` over `items`, at most `limit` at a time, keeping the order. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
+const blankAsAbsent = (v: unknown) => (v === '' ? undefined : v);
+const RECEIVED: Record<string, { right: boolean; mismatch?: Mismatch }> = { right: { right: true }, none: { right: false, mismatch: '未收到' }, wrong: { right: false, mismatch: '金额不符' } };
+
+/** One call's outcome as the staff member's form sends it; the questions are required once the person is reached. */
+const outcomeForm = z.object({
+  person: z.string().regex(/^[\w-]+#[a-f0-9]{64}$/, '回访对象无效，请刷新页面后重试'),
+  seen: z.coerce.number().int().min(0),
+  reached: z.enum(['yes', 'no'], { error: '请选择是否接通' }),
+  received: z.preprocess(blankAsAbsent, z.enum(['right', 'none', 'wrong'], { error: '请选择是否足额收到' }).optional()),
+  visited: z.preprocess(blankAsAbsent, z.enum(['yes', 'no'], { error: '请选择是否走访' }).optional()),
+  satisfaction: z.preprocess(blankAsAbsent, z.enum(SATISFACTION, { error: '请选择满意度' }).optional()),
+  notes: z.string().trim().max(500, '备注最多500个字').default(''),
+}).superRefine((form, ctx) => {
+  if (form.reached === 'no') return;
+  if (!form.received) ctx.addIssue({ code: 'custom', message: '已接通时请选择是否足额收到', path: ['received'] });
+  if (!form.visited) ctx.addIssue({ code: 'custom', message: '已接通时请选择是否走访', path: ['visited'] });
+  if (!form.satisfaction) ctx.addIssue({ code: 'custom', message: '已接通时请选择满意度', path: ['satisfaction'] });
+});
 
 /**
- * A callback worker's link: not single-use (they come back to their list), but it expires.
- * The list shows what a phone call needs and nothing more: no ID numbers.
+ * A callback worker's link: not single-use (they come back to their list), but it expires. The
+ * list shows what a phone call needs and nothing more: no ID numbers. Each call's outcome is saved
+ * from the list, for a person on it only.
  */
 export function callbackRoutes(app: Hono<WebEnv>, deps: AppDeps) {
-  const listOf = async (c: Context): Promise<{ staff: string; campaignName: string; rows: CallbackRow[] }> => {
-    const { linkKey } = await deps.secrets();
-    const result = await checkLink(deps.table, linkKey, c.req.param('credential') ?? '', 'callback', deps.now());
-    if (!result.ok) {
-      if (result.problem === 'expired') throw new Gone('此回访名单链接已过期。如需继续回访，请联系活动协调员。');
-      throw new Forbidden('链接无效。请使用邮件中的完整链接。', '链接无效');
-    }
-    const { link } = result;
-    const campaign = link.campaignId ? await getCampaign(deps.table, link.campaignId) : undefined;
-    const sample = campaign ? await getSample(deps.table, campaign.id) : undefined;
-    if (!campaign || !sample) throw new NotFound('没有找到这份回访名单。');
-    const keys = sample.assignments[link.email] ?? [];
-    const projects = new Map(campaign.projects.map((p) => [p.code, p.name]));
-    const people = await mapLimited(keys, 16, (key) => {
-      const at = key.indexOf('#');
-      return getBeneficiary(deps.table, campaign.id, key.slice(0, at), key.slice(at + 1));
-    });
-    const rows = people
-      .filter((b): b is Beneficiary => b !== undefined)
-      .map((b) => ({ name: b.name, phone: b.phone, project: projects.get(b.projectCode) ?? b.projectCode, amount: formatYuan(b.amountFen), paymentMethod: b.paymentMethod, unit: b.unit }));
-    return { staff: link.email, campaignName: campaign.name, rows };
-  };
-
   const xlsx = async (c: Context) => {
-    const list = await listOf(c);
-    const file = await callbackWorkbook(list.campaignName, list.rows);
+    const list = await callbackListOf(c, deps);
+    const file = await callbackWorkbook(list.campaign.name, list.people);
     return c.body(new Uint8Array(file), 200, {
       'Content-Type': XLSX_TYPE,
-      'Content-Disposition': attachment(`回访名单-${list.campaignName}.xlsx`, 'callback-list.xlsx'),
+      'Content-Disposition': attachment(`回访名单-${list.campaign.name}.xlsx`, 'callback-list.xlsx'),
     });
   };
 
   app.get('/callback/:credential', async (c) => {
     // The page's download button asks for ?format=xlsx, so the credential need not be written into the page.
     if (c.req.query('format') === 'xlsx') return xlsx(c);
-    const list = await listOf(c);
-    return c.html(callbackPage(list.staff, list.campaignName, list.rows));
+    const list = await callbackListOf(c, deps);
+    return c.html(callbackPage(list.staff, list.campaign.name, list.people, c.req.query('notice')));
   });
 
   app.get('/callback/:credential/list.xlsx', xlsx);
+
+  /**
+   * Saves one call: each save is a call (未接通 adds an attempt), written only if nobody saved one
+   * since the page was shown. A mismatch opens the unit's follow-up case (once per person); the
+   * last unanswered call before the limit replaces the person.
+   */
+  app.post('/callback/:credential', async (c) => {
+    const list = await callbackListOf(c, deps);
+    const parsed = outcomeForm.safeParse(await formBody(c));
+    if (!parsed.success) throw new BadRequest('回访结果未保存：', [...new Set(parsed.error.issues.map((i) => i.message))]);
+    const form = parsed.data;
+    const person = list.people.find((p) => p.key === form.person);
+    if (!person) throw new Forbidden('该对象不在您的回访名单中。', '无法保存');
+    if (person.replacedBy !== undefined) throw new Conflict('该对象已被替换，无需继续回访。');
+    const back = (notice: string) => c.redirect(`${new URL(c.req.url).pathname}?notice=${notice}#person-${list.people.indexOf(person) + 1}`, 303);
+    const now = deps.now();
+    const b = person.beneficiary;
+    const reached = form.reached === 'yes';
+    const received = reached ? RECEIVED[form.received!] : undefined;
+    const outcome: CallOutcome = {
+      campaignId: list.campaign.id, beneficiaryKey: person.key, unit: b.unit, category: b.category, staff: list.staff,
+      attempts: form.seen + 1, reached,
+      receivedRightAmount: received ? received.right : null,
+      visited: reached ? form.visited === 'yes' : null,
+      satisfaction: reached ? form.satisfaction! : null,
+      notes: form.notes, recordedAt: now.toISOString(),
+      ...(received?.mismatch ? { mismatch: received.mismatch } : {}),
+    };
+    if (!(await recordCallOutcome(deps.table, outcome, form.seen))) return back('already-recorded');
+    if (isMismatch(outcome)) {
+      await openFollowUp(deps.table, {
+        campaignId: outcome.campaignId, caseId: person.key, beneficiaryKey: person.key, unit: b.unit,
+        reason: `电话回访：${outcome.mismatch ?? '未足额收到'}`, openedBy: list.staff, openedAt: outcome.recordedAt, status: 'open',
+      });
+    }
+    if (!reached && outcome.attempts >= callbackSettingsOf(list.campaign).maxAttempts) {
+      const r = await replaceUnreached({ sample: list.sample, replacedKey: person.key, stratum: stratumKey(b.unit, b.category), staff: list.staff }, { table: deps.table, now });
+      return back(r.replacementKey ? 'replaced' : 'exhausted');
+    }
+    return back('recorded');
+  });
 }
+

@@ -1,7 +1,8 @@
 import type { Context, Hono } from 'hono';
 import { buildIntakeTemplate } from '../../core/intake-file.js';
 import { createCampaign, getCampaign, listCampaigns, recordExecution, type Campaign } from '../../data/campaigns.js';
-import { getSample } from '../../data/samples.js';
+import { getSample, sampleSizeOf } from '../../data/samples.js';
+import { callbackProgress } from '../callback-progress.js';
 import { campaignFormValues, parseCampaignForm } from '../campaign-form.js';
 import { loadFacts, startReasons } from '../campaign-facts.js';
 import type { AppDeps, WebEnv } from '../context.js';
@@ -49,7 +50,7 @@ export function campaignRoutes(app: Hono<WebEnv>, deps: AppDeps) {
 
   app.get('/campaigns/:id', async (c) => {
     const campaign = await campaignOf(c, deps);
-    const [facts, sample] = await Promise.all([loadFacts(deps, campaign), getSample(deps.table, campaign.id)]);
+    const [facts, callbacks] = await Promise.all([loadFacts(deps, campaign), callbackProgress(deps.table, campaign.id)]);
     let history: HistoryLine[] = [];
     let historyUnavailable = false;
     try {
@@ -61,14 +62,14 @@ export function campaignRoutes(app: Hono<WebEnv>, deps: AppDeps) {
     }
     const reasons = campaign.phase === 'done' ? [] : startReasons(campaign.phase, facts);
     return c.html(
-      campaignPage({ user: c.var.coordinator.email, facts, reasons, sample, history, historyUnavailable, notice: c.req.query('notice') }),
+      campaignPage({ user: c.var.coordinator.email, facts, reasons, callbacks, history, historyUnavailable, notice: c.req.query('notice') }),
     );
   });
 
   /** The JSON API: a campaign's state and counts, for tools and the demo. No personal data. */
   app.get('/api/campaigns/:id', async (c) => {
     const campaign = await campaignOf(c, deps);
-    const [facts, sample, postings] = await Promise.all([loadFacts(deps, campaign), getSample(deps.table, campaign.id), listPostings(deps.table, campaign.id)]);
+    const [facts, sample, postings, callbacks] = await Promise.all([loadFacts(deps, campaign), getSample(deps.table, campaign.id), listPostings(deps.table, campaign.id), callbackProgress(deps.table, campaign.id)]);
     return c.json({
       id: campaign.id,
       name: campaign.name,
@@ -85,7 +86,11 @@ export function campaignRoutes(app: Hono<WebEnv>, deps: AppDeps) {
       conflicts: { open: facts.conflicts.open, resolved: facts.conflicts.resolved },
       coverage: facts.coverage && { checkedAt: facts.coverage.checkedAt, registered: facts.coverage.registered, uncovered: facts.coverage.uncovered },
       postings: postings.map((p) => ({ postingId: p.postingId, unit: p.unit, status: p.status, openedAt: p.openedAt, endsAt: p.endsAt, lineCount: p.lineCount })),
-      sample: sample && { commitment: sample.commitment, seed: sample.seed, population: sample.population, size: Object.values(sample.assignments).reduce((n, l) => n + l.length, 0) },
+      sample: sample && { commitment: sample.commitment, seed: sample.seed, population: sample.population, size: sampleSizeOf(sample) },
+      callbacks: callbacks && {
+        called: callbacks.called, reached: callbacks.reached, mismatches: callbacks.mismatches, openCases: callbacks.openCases,
+        waiting: Boolean(callbacks.close && !callbacks.close.closedAt), finished: Boolean(callbacks.close?.closedAt),
+      },
     });
   });
 

@@ -67,6 +67,8 @@ describe('the stack', () => {
     // every write conditional, never a blind batch write.
     expect(tableActionsOfFunction('IntakePrepareFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     expect(tableActionsOfFunction('IntakeBatchFunction').sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PartiQLInsert', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    // 回访: commits the seed and writes the lists (PutItem), records the draw and the callbacks' wait (UpdateItem).
+    expect(tableActionsOfFunction('SamplingFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     // 排摸 close removes the rejected rows from the uploads it finds: it neither reads other items nor writes new ones.
     expect(tableActionsOfFunction('SurveyRejectedRowsFunction').sort()).toEqual(['dynamodb:Query', 'dynamodb:UpdateItem']);
     for (const prefix of ['GateFunction', 'IntakePrepareFunction', 'IntakeBatchFunction', 'SurveyDedupFunction', 'SurveyCoverageFunction', 'SurveyRejectedRowsFunction', 'SurveySummaryFunction', 'ApprovalFunction', 'PaymentPlanFunction', 'PaymentFunction', 'SamplingFunction', 'HttpFunction']) {
@@ -121,8 +123,8 @@ describe('the stack', () => {
     // Four gates, intake's Prepare, batch, Finish and failure clean-up, survey de-dup, coverage,
     // rejected rows and summary, the approval chain's seven (chains, plan, request, reminder,
     // escalation, recorded decision, resubmission), the posting's open and close, payment plan,
-    // payment, sampling.
-    expect(lambdaSteps.length).toBe(24);
+    // payment, and review's three (commit seed, draw, await callbacks).
+    expect(lambdaSteps.length).toBe(26);
     for (const step of lambdaSteps) expect(step.Retry?.[0].ErrorEquals).toContain('Lambda.ServiceException');
   });
 
@@ -143,6 +145,16 @@ describe('the stack', () => {
       const [, fn] = Object.entries(functions).find(([id]) => id.startsWith(prefix))!;
       expect(Object.keys(fn.Properties.Environment?.Variables ?? {}).sort()).toEqual(['NODE_OPTIONS', 'TABLE_NAME']);
     }
+  });
+
+  it('lets the web function end the callbacks: it may answer the review workflow\'s task tokens', () => {
+    const http = Object.entries(policies).find(([id]) => id.startsWith('HttpFunctionServiceRoleDefaultPolicy'))![1];
+    const answering = http.Properties.PolicyDocument.Statement.filter((s) => actionsOf(s).includes('states:SendTaskSuccess'));
+    expect(JSON.stringify(answering.map((s) => s.Resource))).toContain('ReviewWorkflow');
+    const review = Object.entries(template.findResources('AWS::StepFunctions::StateMachine')).find(([id]) => id.startsWith('ReviewWorkflow'))!;
+    const definition = JSON.stringify(review[1]);
+    expect(definition).toContain('Await callbacks');
+    expect(definition).toContain(`"TimeoutSeconds\\":${120 * 24 * 3600}`);
   });
 
   it('passes cdk-nag AwsSolutions with every remaining finding acknowledged with a reason', () => {

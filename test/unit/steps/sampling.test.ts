@@ -4,10 +4,10 @@ import { drawStratified, stratumKey } from '../../../functions/core/strata.js';
 import { insertBeneficiaries, type Beneficiary } from '../../../functions/data/beneficiaries.js';
 import { createCampaign, type Campaign } from '../../../functions/data/campaigns.js';
 import { payOnce } from '../../../functions/data/payments.js';
-import { getReplacements, getSample } from '../../../functions/data/samples.js';
+import { getReplacements, getSample, getSeedCommitment, getStaffList } from '../../../functions/data/samples.js';
 import type { Table } from '../../../functions/data/table.js';
 import type { Mail } from '../../../functions/shared/mailer.js';
-import { drawCallbackSample } from '../../../functions/steps/sampling.js';
+import { commitSamplingSeed, drawCallbackSample } from '../../../functions/steps/sampling.js';
 import { startTable } from '../../support/table.js';
 
 const person = (n: number) => n.toString(16).padStart(64, '0');
@@ -50,10 +50,37 @@ const paidPopulation = () => Array.from({ length: PAID }, (_, n) => ({
   id: `MZ01#${person(n)}`, stratum: stratumKey(UNITS[n % 2], CATEGORIES[n % 5 === 0 ? 1 : 0]),
 }));
 
+/** Everyone on the staff lists, per staff member. */
+const lists = async () => {
+  const sample = (await getSample(table, campaign.id))!;
+  return Object.fromEntries(await Promise.all(campaign.callbackStaff.map(async (s) => [s, await getStaffList(table, sample, s)] as const)));
+};
+
+describe('commitSamplingSeed', () => {
+  it('commits a seed, mails the coordinator its SHA-256 only, and keeps it on retry', async () => {
+    expect(await drawCallbackSample({ campaignId: campaign.id }, deps()).catch((e: Error) => e.message)).toContain('No seed committed');
+    const first = await commitSamplingSeed({ campaignId: campaign.id }, deps());
+    const committed = (await getSeedCommitment(table, campaign.id))!;
+    expect(first.commitment).toBe(commitment(committed.seed));
+    expect(committed.committedAt).toBe('2025-12-21T00:00:00.000Z');
+    // Not drawn yet: the sample is not there, so no page can show the seed.
+    expect(await getSample(table, campaign.id)).toBeUndefined();
+    expect(mails.map((m) => m.to)).toEqual(['coordinator@mzj.example.cn']);
+    expect(mails[0].text).toContain(first.commitment);
+    expect(mails[0].text + mails[0].html).not.toContain(committed.seed);
+    const again = await commitSamplingSeed({ campaignId: campaign.id }, deps());
+    expect(again.commitment).toBe(first.commitment);
+    expect((await getSeedCommitment(table, campaign.id))!.seed).toBe(committed.seed);
+    expect(mails).toHaveLength(1);
+  });
+});
+
 describe('drawCallbackSample', () => {
-  it('stores strata counts, the rules and a sample anyone can redraw from the seed', async () => {
+  it('draws with the committed seed; stores strata counts, the rules and a sample anyone can redraw', async () => {
+    const committed = (await getSeedCommitment(table, campaign.id))!;
     const result = await drawCallbackSample({ campaignId: campaign.id }, deps());
     const sample = (await getSample(table, campaign.id))!;
+    expect(sample.seed).toBe(committed.seed);
     expect(sample.commitment).toBe(commitment(sample.seed));
     expect(sample.rules).toEqual(campaign.callbackSampling);
     // 莘庄镇: n even (60 paid): 12 困难老人 (n % 10 = 0), 48 低保家庭; 七宝镇 likewise.
@@ -66,7 +93,7 @@ describe('drawCallbackSample', () => {
     expect(result).toEqual({ campaignId: campaign.id, commitment: sample.commitment, population: PAID, size: 13 });
 
     const redrawn = drawStratified(sample.seed, paidPopulation().reverse(), sample.rules);
-    const assigned = Object.values(sample.assignments).flat();
+    const assigned = Object.values(await lists()).flat();
     expect(assigned.sort()).toEqual(redrawn.flatMap((d) => d.drawn).sort());
     expect(assigned).toContain(STAFF_RELATIVE);
     for (const d of redrawn) {
@@ -76,11 +103,14 @@ describe('drawCallbackSample', () => {
 
   it('splits the sample evenly among the staff and mails each once; a retry draws nothing new', async () => {
     const sample = (await getSample(table, campaign.id))!;
-    expect(Object.values(sample.assignments).map((l) => l.length).sort()).toEqual([6, 7]);
-    expect(mails.map((m) => m.to).sort()).toEqual(['a@mzj.example.cn', 'b@mzj.example.cn']);
+    const before = await lists();
+    expect(Object.values(before).map((l) => l.length).sort()).toEqual([6, 7]);
+    expect(sample.staffCounts).toEqual(Object.fromEntries(Object.entries(before).map(([s, l]) => [s, l.length])));
+    expect(mails.slice(1).map((m) => m.to).sort()).toEqual(['a@mzj.example.cn', 'b@mzj.example.cn']);
     const again = await drawCallbackSample({ campaignId: campaign.id }, deps());
     expect(again.commitment).toBe(sample.commitment);
     expect(await getSample(table, campaign.id)).toEqual(sample);
-    expect(mails).toHaveLength(2);
+    expect(await lists()).toEqual(before);
+    expect(mails).toHaveLength(3);
   });
 });

@@ -4,7 +4,7 @@ import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Pass, StateGraph, StateMachine, StateMachineFragment, type IChainable, type INextable, type State } from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import { campaignWorkflow } from '../../../workflows/campaign.js';
-import { deployWorkflow, implementWorkflow, intakeWorkflow, reviewWorkflow, surveyWorkflow } from '../../../workflows/phases.js';
+import { CALLBACK_WAIT_DAYS, deployWorkflow, implementWorkflow, intakeWorkflow, reviewWorkflow, surveyWorkflow } from '../../../workflows/phases.js';
 
 const stack = new Stack();
 const fn = (name: string) => LambdaFunction.fromFunctionArn(stack, name, `arn:aws:lambda:us-east-1:123456789012:function:${name}`);
@@ -236,10 +236,22 @@ describe('phase workflows', () => {
     expect(graph.States[cleanUp.Next]).toEqual({ Type: 'Fail', ErrorPath: '$.error.Error', Cause: expect.stringContaining('Intake failed') });
   });
 
-  it('review is a single Lambda step with the same transient retry', () => {
+  it('review commits the seed, draws with it, then waits for the callbacks to end, each retried on transient faults', () => {
     const graph = render(reviewWorkflow(stack, { sampling: fn('sampling') }));
-    const only = graph.States[graph.StartAt];
-    expect(only.End).toBe(true);
-    expect(only.Retry[0].MaxAttempts).toBe(6);
+    expect(graph.StartAt).toBe('Commit sampling seed');
+    const commit = graph.States['Commit sampling seed'];
+    expect(commit.Parameters).toEqual({ action: 'commit', 'campaignId.$': '$.campaignId' });
+    expect(commit.ResultPath).toBe('$.commitment');
+    expect(commit.Next).toBe('Draw callback sample');
+    const draw = graph.States['Draw callback sample'];
+    expect(draw.Parameters).toEqual({ action: 'draw', 'campaignId.$': '$.campaignId' });
+    expect(draw.Next).toBe('Await callbacks');
+    const wait = graph.States['Await callbacks'];
+    expect(resource(wait)).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(wait.Parameters.Payload).toEqual({ action: 'await', 'campaignId.$': '$.campaignId', 'taskToken.$': '$$.Task.Token' });
+    expect(wait.TimeoutSeconds).toBe(CALLBACK_WAIT_DAYS * 24 * 3600);
+    // The chain ends with the wait: a later step may be appended.
+    expect(wait.End).toBe(true);
+    for (const state of [commit, draw, wait]) expect(state.Retry[0].MaxAttempts).toBe(6);
   });
 });
