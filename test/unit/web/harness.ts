@@ -23,10 +23,11 @@ import { getUpload } from '../../../functions/data/uploads.js';
 import type { Mail } from '../../../functions/shared/mailer.js';
 import { runApprovalAction } from '../../../functions/steps/approval-actions.js';
 import { openPhaseGate } from '../../../functions/steps/gate.js';
+import { awaitCallbacks, commitSamplingSeed, drawCallbackSample } from '../../../functions/steps/sampling.js';
 import { finishIntake, prepareIntake, storeIntakeBatches } from '../../../functions/steps/intake.js';
 import { failIntake } from '../../../functions/steps/intake-failure.js';
 import { createApp } from '../../../functions/web/app.js';
-import { deployWorkflow, intakeWorkflow } from '../../../workflows/phases.js';
+import { deployWorkflow, intakeWorkflow, reviewWorkflow } from '../../../workflows/phases.js';
 
 export const ORIGIN = 'http://localhost';
 /** Stand-in functions whose invocations still running can be waited for. */
@@ -97,6 +98,13 @@ function deployMachine(): object {
   return withPartition(stack.resolve(new StateGraph(chain.startState, "deploy").toGraphJson())) as object;
 }
 
+/** The review workflow as the stack defines it: commit the seed, draw, wait for the callbacks to end. */
+function reviewMachine(): object {
+  const stack = new Stack();
+  const chain = reviewWorkflow(stack, { sampling: LambdaFunction.fromFunctionArn(stack, 'sampling', fn('sampling')) });
+  return withPartition(stack.resolve(new StateGraph(chain.startState, 'review').toGraphJson())) as object;
+}
+
 /** CloudFormation's partition filled into the resolved definition's ARNs, as deploy would. */
 function withPartition(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withPartition);
@@ -140,6 +148,12 @@ export async function startWeb() {
   lambda.register('intake-finish', (event) => finishIntake(event, { table }));
   lambda.register('intake-failure', (event) => failIntake(event, { table }));
   lambda.register('approval', (event) => runApprovalAction(event, { table, linkKey: SECRETS.linkKey, sendMail, publicUrl: ORIGIN }));
+  lambda.register('sampling', (event: { action: 'commit' | 'draw' | 'await'; campaignId: string; taskToken?: string }) => {
+    const mailing = { table, sendMail, publicUrl: ORIGIN };
+    if (event.action === 'commit') return commitSamplingSeed(event, mailing);
+    if (event.action === 'draw') return drawCallbackSample(event, { ...mailing, linkKey: SECRETS.linkKey });
+    return awaitCallbacks({ campaignId: event.campaignId, taskToken: event.taskToken! }, { table });
+  });
   // The clock moves, so that tests can pass a step's reminder point and deadline.
   const engine = new Engine({ lambda, movableClock: true }).start();
   const sfnServer = await serve(engine, 0);
@@ -149,6 +163,7 @@ export async function startWeb() {
   const campaignWorkflowArn = create('CampaignWorkflow', CAMPAIGN_MACHINE);
   const intakeWorkflowArn = create('IntakeWorkflow', intakeMachine());
   const approvalWorkflowArn = create('DeployWorkflow', deployMachine());
+  const reviewWorkflowArn = create('ReviewWorkflow', reviewMachine());
 
   /** Every SFN command the app sends, by name. */
   const sent: string[] = [];
@@ -187,7 +202,7 @@ export async function startWeb() {
     await new Promise((resolve) => dynamo.close(resolve));
   };
 
-  return { app, table, engine, sfn, mails, sent, failOnce, clock, campaignWorkflowArn, intakeWorkflowArn, approvalWorkflowArn, close };
+  return { app, table, engine, sfn, mails, sent, failOnce, clock, campaignWorkflowArn, intakeWorkflowArn, approvalWorkflowArn, reviewWorkflowArn, close };
 }
 
 export type Web = Awaited<ReturnType<typeof startWeb>>;
