@@ -16,7 +16,6 @@ const [A, B] = ['caller.a@mzj.example.cn', 'caller.b@mzj.example.cn'];
 const UNITS = ['莘庄镇', '七宝镇'];
 const PER_UNIT = 20;
 const person = (n: number) => n.toString(16).padStart(64, '0');
-const keyOf = (n: number) => `MZ01#${person(n)}`;
 
 let web: Web;
 let coordinator: Browser;
