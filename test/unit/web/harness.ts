@@ -114,7 +114,9 @@ function withPartition(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withPartition(v)]));
 }
 
-export async function startWeb() {
+/** `publicUrl`: where mailed links point and the origin POSTs must come from (ORIGIN by default; a real server's address for a browser). */
+export async function startWeb(options: { publicUrl?: string } = {}) {
+  const publicUrl = options.publicUrl ?? ORIGIN;
   const dynamo = dynamoServer();
   await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', resolve));
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -147,9 +149,9 @@ export async function startWeb() {
   lambda.register('intake-batch', (event) => storeIntakeBatches(event, { table }));
   lambda.register('intake-finish', (event) => finishIntake(event, { table }));
   lambda.register('intake-failure', (event) => failIntake(event, { table }));
-  lambda.register('approval', (event) => runApprovalAction(event, { table, linkKey: SECRETS.linkKey, sendMail, publicUrl: ORIGIN }));
+  lambda.register('approval', (event) => runApprovalAction(event, { table, linkKey: SECRETS.linkKey, sendMail, publicUrl }));
   lambda.register('sampling', (event: { action: 'commit' | 'draw' | 'await'; campaignId: string; taskToken?: string }) => {
-    const mailing = { table, sendMail, publicUrl: ORIGIN };
+    const mailing = { table, sendMail, publicUrl };
     if (event.action === 'commit') return commitSamplingSeed(event, mailing);
     if (event.action === 'draw') return drawCallbackSample(event, { ...mailing, linkKey: SECRETS.linkKey });
     return awaitCallbacks({ campaignId: event.campaignId, taskToken: event.taskToken! }, { table });
@@ -188,7 +190,7 @@ export async function startWeb() {
     secrets: async () => SECRETS,
     campaignWorkflowArn,
     intakeWorkflowArn,
-    publicUrl: ORIGIN,
+    publicUrl,
     now: () => new Date(Date.now() + clock.offsetMs),
   });
 

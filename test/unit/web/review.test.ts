@@ -1,44 +1,29 @@
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitment } from '../../../functions/core/sampling.js';
-import { insertBeneficiaries, type Beneficiary } from '../../../functions/data/beneficiaries.js';
 import { getCallbackClose } from '../../../functions/data/callback-close.js';
 import { getCallOutcome, listCallOutcomes } from '../../../functions/data/callbacks.js';
-import { createCampaign, type Campaign } from '../../../functions/data/campaigns.js';
+import type { Campaign } from '../../../functions/data/campaigns.js';
 import { listFollowUps } from '../../../functions/data/follow-ups.js';
-import { payOnce } from '../../../functions/data/payments.js';
 import { getSample, getSeedCommitment, getStaffList } from '../../../functions/data/samples.js';
 import { commitSamplingSeed } from '../../../functions/steps/sampling.js';
+import { PAID_UNITS, paidCampaign, personOf } from '../../support/paid-campaign.js';
 import { browser, eventually, linkIn, signedIn, startWeb, type Browser, type Web } from './harness.js';
 
 const COORDINATOR = 'coordinator@mzj.example.cn';
 const [A, B] = ['caller.a@mzj.example.cn', 'caller.b@mzj.example.cn'];
-const UNITS = ['莘庄镇', '七宝镇'];
 const PER_UNIT = 20;
-const person = (n: number) => n.toString(16).padStart(64, '0');
 
 let web: Web;
 let coordinator: Browser;
 let campaign: Campaign;
 let executionArn: string;
 
-async function paidCampaign(name: string): Promise<Campaign> {
-  const c = await createCampaign(web.table, {
-    name, coordinator: COORDINATOR, units: UNITS, categories: ['低保家庭'],
-    projects: [{ code: 'MZ01', name: '春节帮困慰问金', amountFen: 50000 }], approvers: ['chief@mzj.example.cn'], callbackStaff: [A, B],
-    callbackSampling: { rate: 0.05, minimum: 3 },
-    // 莘庄镇's people all go to A; 七宝镇 is not mapped: shared out evenly.
-    callbackSettings: { assignment: 'byUnit', unitStaff: { 莘庄镇: A }, maxAttempts: 3 },
-  });
-  const people: Beneficiary[] = Array.from({ length: 2 * PER_UNIT }, (_, n) => ({
-    campaignId: c.id, projectCode: 'MZ01', idHash: person(n), idMasked: '310***********0000', name: `对象${n}`,
-    phone: `1390000${String(n).padStart(4, '0')}`, unit: UNITS[n % 2], category: '低保家庭', householdSize: 1, amountFen: 50000,
-    paymentMethod: '银行转账', uploadId: 'u'.repeat(64), row: n + 2,
-  }));
-  await insertBeneficiaries(web.table, people);
-  for (const p of people) await payOnce(web.table, { campaignId: c.id, projectCode: 'MZ01', idHash: p.idHash, amountFen: 50000, paidAt: '2026-01-20T00:00:00Z', executionId: 'x' });
-  return c;
-}
+const paid = (name: string) => paidCampaign(web.table, {
+  name, coordinator: COORDINATOR, staff: [A, B], perUnit: PER_UNIT,
+  // 莘庄镇's people all go to A; 七宝镇 is not mapped: shared out evenly.
+  settings: { assignment: 'byUnit', unitStaff: { 莘庄镇: A }, maxAttempts: 3 },
+});
 
 /** The people a staff page offers a form for: key and the attempts it shows. */
 const forms = (html: string) => [...html.matchAll(/name="person" value="([^"]+)">\s*<input type="hidden" name="seen" value="(\d+)">/g)].map((m) => ({ key: m[1], seen: m[2] }));
@@ -46,7 +31,7 @@ const forms = (html: string) => [...html.matchAll(/name="person" value="([^"]+)"
 beforeAll(async () => {
   web = await startWeb();
   coordinator = await signedIn(web, COORDINATOR);
-  campaign = await paidCampaign('2026年春节帮困（回访）');
+  campaign = await paid('2026年春节帮困（回访）');
   ({ executionArn } = await web.sfn.send(new StartExecutionCommand({ stateMachineArn: web.reviewWorkflowArn, input: JSON.stringify({ campaignId: campaign.id }) })) as { executionArn: string });
   await eventually(() => getCallbackClose(web.table, campaign.id), 'the review workflow to wait for the callbacks');
 }, 30_000);
@@ -54,7 +39,7 @@ afterAll(() => web.close());
 
 describe('the review workflow', () => {
   it('shows the commitment before the draw and the seed only after it', async () => {
-    const other = await paidCampaign('只封存种子');
+    const other = await paid('只封存种子');
     await commitSamplingSeed({ campaignId: other.id }, { table: web.table, sendMail: async () => undefined, publicUrl: 'http://localhost' });
     const committed = (await getSeedCommitment(web.table, other.id))!;
     const before = await (await coordinator.get(`/campaigns/${other.id}`)).text();
@@ -78,7 +63,7 @@ describe('the review workflow', () => {
   it('assigns by town: every 莘庄镇 person to A, 七宝镇 shared out evenly', async () => {
     const sample = (await getSample(web.table, campaign.id))!;
     const [a, b] = await Promise.all([getStaffList(web.table, sample, A), getStaffList(web.table, sample, B)]);
-    const unitOf = (key: string) => UNITS[parseInt(key.slice(5), 16) % 2];
+    const unitOf = (key: string) => PAID_UNITS[personOf(key) % 2];
     // 3 of each town drawn: 3 of 莘庄镇 to A; of 七宝镇's 3, round robin from A.
     expect(a.filter((k) => unitOf(k) === '莘庄镇')).toHaveLength(3);
     expect(b.filter((k) => unitOf(k) === '莘庄镇')).toHaveLength(0);
@@ -145,7 +130,7 @@ describe('a callback staff member records calls', () => {
     const now = forms(html);
     expect(now).toHaveLength(5); // the replaced person has no form any more; the replacement has one.
     expect(now.map((f) => f.key)).not.toContain(key);
-    const name = `对象${parseInt(key.slice(5), 16)}`;
+    const name = `对象${personOf(key)}`;
     expect(html).toContain(`替换：${name}`);
     expect(html).toMatch(/3 次未接通，已由 <b>对象\d+<\/b> 替换/);
     expect((await call(key, 3, { reached: 'no' })).status).toBe(409);
@@ -156,7 +141,7 @@ describe('the coordinator', () => {
   it('lists the cases per unit with masked names and closes one with a required resolution', async () => {
     const page = await (await coordinator.get(`/campaigns/${campaign.id}/follow-ups`)).text();
     const [open] = await listFollowUps(web.table, campaign.id);
-    const n = parseInt(open.beneficiaryKey.slice(5), 16);
+    const n = personOf(open.beneficiaryKey);
     expect(page).toContain(`${open.unit}（待办结 1 件）`);
     expect(page).toContain('电话回访：金额不符');
     expect(page).not.toContain(`对象${n}<`);
