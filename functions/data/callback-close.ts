@@ -14,9 +14,13 @@ export interface CallbackClose {
   openCases?: number;
 }
 
-/** Records the wait with its token (again, if the step is retried), unless the callbacks already ended. */
-export const awaitCallbackClose = (table: Table, c: CallbackClose) =>
-  table.replaceIf(keys.callbackClose(c.campaignId), { ...c }, { expression: 'attribute_not_exists(closedAt)' });
+/**
+ * Records the wait's token, always the latest (a retried step gets a new one), keeping an end
+ * being recorded: if that end's token turns out stale, the page releases it and the coordinator
+ * ends again, with this token.
+ */
+export const awaitCallbackClose = (table: Table, c: Pick<CallbackClose, 'campaignId' | 'taskToken' | 'waitingSince'>) =>
+  table.update(keys.callbackClose(c.campaignId), { campaignId: c.campaignId, taskToken: c.taskToken, waitingSince: c.waitingSince }, { expression: 'attribute_not_exists(pk) OR attribute_exists(pk)' });
 
 export const getCallbackClose = (table: Table, campaignId: string) => table.get<CallbackClose>(keys.callbackClose(campaignId));
 

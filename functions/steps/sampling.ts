@@ -89,13 +89,12 @@ export async function drawCallbackSample(input: { campaignId: string }, deps: Ma
 
 /**
  * The review workflow waits for the coordinator to end the callbacks (结束回访 on the campaign
- * page): keeps the wait's task token on an item. A retry records the new token, unless the
- * callbacks already ended.
+ * page): keeps the wait's task token on an item, never in a link. A retry records its new token.
  */
 export async function awaitCallbacks(input: { campaignId: string; taskToken: string }, deps: { table: Table; now?: Date }) {
   await campaignOf(deps.table, input.campaignId);
-  const waiting = await awaitCallbackClose(deps.table, { campaignId: input.campaignId, taskToken: input.taskToken, waitingSince: (deps.now ?? new Date()).toISOString() });
-  return { campaignId: input.campaignId, alreadyClosed: !waiting };
+  await awaitCallbackClose(deps.table, { campaignId: input.campaignId, taskToken: input.taskToken, waitingSince: (deps.now ?? new Date()).toISOString() });
+  return { campaignId: input.campaignId };
 }
 
 /** The paid beneficiaries, each with its stratum (the unit and category of its beneficiary record). */

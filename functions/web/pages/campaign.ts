@@ -41,7 +41,9 @@ function refreshSeconds(page: CampaignPage): number | undefined {
   const gate = gates[campaign.phase];
   if (campaign.phaseStatus === 'awaiting' && (!gate || gate.passedAt)) return 3;
   if (campaign.phaseStatus === 'failed') return 3;
-  // Automated phases finish within minutes; 部署 waits for people, possibly for days.
+  // Automated phases finish within minutes; 部署 waits for people, possibly for days, and so does
+  // 回访 once its sample is drawn (a reload would also lose a reason being typed for 结束回访).
+  if (campaign.phaseStatus === 'running' && campaign.phase === 'review') return page.callbacks?.close ? undefined : 5;
   if (campaign.phaseStatus === 'running' && campaign.phase !== 'deploy') return 10;
   return undefined;
 }

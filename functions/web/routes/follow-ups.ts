@@ -66,7 +66,11 @@ export function followUpRoutes(app: Hono<WebEnv>, deps: AppDeps) {
       await releaseCallbackClose(deps.table, campaign.id, at);
       throw err;
     }
-    if (sent === 'closed') throw new Conflict('工作流已不再等待结束回访（可能已超时或已被停止），请联系系统管理员。');
+    if (sent === 'closed') {
+      // A stale token (the wait was re-issued meanwhile), or the wait is over: nothing ended; the coordinator may try again.
+      await releaseCallbackClose(deps.table, campaign.id, at);
+      throw new Conflict('工作流暂未在等待结束回访（可能正在重试，或已超时、已停止）：本次未结束回访。请稍后刷新页面重试；如问题持续，请联系系统管理员。');
+    }
     return c.redirect(`${back}?notice=callbacks-finished`, 303);
   });
 }

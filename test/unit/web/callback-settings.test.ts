@@ -1,6 +1,6 @@
 import { StartExecutionCommand, DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getCallbackClose } from '../../../functions/data/callback-close.js';
+import { awaitCallbackClose, getCallbackClose } from '../../../functions/data/callback-close.js';
 import { getCampaign, type Campaign } from '../../../functions/data/campaigns.js';
 import { listFollowUps, openFollowUp } from '../../../functions/data/follow-ups.js';
 import { paidCampaign } from '../../support/paid-campaign.js';
@@ -60,6 +60,14 @@ describe('ending the callbacks once every case is closed', () => {
     expect((await listFollowUps(web.table, campaign.id))[0]).toMatchObject({ status: 'closed', resolution: '银行退票，已重新发放', closedBy: COORDINATOR });
     const page = await (await coordinator.get(`/campaigns/${campaign.id}`)).text();
     expect(page).toContain('所有异常核查案件均已办结，可以结束回访');
+    // A stale token (as if the wait had been re-issued): nothing ends, and the coordinator may try again.
+    const waiting = (await getCallbackClose(web.table, campaign.id))!;
+    await awaitCallbackClose(web.table, { ...waiting, taskToken: 'stale-token' });
+    const stale = await coordinator.form(`/campaigns/${campaign.id}/callbacks/finish`, {});
+    expect(stale.status).toBe(409);
+    expect(await stale.text()).toContain('本次未结束回访');
+    expect((await getCallbackClose(web.table, campaign.id))!.closedAt).toBeUndefined();
+    await awaitCallbackClose(web.table, waiting);
     const ended = await coordinator.form(`/campaigns/${campaign.id}/callbacks/finish`, {});
     expect(ended.headers.get('location')).toContain('notice=callbacks-finished');
     expect(await getCallbackClose(web.table, campaign.id)).toMatchObject({ openCases: 0, closedBy: COORDINATOR });
