@@ -120,11 +120,12 @@ export class NuanliuStack extends Stack {
     };
     const campaign = machine('CampaignWorkflow', campaignWorkflow(this, { table, gate, phases }), Duration.days(365));
     // The coordinator's and approvers' decisions complete the task tokens of these workflows.
+    // BatchGetItem: the people of a callback list and of the follow-up cases, 100 to a request.
     const http = fn('HttpFunction', 'http', {
       ...mail,
       CAMPAIGN_WORKFLOW_ARN: campaign.stateMachineArn,
       INTAKE_WORKFLOW_ARN: intakeMachine.stateMachineArn,
-    }, ['GetItem', 'PutItem', 'UpdateItem', 'Query']);
+    }, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query']);
     campaign.grantStartExecution(http);
     campaign.grantTaskResponse(http);
     phases.deploy.grantTaskResponse(http);

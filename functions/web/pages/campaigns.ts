@@ -33,7 +33,7 @@ ${area('categories', '帮困类别', '每行一个。', '低保家庭\n低收入
 ${area('projects', '帮困项目', '每行一个，格式：编码,名称,每人金额(元)。编码由字母、数字、- 和 _ 组成。', 'MZ01,春节帮困慰问金,500')}
 ${area('exclusivePairs', '互斥项目（选填）', '每行一对互斥的项目编码，格式：编码A,编码B。同一人不能同时享受互斥的两个项目；未列出的项目组合均可兼得。', 'MZ01,MZ02')}
 ${area('approvers', '审批人邮箱', '每行一个，按审批顺序排列：第一行为第一级审批。', 'leader@example.gov.cn')}
-${area('callbackStaff', '回访人员邮箱', '每行一个；回访阶段随机抽取的名单平均分配给他们。', 'staff@example.gov.cn')}
+${area('callbackStaff', '回访人员邮箱', '每行一个；回访阶段随机抽取的名单默认平均分配给他们，也可在「回访设置」中按单位分配。', 'staff@example.gov.cn')}
 <p><button type="submit">创建活动并启动工作流</button></p>
 </form>`,
   );

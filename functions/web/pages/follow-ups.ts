@@ -5,7 +5,7 @@ import type { FollowUp } from '../../data/follow-ups.js';
 import { formatTime, layout, type Html } from './layout.js';
 
 /** A case as the coordinator sees it: the person's name masked, never an ID number. */
-export type FollowUpView = FollowUp & { name: string; phone: string; project: string };
+export type FollowUpView = FollowUp & { name: string; project: string };
 
 export const FOLLOW_UP_NOTICES: Record<string, string> = {
   closed: '案件已办结。',

@@ -25,7 +25,7 @@ export function followUpRoutes(app: Hono<WebEnv>, deps: AppDeps) {
     const cases = await listFollowUps(deps.table, campaign.id);
     const people = await getBeneficiaries(deps.table, campaign.id, cases.map((f) => parseBeneficiaryKey(f.beneficiaryKey)!));
     const projects = new Map(campaign.projects.map((p) => [p.code, p.name]));
-    const views = cases.map((f, i) => ({ ...f, name: people[i]?.name ?? '', phone: people[i]?.phone ?? '', project: projects.get(people[i]?.projectCode ?? '') ?? '' }));
+    const views = cases.map((f, i) => ({ ...f, name: people[i]?.name ?? '', project: projects.get(people[i]?.projectCode ?? '') ?? '' }));
     return c.html(followUpsPage(c.var.coordinator.email, campaign, views, c.req.query('notice')));
   });
 

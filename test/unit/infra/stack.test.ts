@@ -148,6 +148,8 @@ describe('the stack', () => {
   });
 
   it('lets the web function end the callbacks: it may answer the review workflow\'s task tokens', () => {
+    // The callback list and the follow-up cases read their people 100 to a request; no Scan, no delete, no batch write.
+    expect(tableActionsOfFunction('HttpFunction').sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     const http = Object.entries(policies).find(([id]) => id.startsWith('HttpFunctionServiceRoleDefaultPolicy'))![1];
     const answering = http.Properties.PolicyDocument.Statement.filter((s) => actionsOf(s).includes('states:SendTaskSuccess'));
     expect(JSON.stringify(answering.map((s) => s.Resource))).toContain('ReviewWorkflow');
