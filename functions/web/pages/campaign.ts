@@ -3,6 +3,7 @@ import { formatYuan } from '../../core/money.js';
 import { PHASE_NAMES, PHASE_STATUS_NAMES, PHASES, type Phase } from '../../core/phases.js';
 import { standardText } from '../../core/project.js';
 import { surveyTakesLists } from '../../core/upload-window.js';
+import { callbackSettingsOf, type Campaign } from '../../data/campaigns.js';
 import { PHASE_PRECONDITIONS, UPLOAD_STATE_NAMES, type CampaignFacts, type UploadView } from '../campaign-facts.js';
 import type { CallbackProgress } from '../callback-progress.js';
 import type { HistoryLine } from '../history.js';
@@ -163,6 +164,13 @@ ${page.history.map((h) => html`<tr><td>${formatTime(h.at)}</td><td>${h.label}</t
       : html`<p class="muted">工作流尚无记录。</p>`}`;
 }
 
+function callbackSettingsText(campaign: Campaign): string {
+  const settings = callbackSettingsOf(campaign);
+  const mapped = Object.keys(settings.unitStaff).length;
+  const assignment = settings.assignment === 'byUnit' ? `按单位分配（${mapped} 个单位指定回访人员，其余平均分配）` : '平均分配';
+  return `${assignment}，未接通 ${settings.maxAttempts} 次后替换`;
+}
+
 export function campaignPage(page: CampaignPage): Html {
   const { campaign } = page.facts;
   return layout(
@@ -183,7 +191,7 @@ ${approvalSection(campaign.id)}
 <h2>活动设置</h2>
 <table>
 <tr><th>审批人（按顺序）</th><td>${campaign.approvers.map((a, i) => html`${i ? '，' : ''}${i + 1}. ${a}`)}</td></tr>
-<tr><th>回访人员</th><td>${campaign.callbackStaff.join('，')}</td></tr>
+<tr><th>回访人员</th><td>${campaign.callbackStaff.join('，')}（${callbackSettingsText(campaign)}）</td></tr>
 <tr><th>参与单位</th><td>${campaign.units.join('，')}</td></tr>
 <tr><th>帮困类别</th><td>${campaign.categories.join('，')}</td></tr>
 <tr><th>帮困项目</th><td>${campaign.projects.map((p, i) => html`${i ? '；' : ''}${p.code} ${p.name}（${standardText(p)}）`)}</td></tr>
