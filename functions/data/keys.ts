@@ -49,8 +49,8 @@ export const keys = {
   sample: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: 'SAMPLE' }),
   /** Part n of one callback staff member's list of the sample (keys only, no personal data). */
   sampleList: (campaignId: string, staff: string, part: number) => ({ pk: `${V}#CAMPAIGN#${campaignId}#SAMPLE_LISTS`, sk: `STAFF#${staff}#${seq(part)}` }),
-  /** One staff member's list parts, or every list's ('' for all). */
-  sampleListPrefix: (campaignId: string, staff: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#SAMPLE_LISTS`, skPrefix: staff ? `STAFF#${staff}#` : 'STAFF#' }),
+  /** One staff member's list parts. */
+  sampleListPrefix: (campaignId: string, staff: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#SAMPLE_LISTS`, skPrefix: `STAFF#${staff}#` }),
   /** The head of one stratum's replacement order (keys only, no personal data). */
   sampleReplacements: (campaignId: string, stratum: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#SAMPLE_REPLACEMENTS`, sk: `STRATUM#${stratum}` }),
   decision: (campaignId: string, at: string, linkId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: `DECISION#${at}#${linkId}` }),
