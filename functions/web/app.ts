@@ -8,6 +8,7 @@ import { callbackRoutes } from './routes/callback.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { conflictRoutes } from './routes/conflicts.js';
 import { phaseRoutes } from './routes/phases.js';
+import { paymentRoutes } from './routes/payments.js';
 import { objectionRoutes, postingRoutes } from './routes/postings.js';
 import { planRoutes } from './routes/plan.js';
 import { projectRoutes } from './routes/projects.js';
@@ -53,6 +54,7 @@ export function createApp(input: WebDeps) {
   objectionRoutes(app, deps);
   projectRoutes(app, deps);
   planRoutes(app, deps);
+  paymentRoutes(app, deps);
   approvalPagesRoutes(app, deps);
 
   app.notFound((c) => c.html(messagePage('页面不存在', '您要找的页面不存在，或已被删除。', { links: [{ href: '/', label: '返回首页' }] }), 404));

@@ -94,6 +94,8 @@ export const NOTICES = {
   'projects-imported': '帮困项目表已导入。',
   'project-saved': '帮困项目已保存。',
   'pairs-saved': '互斥项目已保存。',
+  'payment-reissued': '已按更正后的信息重新发放：该笔付款将出现在下一份银行代发文件中（新的付款参考号）。',
+  'payment-stale': '该笔付款已由他人重新发放或已有新的结果，本次操作未重复发放。',
 } as const;
 
 export function noticeOf(key: string | undefined): Html | '' {
