@@ -24,6 +24,12 @@ export interface Payment {
   /** The channel and the unit, as recorded with the payment; absent on older items (read them from the beneficiary). */
   paymentMethod?: PaymentMethod;
   unit?: string;
+  /**
+   * The corrected account of a retried attempt, sealed as the beneficiary's is (core/payee.ts): set
+   * in the same conditional write that makes the attempt, so the retry that won is the one paid.
+   */
+  sealedAccount?: string;
+  accountDigest?: string;
   /** Every attempt that has an outcome, oldest first: its bank reference, what the bank said, and when. */
   attempts?: PaymentAttempt[];
 }
@@ -74,10 +80,10 @@ export function recordOutcome(table: Table, payment: Payment, outcome: Omit<Paym
  * Issues a failed payment again as its next attempt, only while it is failed at the attempt read:
  * of two retries at once, one makes the attempt. The same item: a retry is never a second payment.
  */
-export function reissue(table: Table, payment: Payment, at: Date): Promise<boolean> {
+export function reissue(table: Table, payment: Payment, at: Date, corrected?: Pick<Payment, 'sealedAccount' | 'accountDigest'>): Promise<boolean> {
   const attempt = attemptOf(payment);
   const { failure: _failure, ...rest } = payment;
-  return table.replaceIf(keyOf(payment), { ...rest, status: 'issued', attempt: attempt + 1, reissuedAt: at.toISOString() }, standsAt('failed', attempt));
+  return table.replaceIf(keyOf(payment), { ...rest, ...corrected, status: 'issued', attempt: attempt + 1, reissuedAt: at.toISOString() }, standsAt('failed', attempt));
 }
 
 /**

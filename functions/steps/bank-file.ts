@@ -45,7 +45,10 @@ export async function loadPayments(table: Table, campaignId: string): Promise<Pa
 export const waitsInChannel = (view: PaymentView, channel: BankChannel) => view.channel === channel && statusOf(view.payment) === 'issued';
 
 /** A payment whose payee has no sealed details for its channel (stored before they were sealed): it cannot be in a bank file. */
-export const lacksPayee = ({ beneficiary, channel }: PaymentView) => !beneficiary?.sealedId || (channel === '银行转账' && !beneficiary.sealedAccount);
+export const lacksPayee = ({ payment, beneficiary, channel }: PaymentView) => !beneficiary?.sealedId || (channel === '银行转账' && !accountOf(payment, beneficiary));
+
+/** The account to pay: a retried attempt's correction, else the beneficiary's. */
+const accountOf = (payment: Payment, beneficiary: Beneficiary) => payment.sealedAccount || beneficiary.sealedAccount || '';
 
 /**
  * The bank file's rows for one channel: every payment still 'issued', with the payee's full ID
@@ -63,7 +66,7 @@ export function bankFileRows(keys: SealKeys, campaign: Pick<Campaign, 'id' | 'na
       missing.push(view);
       continue;
     }
-    const payee = openPayee(keys, payment, { sealedId: beneficiary.sealedId, sealedAccount: beneficiary.sealedAccount ?? '' });
+    const payee = openPayee(keys, payment, { sealedId: beneficiary.sealedId, sealedAccount: accountOf(payment, beneficiary) });
     rows.push({
       reference: paymentReference(keys, payment, attemptOf(payment)),
       name: beneficiary.name,

@@ -1,6 +1,6 @@
 import { sealAccount, type BankAccount } from '../core/payee.js';
 import type { SealKeys } from '../core/seal.js';
-import { getBeneficiary, replaceSealedAccount } from '../data/beneficiaries.js';
+import { getBeneficiary, replaceSealedAccount, type Beneficiary } from '../data/beneficiaries.js';
 import { attemptOf, getPayment, reissue, statusOf } from '../data/payments.js';
 import type { Table } from '../data/table.js';
 
@@ -21,10 +21,11 @@ export interface RetryInput {
 export type RetryOutcome = 'reissued' | 'stale' | 'missing' | 'account-required';
 
 /**
- * A corrected retry of a failed payment: the beneficiary's sealed account is replaced by the
- * corrected one, then the payment becomes its next attempt, 'issued' again, conditional on being
- * failed at the attempt seen, so that two retries at once make one attempt. The same payment
- * item: a retry never pays a second time. The sealed ID number is not opened.
+ * A corrected retry of a failed payment: the payment becomes its next attempt, 'issued' again, with
+ * the corrected account sealed on it, in one write conditional on being failed at the attempt seen:
+ * of two retries at once, one makes the attempt, and its account is the one paid. The winner then
+ * replaces the beneficiary's sealed account too. The same payment item: a retry never pays a second
+ * time. The sealed ID number is not opened.
  */
 export async function retryPayment(table: Table, keys: SealKeys, input: RetryInput, now: Date): Promise<RetryOutcome> {
   const payment = await getPayment(table, input.campaignId, input.projectCode, input.idHash);
@@ -35,8 +36,17 @@ export async function retryPayment(table: Table, keys: SealKeys, input: RetryInp
   // Only 银行转账 pays into an account: a 社保卡 payment is sent again as it was.
   const account = (payment.paymentMethod ?? beneficiary.paymentMethod) === '银行转账' ? input.account ?? null : undefined;
   if (account === null) return 'account-required';
-  if (account) {
-    if (!(await replaceSealedAccount(table, beneficiary, sealAccount(keys, payment, account), now))) return 'stale';
+  const corrected = account ? sealAccount(keys, payment, account) : undefined;
+  if (!(await reissue(table, payment, now, corrected))) return 'stale';
+  if (corrected) await keepOnBeneficiary(table, beneficiary, corrected, now);
+  return 'reissued';
+}
+
+/** The winning correction, on the beneficiary too (read again if it changed meanwhile). */
+async function keepOnBeneficiary(table: Table, read: Beneficiary, corrected: Pick<Beneficiary, 'sealedAccount' | 'accountDigest'>, now: Date) {
+  let beneficiary: Beneficiary | undefined = read;
+  for (let tries = 0; beneficiary && tries < 5; tries++) {
+    if (await replaceSealedAccount(table, beneficiary, corrected, now)) return;
+    beneficiary = await getBeneficiary(table, read.campaignId, read.projectCode, read.idHash);
   }
-  return (await reissue(table, payment, now)) ? 'reissued' : 'stale';
 }

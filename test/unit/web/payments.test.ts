@@ -147,6 +147,7 @@ describe('payments from bank file to reconciliation', () => {
     expect(twice.headers.get('location')).toBe(`/campaigns/${id}/payments?notice=payment-stale`);
     expect((await payments()).李四).toMatchObject({ status: 'issued', attempt: 2 });
     expect(JSON.stringify(await listBeneficiaries(web.table, id))).not.toContain(CORRECTED);
+    expect(JSON.stringify(await listPayments(web.table, id))).not.toContain(CORRECTED);
 
     const next = await bankFile('transfer');
     expect(next.map((r) => [r.name, r.idNo, r.account, r.bank])).toEqual([['李四', idNumber(2), CORRECTED, '中国建设银行莘庄支行']]);
