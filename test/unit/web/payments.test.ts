@@ -11,7 +11,7 @@ import { listPayments, statusOf, type Payment } from '../../../functions/data/pa
 import { loadPlan } from '../../../functions/data/plan.js';
 import { getUpload } from '../../../functions/data/uploads.js';
 import { payBatch } from '../../../functions/steps/payments.js';
-import { createCampaignVia, CSV_HEADER, eventually, idNumber, importProjects, signedIn, startWeb, upload, uploadIdOf, type Browser, type Web } from './harness.js';
+import { browser, createCampaignVia, CSV_HEADER, eventually, idNumber, importProjects, signedIn, startWeb, upload, uploadIdOf, type Browser, type Web } from './harness.js';
 
 let web: Web;
 let b: Browser;
@@ -92,6 +92,10 @@ describe('payments from bank file to reconciliation', () => {
     expect(sheet.rowCount).toBe(4);
     expect(sheet.getColumn(4).values.slice(2).sort()).toEqual([idNumber(1), idNumber(2), idNumber(4)]);
     expect((await b.get(`/campaigns/${id}/payments/bank-file?channel=cash&format=csv`)).status).toBe(400);
+    // Only a signed-in coordinator downloads it.
+    const stranger = await browser(web).get(`/campaigns/${id}/payments/bank-file?channel=transfer&format=csv`);
+    expect(stranger.status).toBe(303);
+    expect(stranger.headers.get('location')).toBe('/signin');
   });
 
   it('the page shows counts per channel and masked people only', async () => {
