@@ -28,25 +28,28 @@ const bankFileQuery = z.object({
   format: z.enum(['csv', 'xlsx'], { error: '请选择文件格式：CSV 或 Excel' }),
 });
 
-/** The checked value of a zh-CN check, or a zod issue with its reason. */
-const checked = (check: (text: string) => { ok: true; value: string } | { ok: false; reason: string }) =>
+/** The checked value of a zh-CN check ('' when left empty), or a zod issue with its reason. */
+const checkedOrEmpty = (check: (text: string) => { ok: true; value: string } | { ok: false; reason: string }) =>
   z.string().transform((text, ctx) => {
+    if (text.trim() === '') return '';
     const result = check(text);
     if (result.ok) return result.value;
     ctx.addIssue({ code: 'custom', message: result.reason });
     return z.NEVER;
   });
 
+const STALE_FORM = '付款不存在，请返回页面后重试';
+
 const retryForm = z.object({
   payment: z.string().transform((key, ctx) => {
     const parsed = parseBeneficiaryKey(key);
     if (parsed) return parsed;
-    ctx.addIssue({ code: 'custom', message: '付款不存在，请返回页面后重试' });
+    ctx.addIssue({ code: 'custom', message: STALE_FORM });
     return z.NEVER;
   }),
-  attempt: z.coerce.number({ error: '付款不存在，请返回页面后重试' }).int().min(1),
-  account: z.union([z.literal(''), checked(normalizeAccount)]).optional(),
-  bank: z.union([z.literal(''), checked(normalizeBank)]).optional(),
+  attempt: z.coerce.number({ error: STALE_FORM }).int({ error: STALE_FORM }).min(1, { error: STALE_FORM }),
+  account: checkedOrEmpty(normalizeAccount).optional(),
+  bank: checkedOrEmpty(normalizeBank).optional(),
 }).refine((f) => Boolean(f.account) === Boolean(f.bank), { message: '请同时填写更正后的银行账号和开户银行' });
 
 const keysOf = async (deps: AppDeps) => sealKeys((await deps.secrets()).sealKey);

@@ -144,6 +144,9 @@ describe('payments from bank file to reconciliation', () => {
     const before = await payments();
     const key = `${before.李四.projectCode}#${before.李四.idHash}`;
     expect((await b.form(`/campaigns/${id}/payments/retry`, { payment: key, attempt: '1', account: '', bank: '' })).status).toBe(400);
+    const invalid = await b.form(`/campaigns/${id}/payments/retry`, { payment: key, attempt: 'x', account: '12345', bank: '中国银行' });
+    expect(invalid.status).toBe(400);
+    expect(await invalid.text()).toContain('付款不存在，请返回页面后重试；银行账号应为12至30位数字（现为5位）');
     const retried = await b.form(`/campaigns/${id}/payments/retry`, { payment: key, attempt: '1', account: CORRECTED, bank: '中国建设银行莘庄支行' });
     expect(retried.headers.get('location')).toBe(`/campaigns/${id}/payments?notice=payment-reissued`);
     // The same form sent again (a double click, or a colleague) makes no second attempt.
