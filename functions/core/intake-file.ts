@@ -19,8 +19,10 @@ const TEMPLATE_ROWS = 5000;
 const SCIENTIFIC = /^\d+(\.\d+)?E\+?\d+$/i;
 
 const WIDTHS: Record<IntakeColumnKey, number> = {
-  name: 12, idNumber: 22, phone: 18, unit: 20, category: 16, project: 24, householdSize: 10, amount: 14, paymentMethod: 14,
+  name: 12, idNumber: 22, phone: 18, unit: 20, category: 16, project: 24, householdSize: 10, amount: 14, paymentMethod: 14, account: 24, bank: 26,
 };
+/** Columns kept as text: a number would lose digits (Excel keeps 15) or a leading 0. */
+const TEXT_COLUMNS: readonly IntakeColumnKey[] = ['idNumber', 'phone', 'account'];
 
 export interface IntakeFileContent {
   /** One record per non-empty data row, keyed by the header text. */
@@ -103,7 +105,7 @@ function templateWorkbook(rules: IntakeRules): ExcelJS.Workbook {
     key: c.key,
     width: WIDTHS[c.key],
     // Text format, so Excel keeps every digit of an ID number and the leading 0 of an area code.
-    style: c.key === 'idNumber' || c.key === 'phone' ? { numFmt: '@' } : {},
+    style: TEXT_COLUMNS.includes(c.key) ? { numFmt: '@' } : {},
   }));
   const header = data.getRow(1);
   header.font = { bold: true };
@@ -284,6 +286,8 @@ function tableToRows({ header, records }: Table): IntakeFileContent {
   const idColumn = header.findIndex((h) => intakeColumnOf(h)?.key === 'idNumber');
   const numericIds: number[] = [];
   const scientificIds: number[] = [];
+  const accountColumn = header.findIndex((h) => intakeColumnOf(h)?.key === 'account');
+  const numericAccounts: number[] = [];
 
   const rows: Record<string, string>[] = [];
   const rowNumbers: number[] = [];
@@ -302,6 +306,12 @@ function tableToRows({ header, records }: Table): IntakeFileContent {
       lost.push(rowNumber);
       row[header[idColumn]] = '';
     }
+    // The same for an account number held as a number: Excel may have rounded its last digits.
+    const account = cells[accountColumn];
+    if (account && account.text !== '' && (account.numeric || SCIENTIFIC.test(account.text))) {
+      numericAccounts.push(rowNumber);
+      row[header[accountColumn]] = '';
+    }
     rows.push(row);
     rowNumbers.push(rowNumber);
   }
@@ -313,6 +323,10 @@ function tableToRows({ header, records }: Table): IntakeFileContent {
   if (scientificIds.length > 0) {
     problems.push(`${rowList(scientificIds)}的身份证号码显示为科学计数法（如 3.10101E+17），数字已丢失，这些行不会导入。`
       + '请在 Excel 中把该列设置为文本格式，按证件重新填写后再上传');
+  }
+  if (numericAccounts.length > 0) {
+    problems.push(`${rowList(numericAccounts)}的银行账号是数字格式，末尾数字可能已丢失，这些行不会导入。`
+      + '请把“银行账号”列设置为文本格式，按银行卡重新填写后再上传');
   }
   if (rows.length === 0) problems.push('文件中没有帮困对象数据（第2行起为数据行）');
   return { rows, rowNumbers, problems };
@@ -354,12 +368,13 @@ function writeGuide(guide: ExcelJS.Worksheet, rules: IntakeRules): void {
   guide.addRow(['帮困对象录入模板 填写说明']).font = { bold: true, size: 14 };
   [
     `1. 在“${DATA_SHEET}”工作表中从第2行起填写，每行一人；第1行表头请勿修改，示例见下表，不要填入数据行。`,
-    '2. 身份证号码、联系电话两列已设为文本格式，请勿改为数字格式，否则身份证号码末尾数字会丢失。',
+    '2. 身份证号码、联系电话、银行账号三列已设为文本格式，请勿改为数字格式，否则身份证号码、银行账号末尾数字会丢失。',
     '3. 所属单位、帮困类别、帮困项目请从下拉列表选择；帮困项目也可填写项目编号。',
     '4. 同一帮困项目中，同一身份证号码只能出现一次。',
     '5. 发放金额可不填，不填时按项目标准发放。',
     `6. 发放方式必填，即实施阶段发放帮困金或慰问品的方式，请从下拉列表选择：${PAYMENT_METHODS.join('、')}。`,
-    '7. 本表含个人信息，仅用于帮困送温暖工作，请妥善保管，不要外传。',
+    '7. 发放方式为银行转账时，银行账号、开户银行必填：银行账号为12至30位数字（该列已设为文本格式，请勿改为数字格式），开户银行填写到支行或网点；其他发放方式可不填。',
+    '8. 本表含个人信息（身份证号码、银行账号），仅用于帮困送温暖工作，请妥善保管，不要外传。',
   ].forEach((line) => guide.addRow([line]));
 
   title('各列说明');

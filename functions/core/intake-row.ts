@@ -6,13 +6,14 @@ import { z } from 'zod';
 import { toHalfWidth } from './half-width.js';
 import { normalizeIdNumber } from './id-number.js';
 import { parseYuan } from './money.js';
+import { normalizeAccount, normalizeBank } from './payee.js';
 import { PAYMENT_METHODS, paymentMethodOf, type PaymentMethod } from './payment-methods.js';
 import { normalizePhone } from './phone.js';
 import { isEligible, standardAmountFen, type Project } from './project.js';
 import { NOT_SENT_BACK } from './upload-window.js';
 
 export type IntakeColumnKey =
-  | 'name' | 'idNumber' | 'phone' | 'unit' | 'category' | 'project' | 'householdSize' | 'amount' | 'paymentMethod';
+  | 'name' | 'idNumber' | 'phone' | 'unit' | 'category' | 'project' | 'householdSize' | 'amount' | 'paymentMethod' | 'account' | 'bank';
 
 export interface IntakeColumn {
   key: IntakeColumnKey;
@@ -24,6 +25,9 @@ export interface IntakeColumn {
   /** Other headers accepted for this column in files not made from the template. */
   aliases: readonly string[];
 }
+
+/** The payment method that needs a bank account. */
+const BANK_TRANSFER: PaymentMethod = '银行转账';
 
 export const INTAKE_COLUMNS: readonly IntakeColumn[] = [
   { key: 'name', header: '姓名', required: true, example: '张三',
@@ -45,7 +49,13 @@ export const INTAKE_COLUMNS: readonly IntakeColumn[] = [
     note: '可不填，不填时按项目标准发放（按户的项目另加每增加一人补助）；最多两位小数', aliases: ['发放金额', '金额(元)', '金额'] },
   { key: 'paymentMethod', header: '发放方式', required: true, example: '银行转账',
     note: `从下拉列表选择：${PAYMENT_METHODS.join('、')}`, aliases: [] },
+  { key: 'account', header: '银行账号', required: false, example: '6222021234567890123',
+    note: `发放方式为${BANK_TRANSFER}时必填：收款人本人的银行卡号或账号，12至30位数字。请以文本格式填写，不要设为数字格式`,
+    aliases: ['银行卡号', '收款账号', '账号'] },
+  { key: 'bank', header: '开户银行', required: false, example: '中国工商银行上海市莘庄支行',
+    note: `发放方式为${BANK_TRANSFER}时必填：银行账号的开户银行（网点）`, aliases: ['开户行'] },
 ];
+
 
 /** What intake needs of a project: its standard (used when 发放金额 is left empty) and eligible categories. */
 export type IntakeProject = Pick<Project, 'code' | 'name' | 'amountFen' | 'basis' | 'supplementFen' | 'categories'>;
@@ -119,11 +129,15 @@ export function intakeRowSchema(rules: IntakeRules) {
       householdSize: cell(required(checkHouseholdSize)),
       amount: cell(checkOptionalAmount),
       paymentMethod: cell(required(checkPaymentMethod)),
+      account: cell(optional(normalizeAccount)),
+      bank: cell(optional(normalizeBank)),
     })
-    .transform(({ project, amount, ...rest }) => ({
+    .transform(({ project, amount, account, bank, ...rest }) => ({
       ...rest,
       projectCode: project.code,
       amountFen: amount ?? standardAmountFen(project, rest.householdSize),
+      // Only 银行转账 pays into an account; an account given with another method is not kept.
+      ...(rest.paymentMethod === BANK_TRANSFER && account && bank ? { account: { account, bank } } : {}),
     }));
 }
 
@@ -158,6 +172,9 @@ export function validateIntakeRows(
     // The project's eligible categories, checked whatever else is wrong with the row.
     const ineligible = project.ok && knownCategories.has(cells.category) && !isEligible(project.value, cells.category);
     if (ineligible) errors.push({ row: rowNumber, column: headerOf('category'), reason: ineligibleReason(project.value, cells.category) });
+    // 银行转账 needs the account and its bank, whatever else is wrong with the row.
+    const unbanked = paymentMethodOf(cells.paymentMethod) === BANK_TRANSFER ? (['account', 'bank'] as const).filter((k) => cells[k] === '') : [];
+    for (const key of unbanked) errors.push({ row: rowNumber, column: headerOf(key), reason: `发放方式为${BANK_TRANSFER}时必填` });
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const key = issue.path[0] as IntakeColumnKey;
@@ -176,7 +193,7 @@ export function validateIntakeRows(
         errors.push({ row: rowNumber, column: headerOf('idNumber'), reason: `同一帮困项目中，身份证号码与第${earlier}行重复` });
       }
     }
-    if (parsed.success && !duplicate && !ineligible) accepted.push(parsed.data);
+    if (parsed.success && !duplicate && !ineligible && unbanked.length === 0) accepted.push(parsed.data);
   });
 
   const order = (column: string) => INTAKE_COLUMNS.findIndex((c) => c.header === column);
@@ -253,6 +270,10 @@ function checkPaymentMethod(text: string): Checked<PaymentMethod> {
 function oneOf(allowed: ReadonlySet<string>, listName: string) {
   return (text: string): Checked<string> =>
     allowed.has(text) ? ok(text) : fail(`“${text}”不在${listName}中，请从下拉列表选择`);
+}
+
+function optional<T>(check: (text: string) => Checked<T>) {
+  return (text: string): Checked<T | undefined> => (text === '' ? ok(undefined) : check(text));
 }
 
 function required<T>(check: (text: string) => Checked<T>) {

@@ -9,6 +9,10 @@ export const PAYMENT_METHODS = ['银行转账', '社保卡', '现金', '实物�
 
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
+/** The channels paid through a bank file (银行代发): 银行转账 into an account, 社保卡 by ID number and name. */
+export const BANK_CHANNELS = ['银行转账', '社保卡'] as const satisfies readonly PaymentMethod[];
+export type BankChannel = (typeof BANK_CHANNELS)[number];
+
 /** Full-width and half-width brackets alike, and no spaces of either width. */
 const canonical = (text: string) => toHalfWidth(text).replace(/\s+/g, '');
 

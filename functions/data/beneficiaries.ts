@@ -15,6 +15,12 @@ export interface Beneficiary {
   householdSize: number;
   amountFen: number;
   paymentMethod: PaymentMethod;
+  /** The full ID number, sealed (core/payee.ts); absent on beneficiaries stored before payees were sealed. */
+  sealedId?: string;
+  /** The bank account and its bank for 银行转账, sealed; '' when there is none. */
+  sealedAccount?: string;
+  /** Keyed digest of the account: how a re-upload tells whether it changed (ciphertexts always differ). */
+  accountDigest?: string;
   /** The upload (and its row) that first stored this beneficiary. */
   uploadId: string;
   row: number;
@@ -75,9 +81,11 @@ export async function upsertBeneficiary(table: Table, b: Beneficiary, now = new 
     if (!stored) continue;
     if (stored.uploadId === b.uploadId) return { outcome: 'stored' };
     if (stored.unit !== b.unit) return { outcome: 'duplicate', heldByUnit: stored.unit };
-    if (BENEFICIARY_FIELDS.every((f) => stored[f] === b[f])) return { outcome: stored.updatedByUploadId === b.uploadId ? 'updated' : 'unchanged' };
+    if (BENEFICIARY_FIELDS.every((f) => stored[f] === b[f]) && samePayee(stored, b)) {
+      return { outcome: stored.updatedByUploadId === b.uploadId ? 'updated' : 'unchanged' };
+    }
 
-    const changes = Object.fromEntries(BENEFICIARY_FIELDS.map((f) => [f, b[f]]));
+    const changes = { ...Object.fromEntries(BENEFICIARY_FIELDS.map((f) => [f, b[f]])), ...payeeChanges(stored, b) };
     const version = stored.version;
     const updated = await table.update(
       key,
@@ -89,6 +97,30 @@ export async function upsertBeneficiary(table: Table, b: Beneficiary, now = new 
     if (updated) return { outcome: 'updated' };
   }
   throw new Error(`A beneficiary of project ${b.projectCode} changed under every one of ${MAX_ATTEMPTS} attempts to update it`);
+}
+
+/** The same payee: a sealed ID number is there (the ID itself is the key) and the account digests agree. */
+const samePayee = (stored: Beneficiary, b: Beneficiary) => b.sealedId === undefined || (stored.sealedId !== undefined && stored.accountDigest === b.accountDigest);
+
+/** The sealed fields to write when the payee changed (a stored sealed ID number is kept: it seals the same number). */
+function payeeChanges(stored: Beneficiary, b: Beneficiary): Partial<Beneficiary> {
+  if (b.sealedId === undefined) return {};
+  return { sealedId: stored.sealedId ?? b.sealedId, sealedAccount: b.sealedAccount, accountDigest: b.accountDigest };
+}
+
+/**
+ * Replaces a beneficiary's sealed account (a corrected account for a failed payment), conditional
+ * on the version read; false when the beneficiary changed meanwhile or is not there.
+ */
+export function replaceSealedAccount(table: Table, stored: Beneficiary, sealed: Pick<Beneficiary, 'sealedAccount' | 'accountDigest'>, now: Date) {
+  const version = stored.version;
+  return table.update(
+    keys.beneficiary(stored.campaignId, stored.projectCode, stored.idHash),
+    { ...sealed, version: (version ?? 0) + 1, updatedAt: now.toISOString() },
+    version === undefined
+      ? { expression: 'attribute_exists(pk) AND attribute_not_exists(#version)', names: { '#version': 'version' } }
+      : { expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': version } },
+  );
 }
 
 export const listBeneficiaries = (table: Table, campaignId: string) => table.all<Beneficiary>(keys.beneficiaryPartition(campaignId).pk);

@@ -1,3 +1,4 @@
+import type { PaymentMethod } from '../core/payment-methods.js';
 import { keys } from './keys.js';
 import type { Table } from './table.js';
 
@@ -20,6 +21,69 @@ export interface Payment {
   status?: PaymentStatus;
   attempt?: number;
   failure?: string;
+  /** The channel and the unit, as recorded with the payment; absent on older items (read them from the beneficiary). */
+  paymentMethod?: PaymentMethod;
+  unit?: string;
+  /**
+   * The corrected account of a retried attempt, sealed as the beneficiary's is (core/payee.ts): set
+   * in the same conditional write that makes the attempt, so the retry that won is the one paid.
+   */
+  sealedAccount?: string;
+  accountDigest?: string;
+  /** Every attempt that has an outcome, oldest first: its bank reference, what the bank said, and when. */
+  attempts?: PaymentAttempt[];
+}
+
+/** One finished attempt of a payment. */
+export interface PaymentAttempt {
+  attempt: number;
+  reference: string;
+  outcome: Exclude<PaymentStatus, 'issued'>;
+  reason?: string;
+  at: string;
+}
+
+export const statusOf = (p: Pick<Payment, 'status'>): PaymentStatus => p.status ?? 'issued';
+export const attemptOf = (p: Pick<Payment, 'attempt'>): number => p.attempt ?? 1;
+
+/** The condition that the payment still stands at `status`, attempt `attempt` (items without them read as 'issued', 1). */
+function standsAt(status: PaymentStatus, attempt: number) {
+  const statusHolds = status === 'issued' ? '(attribute_not_exists(#status) OR #status = :status)' : '#status = :status';
+  const attemptHolds = attempt === 1 ? '(attribute_not_exists(#attempt) OR #attempt = :attempt)' : '#attempt = :attempt';
+  return { expression: `attribute_exists(pk) AND ${statusHolds} AND ${attemptHolds}`, names: { '#status': 'status', '#attempt': 'attempt' }, values: { ':status': status, ':attempt': attempt } };
+}
+
+const keyOf = (p: Pick<Payment, 'campaignId' | 'projectCode' | 'idHash'>) => keys.payment(p.campaignId, p.projectCode, p.idHash);
+
+export const getPayment = (table: Table, campaignId: string, projectCode: string, idHash: string) =>
+  table.get<Payment>(keys.payment(campaignId, projectCode, idHash));
+
+/**
+ * Records the bank's outcome of the payment's current attempt: issued → paid or failed, only while
+ * it is still issued at that attempt, so a result file read twice changes nothing the second time.
+ * `payment` is the item as read. True if this call recorded it.
+ */
+export function recordOutcome(table: Table, payment: Payment, outcome: Omit<PaymentAttempt, 'attempt'>): Promise<boolean> {
+  const attempt = attemptOf(payment);
+  const { failure: _previous, ...rest } = payment;
+  const item = {
+    ...rest,
+    status: outcome.outcome,
+    attempt,
+    ...(outcome.outcome === 'failed' ? { failure: outcome.reason ?? '' } : {}),
+    attempts: [...(payment.attempts ?? []), { ...outcome, attempt }],
+  };
+  return table.replaceIf(keyOf(payment), item, standsAt('issued', attempt));
+}
+
+/**
+ * Issues a failed payment again as its next attempt, only while it is failed at the attempt read:
+ * of two retries at once, one makes the attempt. The same item: a retry is never a second payment.
+ */
+export function reissue(table: Table, payment: Payment, at: Date, corrected?: Pick<Payment, 'sealedAccount' | 'accountDigest'>): Promise<boolean> {
+  const attempt = attemptOf(payment);
+  const { failure: _failure, ...rest } = payment;
+  return table.replaceIf(keyOf(payment), { ...rest, ...corrected, status: 'issued', attempt: attempt + 1, reissuedAt: at.toISOString() }, standsAt('failed', attempt));
 }
 
 /**

@@ -117,7 +117,8 @@ export async function readUploadFile(table: Table, upload: Upload): Promise<Buff
  * An accepted row as intake stores it: the beneficiary it names, the ID number already reduced to
  * its keyed hash and masked form. Kept in a batch item until the upload's intake finishes.
  */
-export type IntakeBatchRow = Pick<Beneficiary, 'projectCode' | 'idHash' | 'idMasked' | 'name' | 'phone' | 'unit' | 'category' | 'householdSize' | 'amountFen' | 'paymentMethod' | 'row'>;
+export type IntakeBatchRow = Pick<Beneficiary, 'projectCode' | 'idHash' | 'idMasked' | 'name' | 'phone' | 'unit' | 'category' | 'householdSize' | 'amountFen' | 'paymentMethod' | 'row'>
+  & Required<Pick<Beneficiary, 'sealedId' | 'sealedAccount' | 'accountDigest'>>;
 
 /** Batch n of an upload's accepted rows. The rows are one JSON text: compact, and measured as such. */
 export const saveIntakeBatch = (table: Table, campaignId: string, uploadId: string, n: number, rows: readonly IntakeBatchRow[]) =>

@@ -10,5 +10,5 @@ const table = tableFromEnv();
 
 /** Intake, step 1: read and check the file, write its accepted rows in batches. */
 export const handler = stepHandler(z.object({ campaignId: z.string().uuid(), uploadId: z.string().regex(/^[a-f0-9]{64}$/) }), async (input) =>
-  prepareIntake(input, { table, idHashKey: (await getAppSecrets(config)).idHashKey }),
+  prepareIntake(input, { table, ...(await getAppSecrets(config)) }),
 );

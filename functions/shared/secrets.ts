@@ -10,13 +10,15 @@ export interface AppSecrets {
   linkKey: string;
   /** Keys the hash of ID numbers used for de-duplication. */
   idHashKey: string;
+  /** Seals payees' full ID numbers and bank accounts (see core/seal.ts). */
+  sealKey: string;
 }
 
 const derive = (master: string, purpose: string) => createHmac('sha256', master).update(`nuanliu/${purpose}`).digest('hex');
 
 function appSecretsFrom(value: unknown): AppSecrets {
   const { key } = masterSecret.parse(value);
-  return { linkKey: derive(key, 'link'), idHashKey: derive(key, 'id-hash') };
+  return { linkKey: derive(key, 'link'), idHashKey: derive(key, 'id-hash'), sealKey: derive(key, 'seal') };
 }
 
 const smtpSecret = z.object({ username: z.string(), password: z.string() });

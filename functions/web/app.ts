@@ -10,6 +10,7 @@ import { conflictRoutes } from './routes/conflicts.js';
 import { phaseRoutes } from './routes/phases.js';
 import { followUpRoutes } from './routes/follow-ups.js';
 import { callbackSettingsRoutes } from './routes/callback-settings.js';
+import { paymentRoutes } from './routes/payments.js';
 import { objectionRoutes, postingRoutes } from './routes/postings.js';
 import { planRoutes } from './routes/plan.js';
 import { projectRoutes } from './routes/projects.js';
@@ -55,6 +56,7 @@ export function createApp(input: WebDeps) {
   objectionRoutes(app, deps);
   projectRoutes(app, deps);
   planRoutes(app, deps);
+  paymentRoutes(app, deps);
   approvalPagesRoutes(app, deps);
   followUpRoutes(app, deps);
   callbackSettingsRoutes(app, deps);

@@ -1,13 +1,14 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Table } from '../data/table.js';
 import type { SendMail } from '../shared/mailer.js';
+import type { AppSecrets } from '../shared/secrets.js';
 
 /** What the web app needs from the outside world; tests pass real local services. */
 export interface WebDeps {
   table: Table;
   sfn: SFNClient;
   sendMail: SendMail;
-  secrets: () => Promise<{ linkKey: string; idHashKey: string }>;
+  secrets: () => Promise<AppSecrets>;
   campaignWorkflowArn: string;
   intakeWorkflowArn: string;
   /**

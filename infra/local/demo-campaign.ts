@@ -31,7 +31,7 @@ export function demoIdNumber(n: number): string {
 
 /** One unit's intake list as CSV (UTF-8 with BOM, as Excel saves it). */
 export function unitCsv(unitIndex: number): string {
-  const header = '姓名,身份证号码,联系电话,所属单位,帮困类别,帮困项目,家庭人数,发放方式';
+  const header = '姓名,身份证号码,联系电话,所属单位,帮困类别,帮困项目,家庭人数,发放方式,银行账号,开户银行';
   const rows: string[] = [];
   for (let i = 0; i < DEMO.perUnit[unitIndex]; i++) {
     const n = unitIndex * 1000 + i;
@@ -40,7 +40,10 @@ export function unitCsv(unitIndex: number): string {
     if (i === 0) id = id.slice(0, 10) + ((Number(id[10]) + 1) % 10) + id.slice(11);
     if (i === 1) phone = '1391234';
     const project = DEMO.projects[i % 2];
-    rows.push([personName(n), id, phone, DEMO.units[unitIndex], DEMO.categories[i % 2], project.code, String(1 + (i % 4)), PAYMENT_METHODS[i % PAYMENT_METHODS.length]].join(','));
+    const method = PAYMENT_METHODS[i % PAYMENT_METHODS.length];
+    // 银行转账 needs an account and its bank (made up, like the rest).
+    const account = method === '银行转账' ? [`6222${String(n).padStart(15, '0')}`, '中国工商银行上海市分行'] : ['', ''];
+    rows.push([personName(n), id, phone, DEMO.units[unitIndex], DEMO.categories[i % 2], project.code, String(1 + (i % 4)), method, ...account].join(','));
   }
   return `\uFEFF${[header, ...rows].join('\n')}`;
 }

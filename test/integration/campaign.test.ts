@@ -110,9 +110,9 @@ describe('a whole campaign on the local cloud', () => {
     const [both, second, third, unlisted] = [9001, 9002, 9003, 9004].map(demoIdNumber);
     // One row mistyped in its sequence digits: refused for its check character.
     const mistyped = demoIdNumber(9005).slice(0, 15) + ((Number(demoIdNumber(9005)[15]) + 1) % 10) + demoIdNumber(9005).slice(16);
-    const header = '姓名,身份证号码,联系电话,所属单位,帮困类别,帮困项目,家庭人数,发放方式';
+    const header = '姓名,身份证号码,联系电话,所属单位,帮困类别,帮困项目,家庭人数,发放方式,银行账号,开户银行';
     const files = {
-      '莘庄镇.csv': [header, `张三,${both},13900000001,莘庄镇,低保家庭,MZ01,2,银行转账`, `李四,${second},13900000002,莘庄镇,低保家庭,MZ01,1,银行转账`, `王五,${mistyped},13900000003,莘庄镇,低保家庭,MZ01,1,现金`],
+      '莘庄镇.csv': [header, `张三,${both},13900000001,莘庄镇,低保家庭,MZ01,2,银行转账,6222021234567890123,中国工商银行上海市莘庄支行`, `李四,${second},13900000002,莘庄镇,低保家庭,MZ01,1,银行转账,6222021234567890123,中国工商银行上海市莘庄支行`, `王五,${mistyped},13900000003,莘庄镇,低保家庭,MZ01,1,现金`],
       '七宝镇.csv': [header, `张三,${both},13900000001,七宝镇,困难老人,MZ02,2,粮油卡`, `赵六,${third},13900000004,七宝镇,困难老人,MZ02,1,粮油卡`],
     };
     for (const [name, lines] of Object.entries(files)) expect((await client.upload(id, name, lines.join('\n'))).status).toBe(303);

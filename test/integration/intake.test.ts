@@ -16,6 +16,7 @@ import { INTAKE_BATCHES_PER_CHILD } from '../../workflows/phases.js';
 import { makeId } from '../unit/core/fixtures.js';
 
 const ID_KEY = 'h'.repeat(40);
+const SEAL_KEY = 's'.repeat(64);
 const HEADER = INTAKE_COLUMNS.map((c) => c.header).join(',');
 
 /**
@@ -69,7 +70,7 @@ const personId = (n: number) => {
 };
 const NAMES = ['张三', '李四', '王五', '赵六', '钱七', '孙八', '周九', '吴十'];
 const line = (n: number, fields: Partial<Record<'name' | 'phone' | 'unit' | 'size' | 'method', string>> = {}) =>
-  [fields.name ?? NAMES[n % NAMES.length], personId(n), fields.phone ?? `139${String(n).padStart(8, '0')}`, fields.unit ?? '莘庄镇', '低保家庭', 'MZ01', fields.size ?? '3', '', fields.method ?? '银行转账'].join(',');
+  [fields.name ?? NAMES[n % NAMES.length], personId(n), fields.phone ?? `139${String(n).padStart(8, '0')}`, fields.unit ?? '莘庄镇', '低保家庭', 'MZ01', fields.size ?? '3', '', fields.method ?? '银行转账', `62220${personId(n).slice(0, 17)}`, '中国工商银行上海市莘庄支行'].join(',');
 const csv = (lines: string[]) => Buffer.from(`\uFEFF${[HEADER, ...lines].join('\r\n')}\r\n`, 'utf8');
 
 /**
@@ -77,7 +78,7 @@ const csv = (lines: string[]) => Buffer.from(`\uFEFF${[HEADER, ...lines].join('\
  * distributed Map's ItemBatcher hands them to its children, then Finish.
  */
 async function intakeUpload(input: { campaignId: string; uploadId: string }, batchRows?: number) {
-  const { batches } = await prepareIntake(input, { table, idHashKey: ID_KEY, batchRows });
+  const { batches } = await prepareIntake(input, { table, idHashKey: ID_KEY, sealKey: SEAL_KEY, batchRows });
   for (let i = 0; i < batches.length; i += INTAKE_BATCHES_PER_CHILD) {
     await storeIntakeBatches({ ...input, batches: batches.slice(i, i + INTAKE_BATCHES_PER_CHILD) }, { table });
   }
@@ -191,7 +192,7 @@ describe('a corrected file updates the people it names', () => {
     const { id } = await newCampaign();
     const uploadId = await save(id, csv(Array.from({ length: 25 }, (_, i) => line(i))));
     const input = { campaignId: id, uploadId };
-    expect(await prepareIntake(input, { table, idHashKey: ID_KEY, batchRows: 10 })).toEqual({ batches: [0, 1, 2] });
+    expect(await prepareIntake(input, { table, idHashKey: ID_KEY, sealKey: SEAL_KEY, batchRows: 10 })).toEqual({ batches: [0, 1, 2] });
     table.progress = [];
     await storeIntakeBatches({ ...input, batches: [0, 1] }, { table });
     await storeIntakeBatches({ ...input, batches: [0, 1, 2] }, { table });
@@ -287,16 +288,18 @@ describe('the file and the batches, until intake finishes', () => {
     expect(chunks.map((c) => c.data.length).every((n) => n <= CHUNK_BYTES)).toBe(true);
     expect(Buffer.concat(chunks.map((c) => c.data)).equals(content)).toBe(true);
 
-    const { batches } = await prepareIntake({ campaignId: id, uploadId }, { table, idHashKey: ID_KEY });
+    const { batches } = await prepareIntake({ campaignId: id, uploadId }, { table, idHashKey: ID_KEY, sealKey: SEAL_KEY });
     expect(batches).toEqual(Array.from({ length: rows / BATCH_ROWS }, (_, n) => n));
     const first = (await getIntakeBatch(table, id, uploadId, 0))!;
     expect(first).toHaveLength(BATCH_ROWS);
     expect(first[0]).toEqual({
       projectCode: 'MZ01', idHash: keyedIdHash(ID_KEY, personId(0)), idMasked: expect.stringMatching(/^\d{3}\*+\d{4}$/), name: '欧阳'.repeat(10),
       phone: '13900000000', unit: '莘庄镇', category: '低保家庭', householdSize: 3, amountFen: 50_000, paymentMethod: '银行转账', row: 2,
+      sealedId: expect.stringMatching(/^v1\./), sealedAccount: expect.stringMatching(/^v1\./), accountDigest: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     const batchItems = JSON.stringify(await table.all(keys.intakeBatch(id, uploadId, 0).pk, 'BATCH#'));
-    for (const n of [0, 1, 2999, 5999]) expect(batchItems).not.toContain(personId(n));
+    // Neither the ID numbers nor the accounts (made of their first 17 digits) in the clear.
+    for (const n of [0, 1, 2999, 5999]) expect(batchItems).not.toContain(personId(n).slice(0, 17));
     expect((await getUpload(table, id, uploadId))?.progress).toEqual({ rowsDone: 0, rowsTotal: rows });
 
     const result = await intakeUpload({ campaignId: id, uploadId });
@@ -318,14 +321,18 @@ describe('the rejected rows kept for the error file', () => {
     expect(upload.rejectedRows).toEqual({
       headers: INTAKE_COLUMNS.map((c) => c.header),
       rows: [
-        { row: 3, values: ['王五', badId, '1391234', '外区', '低保家庭', 'MZ01', '3', '', '现金'], reasons: expect.stringMatching(/^身份证号码：校验位错误.*；联系电话：.+；所属单位：“外区”不在单位名单中/) },
-        { row: 4, values: ['=HYPERLINK("x")', personId(3), '13900000003', '莘庄镇', '低保家庭', 'MZ01', '3', '', '社保卡'], reasons: '姓名：姓名不能包含数字或符号' },
+        { row: 3, values: ['王五', badId, '1391234', '外区', '低保家庭', 'MZ01', '3', '', '现金', '', ''], reasons: expect.stringMatching(/^身份证号码：校验位错误.*；联系电话：.+；所属单位：“外区”不在单位名单中/) },
+        { row: 4, values: ['=HYPERLINK("x")', personId(3), '13900000003', '莘庄镇', '低保家庭', 'MZ01', '3', '', '社保卡', '', ''], reasons: '姓名：姓名不能包含数字或符号' },
       ],
       total: 2,
     });
     expect(await partsOf(id, upload.id)).toEqual([]);
     const item = JSON.stringify(upload);
     for (const n of [1, 4]) expect(item).not.toContain(personId(n));
+    // Nor are their accounts: the stored beneficiaries hold them sealed only.
+    const stored = JSON.stringify(await listBeneficiaries(table, id));
+    for (const n of [1, 4]) expect(stored).not.toContain(personId(n).slice(0, 17));
+    expect(stored).not.toContain('工商银行');
   });
 
   it('hold every row of a file held back as a whole, each with the file\'s problem', async () => {
@@ -355,7 +362,8 @@ describe('the rejected rows kept for the error file', () => {
     expect(upload.errors.length).toBeGreaterThan(1000);
     const kept = upload.rejectedRows!;
     expect(kept.total).toBe(3000);
-    expect(kept.rows.length).toBeGreaterThan(500);
+    // Rows with an account and its bank: fewer than 500 of them fit beside the errors.
+    expect(kept.rows.length).toBeGreaterThan(400);
     expect(kept.rows.length).toBeLessThan(3000);
     expect(kept.rows.map((r) => r.row)).toEqual(Array.from({ length: kept.rows.length }, (_, i) => i + 2));
     expect(Buffer.byteLength(JSON.stringify(upload))).toBeLessThan(400_000);

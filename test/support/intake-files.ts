@@ -3,7 +3,7 @@
 import type { PaymentMethod } from '../../functions/core/payment-methods.js';
 import { demoIdNumber } from '../../infra/local/demo-campaign.js';
 
-export const INTAKE_HEADER = '姓名,身份证号码,联系电话,所属单位,帮困类别,帮困项目,家庭人数,发放方式';
+export const INTAKE_HEADER = '姓名,身份证号码,联系电话,所属单位,帮困类别,帮困项目,家庭人数,发放方式,银行账号,开户银行';
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高';
 const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰';
@@ -20,6 +20,9 @@ export const personPhone = (n: number) => `13${String(n).padStart(9, '0')}`;
 /** An ID number with one digit of its sequence mistyped: its check character no longer fits. */
 export const mistyped = (id: string) => `${id.slice(0, 16)}${(Number(id[16]) + 1) % 10}${id.slice(17)}`;
 
+/** A made-up account for a 银行转账 row (digits of the ID number), and its bank. */
+const accountOf = (l: IntakeLine) => (l.paymentMethod === '银行转账' ? [`62${l.id.replace(/\D/g, '').slice(0, 17)}`, '中国工商银行上海市分行'] : ['', '']);
+
 /** One row of a unit's list, in the order of INTAKE_HEADER. */
 export interface IntakeLine {
   name: string;
@@ -35,7 +38,7 @@ export interface IntakeLine {
 /** A CSV file of the rows: UTF-8 with a byte order mark and LF, unless told otherwise. */
 export function intakeCsv(lines: readonly IntakeLine[], options: { eol?: '\n' | '\r\n'; bom?: boolean } = {}): string {
   const eol = options.eol ?? '\n';
-  const rows = lines.map((l) => [l.name, l.id, l.phone, l.unit, l.category, l.project, String(l.householdSize), l.paymentMethod].join(','));
+  const rows = lines.map((l) => [l.name, l.id, l.phone, l.unit, l.category, l.project, String(l.householdSize), l.paymentMethod, ...accountOf(l)].join(','));
   return `${options.bom === false ? '' : '\uFEFF'}${[INTAKE_HEADER, ...rows].join(eol)}${eol}`;
 }
 

@@ -101,6 +101,8 @@ export const NOTICES = {
   'callbacks-finished': '回访已结束，工作流继续进行。',
   'callbacks-already-finished': '回访此前已结束，本次操作未重复提交。',
   'callback-settings-saved': '回访设置已保存，下次抽样时生效。',
+  'payment-reissued': '已按更正后的信息重新发放：该笔付款将出现在下一份银行代发文件中（新的付款参考号）。',
+  'payment-stale': '该笔付款已由他人重新发放或已有新的结果，本次操作未重复发放。',
 } as const;
 
 export function noticeOf(key: string | undefined): Html | '' {

@@ -8,7 +8,7 @@ import { PEOPLE, RULES } from './fixtures.js';
 const HEADERS = INTAKE_COLUMNS.map((c) => c.header);
 const LINES = [
   HEADERS.join(','),
-  `张三,${PEOPLE.a},13800138000,莘庄镇,低保家庭,MZ-01,3,,银行转账`,
+  `张三,${PEOPLE.a},13800138000,莘庄镇,低保家庭,MZ-01,3,,银行转账,6222021234567890123,中国工商银行莘庄支行`,
   `李四,${PEOPLE.b},021-62345678,古美路街道,特困供养,困难职工送温暖,2,"1,100",实物（礼包）`,
 ];
 const TEXT = `${LINES.join('\r\n')}\r\n`;

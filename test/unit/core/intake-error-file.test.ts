@@ -17,11 +17,11 @@ const FILE = {
   headers: [...HEADERS, '备注'],
   rows: [
     {
-      values: ['=HYPERLINK("http://evil.example","点我")', PEOPLE.a, '+86 138 0013 8000', '莘庄镇', '低保家庭', 'MZ-01', '3', '', '银行转账', '@备注'],
+      values: ['=HYPERLINK("http://evil.example","点我")', PEOPLE.a, '+86 138 0013 8000', '莘庄镇', '低保家庭', 'MZ-01', '3', '', '银行转账', '6222021234567890123', '中国工商银行莘庄支行', '@备注'],
       reasons: '姓名：姓名不能包含数字或符号',
     },
     {
-      values: ['李四', PEOPLE.b, '13900139000', '古美路街道', '特困供养', 'GH-02', '2', '-5', '实物(礼包)', ''],
+      values: ['李四', PEOPLE.b, '13900139000', '古美路街道', '特困供养', 'GH-02', '2', '-5', '实物(礼包)', '', '', ''],
       reasons: '发放金额(元)：发放金额应大于0；所属单位：“外区”不在单位名单中，请从下拉列表选择',
     },
   ],
@@ -33,13 +33,13 @@ describe('buildIntakeErrorWorkbook', () => {
     expect(workbook.worksheets.map((w) => w.name)).toEqual([DATA_SHEET, GUIDE_SHEET, '下拉选项']);
     const sheet = workbook.getWorksheet(DATA_SHEET)!;
     expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual([...HEADERS, '备注', REASON_HEADER]);
-    expect(sheet.getRow(1).getCell(11).note).toBeTruthy();
+    expect(sheet.getRow(1).getCell(13).note).toBeTruthy();
     expect((sheet.getRow(2).values as unknown[]).slice(1)).toEqual([
-      `'=HYPERLINK("http://evil.example","点我")`, PEOPLE.a, `'+86 138 0013 8000`, '莘庄镇', '低保家庭', 'MZ-01', '3', '', '银行转账', `'@备注`,
+      `'=HYPERLINK("http://evil.example","点我")`, PEOPLE.a, `'+86 138 0013 8000`, '莘庄镇', '低保家庭', 'MZ-01', '3', '', '银行转账', '6222021234567890123', '中国工商银行莘庄支行', `'@备注`,
       '姓名：姓名不能包含数字或符号',
     ]);
     expect(sheet.getRow(3).getCell(8).value).toBe(`'-5`);
-    expect(sheet.getRow(3).getCell(11).value).toBe(FILE.rows[1].reasons);
+    expect(sheet.getRow(3).getCell(13).value).toBe(FILE.rows[1].reasons);
     // Every cell is text: the ID number keeps all its digits.
     expect(typeof sheet.getRow(2).getCell(2).value).toBe('string');
     expect(sheet.getRow(2).getCell(2).numFmt).toBe('@');

@@ -80,7 +80,7 @@ describe('template round trip: build → fill → readIntakeFile → validateInt
   it('reads what a unit typed, keeps spreadsheet row numbers across empty rows, and validates it', async () => {
     const workbook = await loadWorkbook(await buildIntakeTemplate(RULES));
     const sheet = workbook.getWorksheet('帮困对象')!;
-    sheet.getRow(2).values = ['张小明', PEOPLE.a, '13800138000', '莘庄镇', '低保家庭', '春节帮困慰问金', 3, null, '银行转账'];
+    sheet.getRow(2).values = ['张小明', PEOPLE.a, '13800138000', '莘庄镇', '低保家庭', '春节帮困慰问金', 3, null, '银行转账', '6222021234567890123', '中国工商银行莘庄支行'];
     sheet.getRow(3).values = ['李  四', '110105491231002', '021-62345678', '古美路街道', '特困供养', 'GH-02', '1', 1100.5, '实物（礼包）'];
     // Row 4 is left empty; row 5 has two mistakes; row 6 repeats row 2's person in the same project.
     sheet.getRow(5).values = ['王五', '110105194912310021', '12345', '莘庄镇', '低保家庭', 'MZ-01', 2, '', '现金'];
@@ -95,12 +95,12 @@ describe('template round trip: build → fill → readIntakeFile → validateInt
     expect(file.rowNumbers).toEqual([2, 3, 5, 6, 7]);
     expect(file.rows[1]).toEqual({
       姓名: '李  四', 身份证号码: '110105491231002', 联系电话: '021-62345678', 所属单位: '古美路街道',
-      帮困类别: '特困供养', 帮困项目: 'GH-02', 家庭人数: '1', '发放金额(元)': '1100.5', 发放方式: '实物（礼包）',
+      帮困类别: '特困供养', 帮困项目: 'GH-02', 家庭人数: '1', '发放金额(元)': '1100.5', 发放方式: '实物（礼包）', 银行账号: '', 开户银行: '',
     });
 
     const { accepted, errors } = validateIntakeRows(file.rows, RULES, { rowNumbers: file.rowNumbers });
     expect(accepted).toEqual([
-      { row: 2, name: '张小明', idNumber: PEOPLE.a, phone: '13800138000', unit: '莘庄镇', category: '低保家庭', projectCode: 'MZ-01', householdSize: 3, amountFen: 50_000, paymentMethod: '银行转账' },
+      { row: 2, name: '张小明', idNumber: PEOPLE.a, phone: '13800138000', unit: '莘庄镇', category: '低保家庭', projectCode: 'MZ-01', householdSize: 3, amountFen: 50_000, paymentMethod: '银行转账', account: { account: '6222021234567890123', bank: '中国工商银行莘庄支行' } },
       { row: 3, name: '李四', idNumber: '11010519491231002X', phone: '021-62345678', unit: '古美路街道', category: '特困供养', projectCode: 'GH-02', householdSize: 1, amountFen: 110_050, paymentMethod: '实物（礼包）' },
       { row: 7, name: '赵六', idNumber: PEOPLE.b, phone: '13900139000', unit: '区民政局', category: '困难职工', projectCode: 'GH-02', householdSize: 4, amountFen: 80_000, paymentMethod: '粮油卡' },
     ]);
@@ -140,7 +140,7 @@ describe('template round trip: build → fill → readIntakeFile → validateInt
 describe('readIntakeFile: CSV', () => {
   const lines = [
     HEADERS.join(','),
-    `张小明,${PEOPLE.a},138 0013 8000,莘庄镇,低保家庭,MZ-01,3,,银行转账`,
+    `张小明,${PEOPLE.a},138 0013 8000,莘庄镇,低保家庭,MZ-01,3,,银行转账,6222021234567890123,中国工商银行莘庄支行`,
     ',,,,,,,,',
     '',
     `"李四",${PEOPLE.b},13900139000,古美路街道,特困供养,"困难职工送温暖",2,"1,100",现金`,

@@ -17,6 +17,8 @@ function row(overrides: Record<string, string> = {}): Record<string, string> {
     家庭人数: '3',
     '发放金额(元)': '',
     发放方式: '银行转账',
+    银行账号: '6222 0212 3456 7890 123',
+    开户银行: '中国工商银行莘庄支行',
     ...overrides,
   };
 }
@@ -24,9 +26,9 @@ function row(overrides: Record<string, string> = {}): Record<string, string> {
 describe('INTAKE_COLUMNS', () => {
   it('lists the template columns in order with zh-CN headers, examples and notes', () => {
     expect(INTAKE_COLUMNS.map((c) => c.header)).toEqual([
-      '姓名', '身份证号码', '联系电话', '所属单位', '帮困类别', '帮困项目', '家庭人数', '发放金额(元)', '发放方式',
+      '姓名', '身份证号码', '联系电话', '所属单位', '帮困类别', '帮困项目', '家庭人数', '发放金额(元)', '发放方式', '银行账号', '开户银行',
     ]);
-    expect(INTAKE_COLUMNS.filter((c) => !c.required).map((c) => c.key)).toEqual(['amount']);
+    expect(INTAKE_COLUMNS.filter((c) => !c.required).map((c) => c.key)).toEqual(['amount', 'account', 'bank']);
     for (const c of INTAKE_COLUMNS) {
       expect(c.example).not.toBe('');
       expect(c.note).toMatch(/\p{Script=Han}/u);
@@ -53,6 +55,7 @@ describe('validateIntakeRows: accepted rows', () => {
     const expected: IntakeBeneficiary = {
       row: 2, name: '张小明', idNumber: PEOPLE.a, phone: '13800138000', unit: '莘庄镇', category: '低保家庭',
       projectCode: 'MZ-01', householdSize: 3, amountFen: 50_000, paymentMethod: '银行转账',
+      account: { account: '6222021234567890123', bank: '中国工商银行莘庄支行' },
     };
     expect(result.accepted).toEqual([expected]);
   });
@@ -126,6 +129,38 @@ describe('validateIntakeRows: 发放方式', () => {
       accepted: [],
       errors: [{ row: 1, column: '发放方式', reason: '表头缺少“发放方式”列，请使用录入模板' }],
     });
+  });
+});
+
+describe('validateIntakeRows: 银行账号 and 开户银行', () => {
+  it('requires both for 银行转账, with a reason per row, whatever else is wrong', () => {
+    const { accepted, errors } = validateIntakeRows([
+      row({ 银行账号: '', 开户银行: '' }),
+      row({ 身份证号码: PEOPLE.b, 银行账号: '', 家庭人数: '0' }),
+      row({ 身份证号码: PEOPLE.c, 银行账号: '12345', 开户银行: '' }),
+    ], RULES);
+    expect(accepted).toEqual([]);
+    expect(errors).toEqual([
+      { row: 2, column: '银行账号', reason: '发放方式为银行转账时必填' },
+      { row: 2, column: '开户银行', reason: '发放方式为银行转账时必填' },
+      { row: 3, column: '家庭人数', reason: '家庭人数应为1至20的整数' },
+      { row: 3, column: '银行账号', reason: '发放方式为银行转账时必填' },
+      { row: 4, column: '银行账号', reason: '银行账号应为12至30位数字（现为5位）' },
+      { row: 4, column: '开户银行', reason: '发放方式为银行转账时必填' },
+    ]);
+  });
+
+  it('are optional for the other methods, and an account given with them is not kept', () => {
+    const { accepted, errors } = validateIntakeRows([row({ 发放方式: '社保卡' }), row({ 身份证号码: PEOPLE.b, 发放方式: '现金', 银行账号: '', 开户银行: '' })], RULES);
+    expect(errors).toEqual([]);
+    expect(accepted.map((b) => [b.paymentMethod, b.account])).toEqual([['社保卡', undefined], ['现金', undefined]]);
+  });
+
+  it('a file without the two columns is refused only in its 银行转账 rows', () => {
+    const { 银行账号: _a, 开户银行: _b, ...old } = row();
+    const { accepted, errors } = validateIntakeRows([old, { ...old, 身份证号码: PEOPLE.b, 发放方式: '社保卡' }], RULES);
+    expect(accepted.map((b) => b.paymentMethod)).toEqual(['社保卡']);
+    expect(errors.map((e) => [e.row, e.column])).toEqual([[2, '银行账号'], [2, '开户银行']]);
   });
 });
 

@@ -30,7 +30,7 @@ describe('which units may upload', () => {
 });
 
 describe('intake rows of units whose lists are closed', () => {
-  const row = (unit: string, id = PEOPLE.a) => ({ 姓名: '张小明', 身份证号码: id, 联系电话: '13800138000', 所属单位: unit, 帮困类别: '低保家庭', 帮困项目: RULES.projects[0].code, 家庭人数: '1', 发放方式: '银行转账' });
+  const row = (unit: string, id = PEOPLE.a) => ({ 姓名: '张小明', 身份证号码: id, 联系电话: '13800138000', 所属单位: unit, 帮困类别: '低保家庭', 帮困项目: RULES.projects[0].code, 家庭人数: '1', 发放方式: '社保卡' });
 
   it('accepts the open units\' rows and refuses another unit\'s with the reason', () => {
     const { accepted, errors } = validateIntakeRows([row('莘庄镇'), row('区民政局', PEOPLE.b)], { ...RULES, openUnits: ['莘庄镇'] });

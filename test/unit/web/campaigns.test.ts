@@ -34,7 +34,7 @@ const processed = (campaignId: string, uploadId: string) =>
 
 const GOOD_CSV = [
   CSV_HEADER,
-  `张三,${idNumber(1)},13800138000,莘庄镇,低保家庭,MZ01,3,,银行转账`,
+  `张三,${idNumber(1)},13800138000,莘庄镇,低保家庭,MZ01,3,,社保卡`,
   `李四,${idNumber(2)},021-64123456,区民政局,低收入困难家庭,困难职工慰问,1,1000,社保卡`,
 ].join('\n');
 
@@ -126,9 +126,9 @@ describe('uploads', () => {
     const id = await createCampaignVia(web, b);
     const csv = [
       CSV_HEADER,
-      `张三,${idNumber(1)},13800138000,莘庄镇,低保家庭,MZ01,3,,银行转账`,
-      `李四,110105194912310021,1380013,莘庄镇,低保家庭,MZ01,3,,银行转账`,
-      `王五,${idNumber(3)},13900139000,<b>外区</b>,低保家庭,XX99,0,,银行转账`,
+      `张三,${idNumber(1)},13800138000,莘庄镇,低保家庭,MZ01,3,,社保卡`,
+      `李四,110105194912310021,1380013,莘庄镇,低保家庭,MZ01,3,,社保卡`,
+      `王五,${idNumber(3)},13900139000,<b>外区</b>,低保家庭,XX99,0,,社保卡`,
     ].join('\n');
     const res = await upload(b, id, csv, 'bad.csv');
     expect(res.status).toBe(303);
@@ -154,7 +154,7 @@ describe('uploads', () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = new TextDecoder().decode(bytes);
     // The error file: the rejected rows as sent, plus 错误原因 (more in uploads.test.ts).
-    expect(text).toContain('"姓名","身份证号码","联系电话","所属单位","帮困类别","帮困项目","家庭人数","发放金额(元)","发放方式","错误原因"');
+    expect(text).toContain('"姓名","身份证号码","联系电话","所属单位","帮困类别","帮困项目","家庭人数","发放金额(元)","发放方式","银行账号","开户银行","错误原因"');
     expect(text).toMatch(/"李四","110105194912310021",.*"身份证号码：校验位错误/);
 
     const campaignPage = await (await b.get(`/campaigns/${id}`)).text();

@@ -48,7 +48,7 @@ class SettlingRegistry extends LambdaRegistry {
 
 /** An upload of this name makes the stand-in intake function fail. */
 export const FAILING_FILE = 'failing.csv';
-export const SECRETS = { linkKey: 'k'.repeat(40), idHashKey: 'h'.repeat(40) };
+export const SECRETS = { linkKey: 'k'.repeat(40), idHashKey: 'h'.repeat(40), sealKey: 's'.repeat(64) };
 const ROLE = 'arn:aws:iam::123456789012:role/test';
 const fn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
 
@@ -144,7 +144,7 @@ export async function startWeb(options: { publicUrl?: string } = {}) {
   });
   lambda.register('intake-prepare', async (event: { campaignId: string; uploadId: string }) => {
     if ((await getUpload(table, event.campaignId, event.uploadId))?.fileName === FAILING_FILE) throw new Error('intake failed');
-    return prepareIntake(event, { table, idHashKey: SECRETS.idHashKey });
+    return prepareIntake(event, { table, idHashKey: SECRETS.idHashKey, sealKey: SECRETS.sealKey });
   });
   lambda.register('intake-batch', (event) => storeIntakeBatches(event, { table }));
   lambda.register('intake-finish', (event) => finishIntake(event, { table }));

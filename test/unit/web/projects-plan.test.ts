@@ -75,8 +75,8 @@ describe('the projects page', () => {
 describe('the plan page', () => {
   it('applies the standard and categories at intake, refuses the plan over budget naming the line, and shows charts and an export', async () => {
     const rows = [
-      `张三明,${idNumber(1)},13800138000,莘庄镇,低保家庭,MZ01,3,,银行转账`, // 500 + 2 × 100
-      `李四,${idNumber(2)},13800138001,莘庄镇,低保家庭,MZ01,1,,银行转账`,
+      `张三明,${idNumber(1)},13800138000,莘庄镇,低保家庭,MZ01,3,,社保卡`, // 500 + 2 × 100
+      `李四,${idNumber(2)},13800138001,莘庄镇,低保家庭,MZ01,1,,社保卡`,
       `王五,${idNumber(3)},13800138002,莘庄镇,低收入困难家庭,MZ01,1,,现金`,
       `赵六,${idNumber(4)},13800138003,区民政局,低收入困难家庭,GH02,1,,社保卡`,
     ];

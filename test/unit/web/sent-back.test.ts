@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => web.close());
 
 const FIRST = 'chief@mzj.example.cn';
-const row = (name: string, n: number, unit: string, phone = '13800138000') => `${name},${idNumber(n)},${phone},${unit},低保家庭,MZ01,1,,银行转账`;
+const row = (name: string, n: number, unit: string, phone = '13800138000') => `${name},${idNumber(n)},${phone},${unit},低保家庭,MZ01,1,,社保卡`;
 
 async function uploaded(campaignId: string, lines: string[]) {
   const id = uploadIdOf(await upload(coordinator, campaignId, [CSV_HEADER, ...lines].join('\n')));

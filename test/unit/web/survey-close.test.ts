@@ -65,8 +65,8 @@ describe('排摸 close: exclusive pairs, registers, conflicts and coverage throu
 
   it('refuses 部署 while a conflict is open, resolves it with a reason, then starts 部署', async () => {
     // The same person, nominated by two units for the two exclusive projects.
-    await intakeDone(id, await upload(b, id, [CSV_HEADER, `张三,${idNumber(1)},13800138000,区民政局,低保家庭,MZ01,3,,银行转账`, `李四,${idNumber(2)},13800138001,区民政局,低保家庭,MZ01,1,,现金`].join('\n'), '区民政局.csv'));
-    await intakeDone(id, await upload(b, id, [CSV_HEADER, `张三,${idNumber(1)},13800138000,莘庄镇,低保家庭,GH02,3,,银行转账`].join('\n'), '莘庄镇.csv'));
+    await intakeDone(id, await upload(b, id, [CSV_HEADER, `张三,${idNumber(1)},13800138000,区民政局,低保家庭,MZ01,3,,社保卡`, `李四,${idNumber(2)},13800138001,区民政局,低保家庭,MZ01,1,,现金`].join('\n'), '区民政局.csv'));
+    await intakeDone(id, await upload(b, id, [CSV_HEADER, `张三,${idNumber(1)},13800138000,莘庄镇,低保家庭,GH02,3,,社保卡`].join('\n'), '莘庄镇.csv'));
     expect((await b.form(`/campaigns/${id}/phases/survey/start`, {})).status).toBe(303);
     await eventually(() => getGate(web.table, id, 'deploy'), 'the deploy gate');
     // The stand-in survey workflow of the harness marks the phase done; its close steps run here.
@@ -137,7 +137,7 @@ describe('base registers', () => {
 
   it('refuses a file that is not a register, naming the missing columns', async () => {
     const id = await createCampaignVia(web, b);
-    const res = await postFile(`/campaigns/${id}/registers`, `${CSV_HEADER}\n张三,${idNumber(1)},13800138000,莘庄镇,低保家庭,MZ01,3,,银行转账`, 'wrong.csv');
+    const res = await postFile(`/campaigns/${id}/registers`, `${CSV_HEADER}\n张三,${idNumber(1)},13800138000,莘庄镇,低保家庭,MZ01,3,,社保卡`, 'wrong.csv');
     const page = await (await b.get(res.headers.get('location')!)).text();
     expect(page).toContain('表头缺少“登记类别”列');
     expect(page).toMatch(/<th>导入户数<\/th><td class="num">0<\/td>/);

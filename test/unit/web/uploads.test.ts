@@ -32,11 +32,11 @@ async function uploaded(campaignId: string, content: string | Uint8Array, fileNa
 const BAD_ID = '110105194912310021';
 const BAD_CSV = [
   `${CSV_HEADER},备注`,
-  `张三,${idNumber(1)},13800138000,莘庄镇,低保家庭,MZ01,3,,银行转账,`,
+  `张三,${idNumber(1)},13800138000,莘庄镇,低保家庭,MZ01,3,,社保卡,`,
   `李四,${BAD_ID},1380013,莘庄镇,低保家庭,MZ01,3,,社保卡,第一次上报`,
   `"=HYPERLINK(""http://evil.example"",""点我"")",${idNumber(3)},13900139000,外区,低保家庭,MZ01,2,,现金,@备注`,
 ].join('\n');
-const TEMPLATE_HEADERS = ['姓名', '身份证号码', '联系电话', '所属单位', '帮困类别', '帮困项目', '家庭人数', '发放金额(元)', '发放方式'];
+const TEMPLATE_HEADERS = ['姓名', '身份证号码', '联系电话', '所属单位', '帮困类别', '帮困项目', '家庭人数', '发放金额(元)', '发放方式', '银行账号', '开户银行'];
 
 describe('the error file', () => {
   let campaignId: string;
@@ -59,10 +59,10 @@ describe('the error file', () => {
     const values = (n: number) => (sheet.getRow(n).values as unknown[]).slice(1);
     expect(values(1)).toEqual([...TEMPLATE_HEADERS, '备注', '错误原因']);
     expect(sheet.rowCount).toBe(3);
-    expect(values(2)).toEqual(['李四', BAD_ID, '1380013', '莘庄镇', '低保家庭', 'MZ01', '3', '', '社保卡', '第一次上报', expect.any(String)]);
-    expect(values(2)[10]).toMatch(/^身份证号码：校验位错误.+；联系电话：手机号码应为11位/);
+    expect(values(2)).toEqual(['李四', BAD_ID, '1380013', '莘庄镇', '低保家庭', 'MZ01', '3', '', '社保卡', '', '', '第一次上报', expect.any(String)]);
+    expect(values(2)[12]).toMatch(/^身份证号码：校验位错误.+；联系电话：手机号码应为11位/);
     expect(values(3)).toEqual([
-      `'=HYPERLINK("http://evil.example","点我")`, idNumber(3), '13900139000', '外区', '低保家庭', 'MZ01', '2', '', '现金', `'@备注`,
+      `'=HYPERLINK("http://evil.example","点我")`, idNumber(3), '13900139000', '外区', '低保家庭', 'MZ01', '2', '', '现金', '', '', `'@备注`,
       '姓名：姓名不能包含数字或符号；所属单位：“外区”不在单位名单中，请从下拉列表选择',
     ]);
   });
@@ -75,11 +75,11 @@ describe('the error file', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parseCsv(bytes, { bom: true }) as string[][];
     expect(rows[0]).toEqual([...TEMPLATE_HEADERS, '备注', '错误原因']);
-    expect(rows.slice(1).map((r) => r.slice(0, 10))).toEqual([
-      ['李四', BAD_ID, '1380013', '莘庄镇', '低保家庭', 'MZ01', '3', '', '社保卡', '第一次上报'],
-      [`'=HYPERLINK("http://evil.example","点我")`, idNumber(3), '13900139000', '外区', '低保家庭', 'MZ01', '2', '', '现金', `'@备注`],
+    expect(rows.slice(1).map((r) => r.slice(0, 12))).toEqual([
+      ['李四', BAD_ID, '1380013', '莘庄镇', '低保家庭', 'MZ01', '3', '', '社保卡', '', '', '第一次上报'],
+      [`'=HYPERLINK("http://evil.example","点我")`, idNumber(3), '13900139000', '外区', '低保家庭', 'MZ01', '2', '', '现金', '', '', `'@备注`],
     ]);
-    expect(rows[2][10]).toBe('姓名：姓名不能包含数字或符号；所属单位：“外区”不在单位名单中，请从下拉列表选择');
+    expect(rows[2][12]).toBe('姓名：姓名不能包含数字或符号；所属单位：“外区”不在单位名单中，请从下拉列表选择');
   });
 
   it('the page offers both and lists every reason by row and column, never the raw ID number', async () => {
@@ -153,7 +153,7 @@ describe('a corrected file', () => {
   it('updates the people it names, adds the new ones, and the pages show which was which', async () => {
     const campaignId = await createCampaignVia(web, b);
     const people = [
-      `张三,${idNumber(1)},13800138000,莘庄镇,低保家庭,MZ01,3,,银行转账`,
+      `张三,${idNumber(1)},13800138000,莘庄镇,低保家庭,MZ01,3,,社保卡`,
       `李四,${idNumber(2)},021-64123456,区民政局,低收入困难家庭,GH02,1,1000,实物(礼包)`,
       `王五,${idNumber(3)},13900139000,莘庄镇,低保家庭,MZ01,2,,社保卡`,
       `孙七,${idNumber(5)},13600136000,莘庄镇,低保家庭,MZ01,1,,粮油卡`,
@@ -161,7 +161,7 @@ describe('a corrected file', () => {
     const first = await uploaded(campaignId, [CSV_HEADER, ...people].join('\n'), '莘庄镇.csv');
     expect(first).toMatchObject({ storedCount: 4, updatedCount: 0, unchangedCount: 0 });
     const methods = async () => Object.fromEntries((await listBeneficiaries(web.table, campaignId)).map((p) => [p.name, p.paymentMethod]));
-    expect(await methods()).toEqual({ 张三: '银行转账', 李四: '实物（礼包）', 王五: '社保卡', 孙七: '粮油卡' });
+    expect(await methods()).toEqual({ 张三: '社保卡', 李四: '实物（礼包）', 王五: '社保卡', 孙七: '粮油卡' });
     // The same name, one phone and one payment method corrected, one person added.
     const corrected = [
       CSV_HEADER, people[0].replace('13800138000', '13800138999'), people[1], people[2].replace('社保卡', '现金'), people[3],
@@ -170,7 +170,7 @@ describe('a corrected file', () => {
     const second = await uploaded(campaignId, corrected.join('\n'), '莘庄镇.csv');
     expect(second.id).not.toBe(first.id);
     expect(second).toMatchObject({ rowCount: 5, storedCount: 1, updatedCount: 2, unchangedCount: 2, rejectedCount: 0 });
-    expect(await methods()).toEqual({ 张三: '银行转账', 李四: '实物（礼包）', 王五: '现金', 孙七: '粮油卡', 赵六: '现金' });
+    expect(await methods()).toEqual({ 张三: '社保卡', 李四: '实物（礼包）', 王五: '现金', 孙七: '粮油卡', 赵六: '现金' });
 
     const page = await (await b.get(`/campaigns/${campaignId}/uploads/${second.id}`)).text();
     expect(page).toMatch(/<th>新入库<\/th><td class="num">1<\/td>/);
@@ -208,8 +208,8 @@ describe('a file larger than one item', () => {
   it('is kept in chunks until processed in batches, and nothing of it is left afterwards', async () => {
     const campaignId = await createCampaignVia(web, b);
     const id = (n: number) => makeId('310112', `1960${String(1 + (n % 12)).padStart(2, '0')}${String(1 + Math.floor(n / 12) % 28).padStart(2, '0')}`, String(100 + Math.floor(n / 336)).padStart(3, '0'));
-    const rows = Array.from({ length: 3000 }, (_, n) => `欧阳明明,${id(n)},139${String(n).padStart(8, '0')},莘庄镇,低保家庭,MZ01,3,,银行转账,社区第${n}号帮困对象`);
-    const file = [`${CSV_HEADER},备注`, ...rows, `张三,${id(0)},13800138000,莘庄镇,低保家庭,MZ01,3,,银行转账,`].join('\n');
+    const rows = Array.from({ length: 3000 }, (_, n) => `欧阳明明,${id(n)},139${String(n).padStart(8, '0')},莘庄镇,低保家庭,MZ01,3,,社保卡,社区第${n}号帮困对象`);
+    const file = [`${CSV_HEADER},备注`, ...rows, `张三,${id(0)},13800138000,莘庄镇,低保家庭,MZ01,3,,社保卡,`].join('\n');
     expect(Buffer.byteLength(file)).toBeGreaterThan(CHUNK_BYTES);
     const done = await uploaded(campaignId, file, '莘庄镇.csv', 20_000);
     expect(done).toMatchObject({ chunkCount: 2, batchCount: 6, rowCount: 3001, acceptedCount: 3000, storedCount: 3000, rejectedCount: 1, progress: { rowsDone: 3001, rowsTotal: 3001 } });

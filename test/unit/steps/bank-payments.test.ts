@@ -1,0 +1,81 @@
+// Reconciliation and retries under concurrency, on real dynalite: the conditional writes decide.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPayee, sealPayee } from '../../../functions/core/payee.js';
+import { paymentReference } from '../../../functions/core/payment-reference.js';
+import { sealKeys } from '../../../functions/core/seal.js';
+import { insertBeneficiaries, type Beneficiary } from '../../../functions/data/beneficiaries.js';
+import { getPayment, payOnce } from '../../../functions/data/payments.js';
+import type { Table } from '../../../functions/data/table.js';
+import { bankFileRows, loadPayments } from '../../../functions/steps/bank-file.js';
+import { retryPayment } from '../../../functions/steps/payment-retry.js';
+import { reconcile } from '../../../functions/steps/reconcile.js';
+import { startTable } from '../../support/table.js';
+
+const KEYS = sealKeys('s'.repeat(64));
+const CAMPAIGN = { id: 'c-bank', name: '对账测试', projects: [{ code: 'MZ01', name: '春节帮困慰问金', amountFen: 50_000 }] };
+const hash = (n: number) => n.toString(16).padStart(64, '0');
+const ID = (n: number) => `31011219800101${String(100 + n)}X`;
+const ACCOUNT = { account: '6222021234567890123', bank: '中国工商银行莘庄支行' };
+
+let table: Table;
+let close: () => Promise<void>;
+
+const person = (n: number, sealed: boolean): Beneficiary => {
+  const owner = { campaignId: CAMPAIGN.id, projectCode: 'MZ01', idHash: hash(n) };
+  return {
+    ...owner, idMasked: '310***********100X', name: `对象${n}`, phone: '13800138000', unit: '莘庄镇', category: '低保家庭', householdSize: 1,
+    amountFen: 50_000, paymentMethod: '银行转账', uploadId: 'u', row: n + 2, ...(sealed ? sealPayee(KEYS, owner, ID(n), ACCOUNT) : {}),
+  };
+};
+
+beforeAll(async () => {
+  ({ table, close } = await startTable());
+  // Person 3 was stored before payees were sealed.
+  await insertBeneficiaries(table, [person(1, true), person(2, true), person(3, false)]);
+  for (const n of [1, 2, 3]) {
+    await payOnce(table, { campaignId: CAMPAIGN.id, projectCode: 'MZ01', idHash: hash(n), amountFen: 50_000, paidAt: '2025-01-20T00:00:00Z', executionId: 'x' });
+  }
+});
+afterAll(() => close());
+
+const ref = (n: number, attempt = 1) => paymentReference(KEYS, { campaignId: CAMPAIGN.id, projectCode: 'MZ01', idHash: hash(n) }, attempt);
+
+describe('bank file and reconciliation', () => {
+  it('leaves out, and counts apart, a payment whose payee has no sealed details', async () => {
+    const { rows, missing } = bankFileRows(KEYS, CAMPAIGN, await loadPayments(table, CAMPAIGN.id), '银行转账');
+    expect(rows.map((r) => [r.reference, r.idNumber, r.account])).toEqual([[ref(1), ID(1), ACCOUNT.account], [ref(2), ID(2), ACCOUNT.account]].sort((a, b) => a[0].localeCompare(b[0])));
+    expect(missing.map((m) => m.payment.idHash)).toEqual([hash(3)]);
+  });
+
+  it('records each line once when the same file is reconciled twice at the same time', async () => {
+    const lines = [
+      { row: 2, reference: ref(1), amountFen: 50_000, outcome: 'paid' as const },
+      { row: 3, reference: ref(2), amountFen: 50_000, outcome: 'failed' as const, reason: '账户已冻结' },
+    ];
+    const [a, b] = await Promise.all([reconcile(table, KEYS, CAMPAIGN.id, lines, new Date()), reconcile(table, KEYS, CAMPAIGN.id, lines, new Date())]);
+    for (const i of [0, 1]) {
+      expect([a[i], b[i]].map((o) => o.kind)).toEqual([lines[i].outcome, lines[i].outcome]);
+      expect([a[i], b[i]].filter((o) => 'changed' in o && o.changed)).toHaveLength(1);
+    }
+    expect((await getPayment(table, CAMPAIGN.id, 'MZ01', hash(1)))?.attempts).toHaveLength(1);
+    expect(await getPayment(table, CAMPAIGN.id, 'MZ01', hash(2))).toMatchObject({ status: 'failed', failure: '账户已冻结', attempts: [{ attempt: 1, outcome: 'failed' }] });
+  });
+
+  it('makes one attempt of two retries at once; the old reference then matches as unknown', async () => {
+    const retry = (account: string) => retryPayment(table, KEYS, { campaignId: CAMPAIGN.id, projectCode: 'MZ01', idHash: hash(2), attempt: 1, account: { account, bank: '中国银行' } }, new Date());
+    const accounts = ['6217001234567890001', '6217001234567890002'];
+    const outcomes = await Promise.all(accounts.map(retry));
+    expect([...outcomes].sort()).toEqual(['reissued', 'stale']);
+    const won = accounts[outcomes.indexOf('reissued')];
+    expect(await getPayment(table, CAMPAIGN.id, 'MZ01', hash(2))).toMatchObject({ status: 'issued', attempt: 2 });
+    // The next bank file pays the winner's account, and the beneficiary keeps it too.
+    const views = await loadPayments(table, CAMPAIGN.id);
+    expect(bankFileRows(KEYS, CAMPAIGN, views, '银行转账').rows.map((r) => [r.reference, r.account])).toEqual([[ref(2, 2), won]]);
+    const beneficiary = views.find((v) => v.payment.idHash === hash(2))!.beneficiary!;
+    expect(openPayee(KEYS, beneficiary, { sealedId: beneficiary.sealedId!, sealedAccount: beneficiary.sealedAccount! }).account?.account).toBe(won);
+    const [outcome] = await reconcile(table, KEYS, CAMPAIGN.id, [{ row: 2, reference: ref(2, 1), amountFen: 50_000, outcome: 'paid' }], new Date());
+    expect(outcome).toMatchObject({ kind: 'unknown', why: expect.stringContaining('第1次发放') });
+    expect(await getPayment(table, CAMPAIGN.id, 'MZ01', hash(2))).toMatchObject({ status: 'issued', attempt: 2 });
+    expect(await retryPayment(table, KEYS, { campaignId: CAMPAIGN.id, projectCode: 'MZ01', idHash: hash(2), attempt: 1 }, new Date())).toBe('stale');
+  });
+});
