@@ -92,6 +92,8 @@ export class NuanliuStack extends Stack {
     const plan = fn('PaymentPlanFunction', 'payment-plan', base, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5), 1024);
     const pay = fn('PaymentFunction', 'payment', base, ['GetItem', 'BatchGetItem', 'Query', 'PutItem'], Duration.minutes(5));
     const sampling = fn('SamplingFunction', 'sampling', mail, ['GetItem', 'Query', 'PutItem']);
+    // 回访, last: reads the campaign's data and stores its summary (counts only), replacing an earlier one.
+    const campaignSummary = fn('CampaignSummaryFunction', 'campaign-summary', mail, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5), 1024);
     // 张榜公示 (workflows/posting.ts, for the deploy workflow's chain): Open reads the unit's list
     // and writes it as posted, each line only if absent; Close counts the lines and records it.
     const postingOpen = fn('PostingOpenFunction', 'posting-open', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'PartiQLInsert', 'PutItem'], Duration.minutes(2));
@@ -113,7 +115,7 @@ export class NuanliuStack extends Stack {
       // 张榜公示 before each unit's final approval step.
       deploy: machine('DeployWorkflow', deployWorkflow(this, { approval, beforeFinalStep: new PostingFragment(this, 'Posting', { open: postingOpen, close: postingClose }) }), Duration.days(90)),
       implement: machine('ImplementWorkflow', implementWorkflow(this, { plan, pay }), Duration.days(1)),
-      review: machine('ReviewWorkflow', reviewWorkflow(this, { sampling }), Duration.hours(1)),
+      review: machine('ReviewWorkflow', reviewWorkflow(this, { sampling, summary: campaignSummary }), Duration.hours(1)),
     };
     const campaign = machine('CampaignWorkflow', campaignWorkflow(this, { table, gate, phases }), Duration.days(365));
     // The coordinator's and approvers' decisions complete the task tokens of these workflows.
@@ -137,14 +139,14 @@ export class NuanliuStack extends Stack {
     new CfnOutput(this, 'Url', { value: publicUrl, description: 'Open this address to use nuanliu' });
     new CfnOutput(this, 'SmtpSecret', { value: smtpSecret.secretArn, description: 'Set the SMTP username/password here' });
     acknowledgeFindings(this, {
-      functions: [gate, intakePrepare, intakeBatch, intakeFinish, intakeFailure, dedup, coverage, rejectedRows, summary, approval, plan, pay, sampling, postingOpen, postingClose, http],
+      functions: [gate, intakePrepare, intakeBatch, intakeFinish, intakeFailure, dedup, coverage, rejectedRows, summary, approval, plan, pay, sampling, campaignSummary, postingOpen, postingClose, http],
       machines: [intakeMachine, campaign, ...Object.values(phases)],
       invokedBy: new Map([
         [intakeMachine, [intakePrepare, intakeBatch, intakeFinish, intakeFailure]],
         [phases.survey, [dedup, coverage, rejectedRows, summary]],
         [phases.deploy, [approval, postingOpen, postingClose]],
         [phases.implement, [plan, pay]],
-        [phases.review, [sampling]],
+        [phases.review, [sampling, campaignSummary]],
         [campaign, [gate]],
       ]),
       executionReader: http,

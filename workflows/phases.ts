@@ -147,6 +147,11 @@ export function implementWorkflow(scope: Construct, fns: { plan: IFunction; pay:
   return plan.next(pay);
 }
 
-/** 回访: draw the callback sample from a recorded seed and mail the staff their lists. */
-export const reviewWorkflow = (scope: Construct, fns: { sampling: IFunction }) =>
-  step(scope, 'Draw callback sample', fns.sampling, { campaignId: campaignId() });
+/**
+ * 回访: draw the callback sample from a recorded seed and mail the staff their lists; last,
+ * summarise the campaign (总结) and mail the coordinator its link (each step's result carries
+ * campaignId on).
+ */
+export const reviewWorkflow = (scope: Construct, fns: { sampling: IFunction; summary: IFunction }) =>
+  step(scope, 'Draw callback sample', fns.sampling, { campaignId: campaignId() })
+    .next(step(scope, 'Summarise campaign', fns.summary, { campaignId: campaignId() }));

@@ -236,10 +236,15 @@ describe('phase workflows', () => {
     expect(graph.States[cleanUp.Next]).toEqual({ Type: 'Fail', ErrorPath: '$.error.Error', Cause: expect.stringContaining('Intake failed') });
   });
 
-  it('review is a single Lambda step with the same transient retry', () => {
-    const graph = render(reviewWorkflow(stack, { sampling: fn('sampling') }));
-    const only = graph.States[graph.StartAt];
-    expect(only.End).toBe(true);
-    expect(only.Retry[0].MaxAttempts).toBe(6);
+  it('review draws the sample, then summarises the campaign last, each with the same transient retry', () => {
+    const graph = render(reviewWorkflow(stack, { sampling: fn('sampling'), summary: fn('campaign-summary') }));
+    const first = graph.States[graph.StartAt];
+    expect(graph.StartAt).toBe('Draw callback sample');
+    expect(first.Next).toBe('Summarise campaign');
+    const last = graph.States['Summarise campaign'];
+    expect(last.End).toBe(true);
+    expect(resource(last)).toMatch(/:function:campaign-summary$/);
+    expect(last.Parameters).toEqual({ 'campaignId.$': '$.campaignId' });
+    for (const state of [first, last]) expect(state.Retry[0].MaxAttempts).toBe(6);
   });
 });
