@@ -65,3 +65,13 @@ export const setLinkOutcome = (table: Table, id: string, outcome: string) =>
  */
 export const releaseLink = (table: Table, id: string, usedAt: string) =>
   table.remove(keys.link(id), ['usedAt', 'outcome'], { expression: 'usedAt = :usedAt', values: { ':usedAt': usedAt } });
+
+/**
+ * The campaign a link credential names, if any, without checking its signature or expiry (the
+ * route that spends it checks those): enough to refuse a change to an archived campaign.
+ */
+export async function campaignOfCredential(table: Table, credential: string): Promise<string | undefined> {
+  const [id] = credential.split('.');
+  if (!id || !/^[\w-]{1,64}$/.test(id)) return undefined;
+  return (await table.get<Link>(keys.link(id)))?.campaignId;
+}

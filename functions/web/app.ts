@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { readOnlyWhenArchived } from './archive.js';
 import type { AppDeps, WebDeps, WebEnv } from './context.js';
 import { HttpError } from './errors.js';
 import { messagePage } from './pages/layout.js';
@@ -29,6 +30,8 @@ export function createApp(input: WebDeps) {
 
   app.use(securityHeaders);
   app.use(sameOrigin(deps.publicUrl));
+  // A done campaign is archived: one check here refuses every change to it, whatever the route.
+  app.use(readOnlyWhenArchived(deps));
 
   app.get('/health', (c) => c.json({ ok: true }));
 
