@@ -82,7 +82,9 @@ export interface CampaignSummary {
 export interface SummaryFacts {
   campaignId: string;
   campaignName: string;
+  /** The campaign's units and categories, in the order its sheets list them. */
   units: readonly string[];
+  categories: readonly string[];
   projects: readonly Project[];
   plan: Plan;
   /** Register households per unit, and those covered (see core/coverage.ts). */
@@ -112,10 +114,10 @@ function entryOf<T>(map: Map<string, T>, key: string, make: () => T): T {
   return value;
 }
 
-/** The campaign's units first, in their order, then any others by name. */
-function unitOrder(units: readonly string[]) {
+/** The listed names first, in their order, then any others by name. */
+function listedOrder(listed: readonly string[]) {
   return (a: string, b: string) => {
-    const rank = (u: string) => (units.includes(u) ? units.indexOf(u) : units.length);
+    const rank = (x: string) => (listed.includes(x) ? listed.indexOf(x) : listed.length);
     return rank(a) - rank(b) || a.localeCompare(b, 'zh-CN');
   };
 }
@@ -194,7 +196,7 @@ export function computeSummary(facts: SummaryFacts, computedAt: Date): CampaignS
 
   const byCategory = new Map<string, MoneyRow>();
   for (const line of plan.lines) addLine(entryOf(byCategory, line.category, () => emptyMoney(line.category)), line);
-  const categoryRank = (c: string) => (facts.plan.byCategory.findIndex((x) => x.key === c));
+  const byCategoryOrder = listedOrder(facts.categories);
   const projectRank = (code: string) => projects.get(code)?.order ?? projects.size;
 
   return {
@@ -205,10 +207,10 @@ export function computeSummary(facts: SummaryFacts, computedAt: Date): CampaignS
     totalFen: plan.totalFen,
     bySource: { ...plan.bySource },
     unfundedFen: plan.unfundedFen,
-    byCategoryProject: [...cells.values()].sort((a, b) => categoryRank(a.category) - categoryRank(b.category) || projectRank(a.projectCode) - projectRank(b.projectCode)),
-    byCategory: [...byCategory.values()].sort((a, b) => categoryRank(a.key) - categoryRank(b.key)),
+    byCategoryProject: [...cells.values()].sort((a, b) => byCategoryOrder(a.category, b.category) || projectRank(a.projectCode) - projectRank(b.projectCode)),
+    byCategory: [...byCategory.values()].sort((a, b) => byCategoryOrder(a.key, b.key)),
     byProject: plan.byProject.map((p) => ({ key: p.key, name: p.name, people: p.count, totalFen: p.totalFen, bySource: { ...p.bySource } })),
-    byUnit: [...units.values()].sort((a, b) => unitOrder(facts.units)(a.key, b.key)),
+    byUnit: [...units.values()].sort((a, b) => listedOrder(facts.units)(a.key, b.key)),
     bySourceRows,
     coverage: {
       registered: facts.coverage.reduce((n, c) => n + c.registered, 0),
@@ -220,8 +222,11 @@ export function computeSummary(facts: SummaryFacts, computedAt: Date): CampaignS
   };
 }
 
+/** A rate in percent, to one decimal (87.5); null when nothing was counted. */
+export const ratePercent = (part: number, whole: number): number | null => (whole <= 0 ? null : Math.round((part * 1000) / whole) / 10);
+
 /** A rate as people read it, to one decimal ("87.5%"); "—" when nothing was counted. */
 export function rateText(part: number, whole: number): string {
-  if (whole <= 0) return '—';
-  return `${(Math.round((part * 1000) / whole) / 10).toFixed(1)}%`;
+  const percent = ratePercent(part, whole);
+  return percent === null ? '—' : `${percent.toFixed(1)}%`;
 }

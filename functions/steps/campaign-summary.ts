@@ -36,6 +36,7 @@ export async function summariseCampaign(input: { campaignId: string }, deps: { t
     campaignId: campaign.id,
     campaignName: campaign.name,
     units: campaign.units,
+    categories: campaign.categories,
     projects: campaign.projects,
     plan: computePlan(campaign.projects, records),
     coverage: coverage.units,

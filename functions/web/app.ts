@@ -14,6 +14,7 @@ import { planRoutes } from './routes/plan.js';
 import { projectRoutes } from './routes/projects.js';
 import { registerRoutes } from './routes/registers.js';
 import { signInRoutes } from './routes/signin.js';
+import { summaryRoutes } from './routes/summary.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { requireCoordinator, sameOrigin, securityHeaders } from './security.js';
 
@@ -56,6 +57,7 @@ export function createApp(input: WebDeps) {
   objectionRoutes(app, deps);
   projectRoutes(app, deps);
   planRoutes(app, deps);
+  summaryRoutes(app, deps);
   approvalPagesRoutes(app, deps);
 
   app.notFound((c) => c.html(messagePage('页面不存在', '您要找的页面不存在，或已被删除。', { links: [{ href: '/', label: '返回首页' }] }), 404));

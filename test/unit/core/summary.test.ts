@@ -27,6 +27,7 @@ function facts(over: Partial<SummaryFacts> = {}): SummaryFacts {
     campaignId: 'c1',
     campaignName: '2025年元旦春节帮困送温暖',
     units: ['莘庄镇', '七宝镇'],
+    categories: ['低保家庭', '困难老人'],
     projects: PROJECTS,
     plan: computePlan(PROJECTS, REGISTER),
     coverage: [{ unit: '莘庄镇', registered: 4, covered: 3 }, { unit: '七宝镇', registered: 2, covered: 2 }],
