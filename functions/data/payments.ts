@@ -1,3 +1,4 @@
+import type { PaymentMethod } from '../core/payment-methods.js';
 import { keys } from './keys.js';
 import type { Table } from './table.js';
 
@@ -20,6 +21,8 @@ export interface Payment {
   status?: PaymentStatus;
   attempt?: number;
   failure?: string;
+  /** The channel it went through; absent: the beneficiary's own payment method. */
+  paymentMethod?: PaymentMethod;
 }
 
 /**

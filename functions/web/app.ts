@@ -13,6 +13,7 @@ import { objectionRoutes, postingRoutes } from './routes/postings.js';
 import { planRoutes } from './routes/plan.js';
 import { projectRoutes } from './routes/projects.js';
 import { registerRoutes } from './routes/registers.js';
+import { signatureRoutes } from './routes/signatures.js';
 import { signInRoutes } from './routes/signin.js';
 import { summaryRoutes } from './routes/summary.js';
 import { uploadRoutes } from './routes/uploads.js';
@@ -58,6 +59,7 @@ export function createApp(input: WebDeps) {
   projectRoutes(app, deps);
   planRoutes(app, deps);
   summaryRoutes(app, deps);
+  signatureRoutes(app, deps);
   approvalPagesRoutes(app, deps);
 
   app.notFound((c) => c.html(messagePage('页面不存在', '您要找的页面不存在，或已被删除。', { links: [{ href: '/', label: '返回首页' }] }), 404));
