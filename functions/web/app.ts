@@ -17,6 +17,7 @@ import { signatureRoutes } from './routes/signatures.js';
 import { signInRoutes } from './routes/signin.js';
 import { summaryRoutes } from './routes/summary.js';
 import { uploadRoutes } from './routes/uploads.js';
+import { visitRoutes } from './routes/visits.js';
 import { requireCoordinator, sameOrigin, securityHeaders } from './security.js';
 
 /** Long opaque strings (credentials, task tokens) never reach the logs, even inside messages. */
@@ -60,6 +61,7 @@ export function createApp(input: WebDeps) {
   planRoutes(app, deps);
   summaryRoutes(app, deps);
   signatureRoutes(app, deps);
+  visitRoutes(app, deps);
   approvalPagesRoutes(app, deps);
 
   app.notFound((c) => c.html(messagePage('页面不存在', '您要找的页面不存在，或已被删除。', { links: [{ href: '/', label: '返回首页' }] }), 404));

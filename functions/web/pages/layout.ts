@@ -94,6 +94,8 @@ export const NOTICES = {
   'projects-imported': '帮困项目表已导入。',
   'project-saved': '帮困项目已保存。',
   'pairs-saved': '互斥项目已保存。',
+  'visit-saved': '走访记录已保存。',
+  'visit-exists': '这次走访（同一户、同一天、同一位领导）此前已记录，未重复保存。',
 } as const;
 
 export function noticeOf(key: string | undefined): Html | '' {
