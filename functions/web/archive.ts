@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { getCampaign } from '../data/campaigns.js';
-import { campaignOfCredential } from '../data/links.js';
+import { campaignOfLiveLink } from '../data/links.js';
 import { getPosting, POSTING_ID } from '../data/postings.js';
 import type { AppDeps } from './context.js';
 import { Archived } from './errors.js';
@@ -16,16 +16,17 @@ const POSTING_PATH = /^\/posting\/([^/]+)(?:\/|$)/;
 
 /**
  * The campaign a request is about: named in its path (/campaigns/<id>/…), by the link it carries
- * (an approver's or callback staff member's credential), or by the public posting it names.
- * Undefined for requests about no campaign (sign-in, creating a campaign).
+ * (an approver's or callback staff member's credential that can still act), or by the public
+ * posting it names. Undefined for requests about no campaign (sign-in, creating a campaign), and
+ * for a forged, expired or spent link, whose own route refuses it as such.
  */
-export async function campaignOfRequest(deps: Pick<AppDeps, 'table'>, path: string): Promise<string | undefined> {
+export async function campaignOfRequest(deps: Pick<AppDeps, 'table' | 'secrets' | 'now'>, path: string): Promise<string | undefined> {
   const inPath = CAMPAIGN_PATH.exec(path)?.[1];
   if (inPath) return inPath;
   const posting = POSTING_PATH.exec(path)?.[1];
   if (posting) return POSTING_ID.test(posting) ? (await getPosting(deps.table, posting))?.campaignId : undefined;
   const credential = LINK_PATH.exec(path)?.[1];
-  return credential ? campaignOfCredential(deps.table, credential) : undefined;
+  return credential ? campaignOfLiveLink(deps.table, (await deps.secrets()).linkKey, credential, deps.now()) : undefined;
 }
 
 /**
@@ -33,7 +34,7 @@ export async function campaignOfRequest(deps: Pick<AppDeps, 'table'>, path: stri
  * request about it is refused here, before any route runs (409, nothing changed); every page
  * about it still opens, with the 已归档 banner.
  */
-export function readOnlyWhenArchived(deps: Pick<AppDeps, 'table'>): MiddlewareHandler {
+export function readOnlyWhenArchived(deps: Pick<AppDeps, 'table' | 'secrets' | 'now'>): MiddlewareHandler {
   return async (c, next) => {
     const campaignId = await campaignOfRequest(deps, c.req.path);
     const archived = campaignId !== undefined && (await getCampaign(deps.table, campaignId))?.phase === 'done';

@@ -40,6 +40,8 @@ function pathOf(route: string): string {
   });
 }
 
+const deps = () => ({ table: web.table, secrets: async () => SECRETS, now: () => new Date() });
+
 const snapshot = async () => JSON.stringify([await web.table.all(keys.campaign(id).pk), await web.table.get(keys.posting(POSTING_ID))]);
 
 describe('an archived campaign is read-only', () => {
@@ -53,11 +55,14 @@ describe('an archived campaign is read-only', () => {
     expect(routes.length).toBeGreaterThan(ABOUT_NO_CAMPAIGN.length);
     const aboutNone: string[] = [];
     for (const route of routes) {
-      const campaign = await campaignOfRequest(web, pathOf(route));
+      const campaign = await campaignOfRequest(deps(), pathOf(route));
       if (campaign === undefined) aboutNone.push(route);
       else expect(campaign, route).toBe(id);
     }
     expect(aboutNone).toEqual(ABOUT_NO_CAMPAIGN);
+    // A forged link names no campaign: its own route refuses it as forged.
+    const forged = credentials.approval.slice(0, -2) + (credentials.approval.endsWith('AA') ? 'BB' : 'AA');
+    expect(await campaignOfRequest(deps(), `/approve/${forged}`)).toBeUndefined();
   });
 
   it('refuses every state-changing request about it with 409 and changes nothing', async () => {
