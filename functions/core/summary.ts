@@ -129,6 +129,7 @@ export function computeSummary(facts: SummaryFacts, computedAt: Date): CampaignS
   const cells = new Map<string, CategoryProjectRow>();
   const units = new Map<string, UnitSummary>();
   const unitOf = (unit: string) => entryOf(units, unit, () => ({ ...emptyMoney(unit), registered: 0, covered: 0, callbacks: emptyCallbacks(), anomalies: emptyAnomalies() }));
+  // Money: each planned line into its 附表1 cell and its unit; `lineUnit` finds a payment's unit.
   const lineUnit = new Map<string, string>();
   for (const line of plan.lines) {
     const project = projects.get(line.projectCode)?.project;
@@ -147,6 +148,7 @@ export function computeSummary(facts: SummaryFacts, computedAt: Date): CampaignS
 
   for (const c of facts.coverage) Object.assign(unitOf(c.unit), { registered: c.registered, covered: c.covered });
 
+  // Callbacks: a person not yet called (no attempt) is not counted.
   const callbacks = emptyCallbacks();
   for (const o of facts.callOutcomes) {
     if (o.attempts <= 0 && !o.reached) continue;
@@ -159,6 +161,7 @@ export function computeSummary(facts: SummaryFacts, computedAt: Date): CampaignS
     }
   }
 
+  // Anomalies: mismatches, follow-up cases, payments failed or unconfirmed, and lines never paid.
   const anomalies = emptyAnomalies();
   anomalies.mismatches = callbacks.mismatches;
   for (const u of units.values()) u.anomalies.mismatches = u.callbacks.mismatches;
@@ -167,10 +170,10 @@ export function computeSummary(facts: SummaryFacts, computedAt: Date): CampaignS
     anomalies[field]++;
     unitOf(f.unit).anomalies[field]++;
   }
-  const paid = new Set<string>();
+  const recorded = new Set<string>();
   for (const p of facts.payments) {
     const key = `${p.projectCode}#${p.idHash}`;
-    paid.add(key);
+    recorded.add(key);
     const field = p.status === 'failed' ? 'paymentsFailed' : p.status === 'paid' ? undefined : 'paymentsUnconfirmed';
     if (!field) continue;
     anomalies[field]++;
@@ -178,7 +181,7 @@ export function computeSummary(facts: SummaryFacts, computedAt: Date): CampaignS
     if (unit) unitOf(unit).anomalies[field]++;
   }
   for (const [key, unit] of lineUnit) {
-    if (paid.has(key)) continue;
+    if (recorded.has(key)) continue;
     anomalies.unpaid++;
     unitOf(unit).anomalies.unpaid++;
   }
