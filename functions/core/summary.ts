@@ -1,8 +1,8 @@
 /**
  * The campaign summary (总结): what the campaign did, measured against its principles, per
  * category, unit, project and funding source. Money comes from the plan (exact to the fen per
- * source); 不遗漏 from the base registers; 少重复 from intake and the conflicts; the callbacks'
- * reach and verification; and the anomalies still to watch. Counts only: no one's name, ID or
+ * source); 不遗漏 from the base registers; 少重复 from intake and the conflicts; leaders' visits;
+ * the callbacks' reach and verification; and the anomalies still to watch. Counts only: no one's name, ID or
  * phone, so the summary may be stored and mailed as it is. Pure: the facts in, the summary out.
  */
 import { FUNDING_SOURCE_KEYS, zeroSources, type FundingSource } from './funding.js';
@@ -48,10 +48,17 @@ export interface AnomalyCounts {
   unpaid: number;
 }
 
-/** A unit's row: its money, its register households covered, its callbacks and anomalies. */
+/** Leaders' visits (走访慰问), and the households they reached. */
+export interface VisitCounts {
+  visits: number;
+  households: number;
+}
+
+/** A unit's row: its money, its register households covered, its visits, callbacks and anomalies. */
 export interface UnitSummary extends MoneyRow {
   registered: number;
   covered: number;
+  visits: VisitCounts;
   callbacks: CallbackCounts;
   anomalies: AnomalyCounts;
 }
@@ -74,6 +81,7 @@ export interface CampaignSummary {
   coverage: { registered: number; covered: number };
   /** 少重复: rows not stored because another unit held the person for the project, and nominations excluded by a conflict's resolution. */
   duplicates: { atIntake: number; byExclusion: number };
+  visits: VisitCounts;
   callbacks: CallbackCounts;
   anomalies: AnomalyCounts;
 }
@@ -92,6 +100,7 @@ export interface SummaryFacts {
   duplicateRowsAtIntake: number;
   /** Beneficiaries excluded by a conflict's resolution (not by an objection or a removal). */
   excludedByConflict: number;
+  visits: readonly { unit: string; idHash: string }[];
   callOutcomes: readonly { beneficiaryKey: string; unit: string; attempts: number; reached: boolean; receivedRightAmount: boolean | null }[];
   followUps: readonly { unit: string; status: 'open' | 'closed' }[];
   payments: readonly { projectCode: string; idHash: string; status?: 'issued' | 'paid' | 'failed' }[];
@@ -128,7 +137,7 @@ export function computeSummary(facts: SummaryFacts, computedAt: Date): CampaignS
 
   const cells = new Map<string, CategoryProjectRow>();
   const units = new Map<string, UnitSummary>();
-  const unitOf = (unit: string) => entryOf(units, unit, () => ({ ...emptyMoney(unit), registered: 0, covered: 0, callbacks: emptyCallbacks(), anomalies: emptyAnomalies() }));
+  const unitOf = (unit: string) => entryOf(units, unit, () => ({ ...emptyMoney(unit), registered: 0, covered: 0, visits: { visits: 0, households: 0 }, callbacks: emptyCallbacks(), anomalies: emptyAnomalies() }));
   // Money: each planned line into its 附表1 cell and its unit; `lineUnit` finds a payment's unit.
   const lineUnit = new Map<string, string>();
   for (const line of plan.lines) {
@@ -147,6 +156,13 @@ export function computeSummary(facts: SummaryFacts, computedAt: Date): CampaignS
   }
 
   for (const c of facts.coverage) Object.assign(unitOf(c.unit), { registered: c.registered, covered: c.covered });
+
+  const visited = new Map<string, Set<string>>();
+  for (const v of facts.visits) {
+    unitOf(v.unit).visits.visits++;
+    entryOf(visited, v.unit, () => new Set<string>()).add(v.idHash);
+  }
+  for (const [unit, households] of visited) unitOf(unit).visits.households = households.size;
 
   // Callbacks: a person not yet called (no attempt) is not counted.
   const callbacks = emptyCallbacks();
@@ -220,6 +236,7 @@ export function computeSummary(facts: SummaryFacts, computedAt: Date): CampaignS
       covered: facts.coverage.reduce((n, c) => n + c.covered, 0),
     },
     duplicates: { atIntake: facts.duplicateRowsAtIntake, byExclusion: facts.excludedByConflict },
+    visits: { visits: facts.visits.length, households: new Set(facts.visits.map((v) => v.idHash)).size },
     callbacks,
     anomalies,
   };

@@ -11,6 +11,7 @@ export function summaryReadyMail(to: string, url: string, s: CampaignSummary): M
     `帮困 ${s.people} 人次，金额合计 ${formatYuan(s.totalFen)}`,
     `名册覆盖率（不遗漏）：${rateText(s.coverage.covered, s.coverage.registered)}（${s.coverage.covered}/${s.coverage.registered} 户）`,
     `避免重复（少重复）：${s.duplicates.atIntake + s.duplicates.byExclusion} 条（导入时重复 ${s.duplicates.atIntake} 条，冲突处理排除 ${s.duplicates.byExclusion} 条）`,
+    `领导走访慰问 ${s.visits.households} 户（${s.visits.visits} 次）`,
     `电话回访：接通率 ${rateText(s.callbacks.reached, s.callbacks.called)}，核实率 ${rateText(s.callbacks.verified, s.callbacks.reached)}`,
     `异常：回访不符 ${a.mismatches} 户，核查待办 ${a.followUpsOpen} 件、已办结 ${a.followUpsClosed} 件，发放失败 ${a.paymentsFailed} 笔，未发放 ${a.unpaid} 人次`,
   ];

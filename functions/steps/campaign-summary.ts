@@ -11,6 +11,7 @@ import { listRegisteredHouseholds } from '../data/registers.js';
 import { saveSummary } from '../data/summaries.js';
 import type { Table } from '../data/table.js';
 import { listUploads } from '../data/uploads.js';
+import { listVisits } from '../data/visits.js';
 import { summaryReadyMail } from '../mail/summary.js';
 import type { SendMail } from '../shared/mailer.js';
 
@@ -22,10 +23,11 @@ import type { SendMail } from '../shared/mailer.js';
 export async function summariseCampaign(input: { campaignId: string }, deps: { table: Table; sendMail: SendMail; publicUrl: string; now?: Date }) {
   const campaign = await getCampaign(deps.table, input.campaignId);
   if (!campaign) throw new Error(`Unknown campaign ${input.campaignId}`);
-  const [records, households, uploads, callOutcomes, followUps, payments] = await Promise.all([
+  const [records, households, uploads, visits, callOutcomes, followUps, payments] = await Promise.all([
     listBeneficiaryRecords(deps.table, campaign.id),
     listRegisteredHouseholds(deps.table, campaign.id),
     listUploads(deps.table, campaign.id),
+    listVisits(deps.table, campaign.id),
     listCallOutcomes(deps.table, campaign.id),
     listFollowUps(deps.table, campaign.id),
     listPayments(deps.table, campaign.id),
@@ -42,6 +44,7 @@ export async function summariseCampaign(input: { campaignId: string }, deps: { t
     coverage: coverage.units,
     duplicateRowsAtIntake: uploads.reduce((n, u) => n + (u.duplicateCount ?? 0), 0),
     excludedByConflict: records.filter((b) => b.excludedBy && CONFLICT_ID.test(b.excludedBy)).length,
+    visits,
     callOutcomes,
     followUps,
     payments,

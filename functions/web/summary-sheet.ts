@@ -36,9 +36,11 @@ export async function summaryWorkbook(s: CampaignSummary): Promise<Buffer> {
   }
   totalRow(projects, ['合计', '', '', '', s.people, fenToYuanText(s.totalFen), ...sourceCells(s)]);
 
-  const units = sheet(workbook, SUMMARY_SHEETS[1], ['单位', '人数', '金额（元）', ...SOURCE_HEADERS, '名册户数', '已覆盖户数', '覆盖率'], [18, 8, 14]);
-  for (const u of s.byUnit) units.addRow([neutralise(u.key), u.people, fenToYuanText(u.totalFen), ...sourceCells(u), u.registered, u.covered, rateText(u.covered, u.registered)]);
-  totalRow(units, ['合计', s.people, fenToYuanText(s.totalFen), ...sourceCells(s), s.coverage.registered, s.coverage.covered, rateText(s.coverage.covered, s.coverage.registered)]);
+  const units = sheet(workbook, SUMMARY_SHEETS[1], ['单位', '人数', '金额（元）', ...SOURCE_HEADERS, '名册户数', '已覆盖户数', '覆盖率', '走访次数', '走访户数'], [18, 8, 14]);
+  for (const u of s.byUnit) {
+    units.addRow([neutralise(u.key), u.people, fenToYuanText(u.totalFen), ...sourceCells(u), u.registered, u.covered, rateText(u.covered, u.registered), u.visits.visits, u.visits.households]);
+  }
+  totalRow(units, ['合计', s.people, fenToYuanText(s.totalFen), ...sourceCells(s), s.coverage.registered, s.coverage.covered, rateText(s.coverage.covered, s.coverage.registered), s.visits.visits, s.visits.households]);
 
   const sources = sheet(workbook, SUMMARY_SHEETS[2], ['资金来源', '涉及人数', '金额（元）'], [16, 10, 16]);
   for (const r of s.bySourceRows) sources.addRow([FUNDING_SOURCES.find((x) => x.key === r.source)!.name, r.people, fenToYuanText(r.totalFen)]);
@@ -70,6 +72,7 @@ export function summaryMeasures(s: CampaignSummary): [string, string | number, s
     ['金额合计（元）', fenToYuanText(s.totalFen), '各资金来源合计，精确到分'],
     ['名册覆盖率（不遗漏）', rateText(s.coverage.covered, s.coverage.registered), `名册 ${s.coverage.registered} 户，已覆盖 ${s.coverage.covered} 户`],
     ['避免重复（少重复）', s.duplicates.atIntake + s.duplicates.byExclusion, `导入时同一项目重复申报 ${s.duplicates.atIntake} 条，互斥冲突处理排除 ${s.duplicates.byExclusion} 条`],
+    ['走访慰问（户）', s.visits.households, `领导走访 ${s.visits.visits} 次`],
     ['回访接通率', rateText(s.callbacks.reached, s.callbacks.called), `已回访 ${s.callbacks.called} 户，接通 ${s.callbacks.reached} 户`],
     ['回访核实率', rateText(s.callbacks.verified, s.callbacks.reached), `接通 ${s.callbacks.reached} 户，确认收到且金额无误 ${s.callbacks.verified} 户`],
   ];

@@ -22,9 +22,9 @@ ${s.byCategoryProject.map((r) => html`<tr><td>${r.category}</td><td>${r.projectN
 </table>
 <h2>按单位</h2>
 <table>
-<tr><th>单位</th><th class="num">人数</th><th class="num">金额</th>${sourceHeads()}<th class="num">名册户数</th><th class="num">已覆盖</th><th class="num">覆盖率</th></tr>
-${s.byUnit.map((u) => html`<tr><td>${u.key}</td>${moneyCells(u)}<td class="num">${u.registered}</td><td class="num">${u.covered}</td><td class="num">${rateText(u.covered, u.registered)}</td></tr>`)}
-<tr><th>合计</th>${moneyCells(s)}<th class="num">${s.coverage.registered}</th><th class="num">${s.coverage.covered}</th><th class="num">${rateText(s.coverage.covered, s.coverage.registered)}</th></tr>
+<tr><th>单位</th><th class="num">人数</th><th class="num">金额</th>${sourceHeads()}<th class="num">名册户数</th><th class="num">已覆盖</th><th class="num">覆盖率</th><th class="num">走访户数</th></tr>
+${s.byUnit.map((u) => html`<tr><td>${u.key}</td>${moneyCells(u)}<td class="num">${u.registered}</td><td class="num">${u.covered}</td><td class="num">${rateText(u.covered, u.registered)}</td><td class="num">${u.visits.households}</td></tr>`)}
+<tr><th>合计</th>${moneyCells(s)}<th class="num">${s.coverage.registered}</th><th class="num">${s.coverage.covered}</th><th class="num">${rateText(s.coverage.covered, s.coverage.registered)}</th><th class="num">${s.visits.households}</th></tr>
 </table>
 <h2>按资金来源</h2>
 <table>

@@ -33,6 +33,8 @@ function facts(over: Partial<SummaryFacts> = {}): SummaryFacts {
     coverage: [{ unit: '莘庄镇', registered: 4, covered: 3 }, { unit: '七宝镇', registered: 2, covered: 2 }],
     duplicateRowsAtIntake: 2,
     excludedByConflict: 1,
+    // Two visits to one household of 莘庄镇, one to another household there.
+    visits: [{ unit: '莘庄镇', idHash: hash(1) }, { unit: '莘庄镇', idHash: hash(1) }, { unit: '莘庄镇', idHash: hash(3) }],
     callOutcomes: [
       { beneficiaryKey: `MZ01#${hash(1)}`, unit: '莘庄镇', attempts: 1, reached: true, receivedRightAmount: true },
       { beneficiaryKey: `GH02#${hash(4)}`, unit: '莘庄镇', attempts: 2, reached: true, receivedRightAmount: false },
@@ -81,17 +83,18 @@ describe('the campaign summary', () => {
   it('measures coverage, duplicates prevented, callbacks and anomalies, per unit and in all', () => {
     expect(summary.coverage).toEqual({ registered: 6, covered: 5 });
     expect(summary.duplicates).toEqual({ atIntake: 2, byExclusion: 1 });
+    expect(summary.visits).toEqual({ visits: 3, households: 2 });
     // The person not yet called (0 attempts) is not counted as called.
     expect(summary.callbacks).toEqual({ called: 3, reached: 2, verified: 1, mismatches: 1 });
     expect(summary.anomalies).toEqual({ mismatches: 1, followUpsOpen: 1, followUpsClosed: 1, paymentsFailed: 1, paymentsUnconfirmed: 1, unpaid: 1 });
     const [xinzhuang, qibao] = summary.byUnit;
     expect(xinzhuang).toMatchObject({
-      key: '莘庄镇', people: 3, totalFen: 91_668, registered: 4, covered: 3,
+      key: '莘庄镇', people: 3, totalFen: 91_668, registered: 4, covered: 3, visits: { visits: 3, households: 2 },
       callbacks: { called: 2, reached: 2, verified: 1, mismatches: 1 },
       anomalies: { mismatches: 1, followUpsOpen: 1, followUpsClosed: 0, paymentsFailed: 0, paymentsUnconfirmed: 1, unpaid: 0 },
     });
     expect(qibao).toMatchObject({
-      key: '七宝镇', people: 2, totalFen: 58_332, registered: 2, covered: 2,
+      key: '七宝镇', people: 2, totalFen: 58_332, registered: 2, covered: 2, visits: { visits: 0, households: 0 },
       callbacks: { called: 1, reached: 0, verified: 0, mismatches: 0 },
       anomalies: { mismatches: 0, followUpsOpen: 0, followUpsClosed: 1, paymentsFailed: 1, paymentsUnconfirmed: 0, unpaid: 1 },
     });

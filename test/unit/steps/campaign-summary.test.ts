@@ -11,6 +11,7 @@ import { storeRegisteredHousehold } from '../../../functions/data/registers.js';
 import { getSummary } from '../../../functions/data/summaries.js';
 import type { Table } from '../../../functions/data/table.js';
 import { saveUpload } from '../../../functions/data/uploads.js';
+import { storeVisit } from '../../../functions/data/visits.js';
 import type { Mail } from '../../../functions/shared/mailer.js';
 import { summariseCampaign } from '../../../functions/steps/campaign-summary.js';
 import { findConflicts } from '../../../functions/steps/survey-dedup.js';
@@ -75,6 +76,12 @@ beforeAll(async () => {
     campaignId: campaign.id, caseId: 'case-1', beneficiaryKey: `MZ01#${person(3)}`, unit: '莘庄镇', reason: '金额不符', openedBy: 'caller@mzj.example.cn', openedAt: AT.toISOString(), status: 'open',
   };
   await table.put(keys.followUp(campaign.id, followUp.caseId), { ...followUp });
+  for (const leader of ['张书记', '李区长']) {
+    await storeVisit(table, {
+      campaignId: campaign.id, idHash: person(2), idMasked: '310***', name: '对象2', unit: '七宝镇', date: '2026-01-20', leader, title: '', note: '',
+      recordedBy: 'coordinator@mzj.example.cn', recordedAt: AT.toISOString(),
+    });
+  }
 });
 afterAll(() => close());
 
@@ -88,6 +95,8 @@ describe('summarising the campaign at the end of 回访', () => {
     expect(stored.bySource).toMatchObject({ district: 70_001, town: 29_999, city: 30_000 });
     expect(stored.coverage).toEqual({ registered: 4, covered: 3 });
     expect(stored.duplicates).toEqual({ atIntake: 2, byExclusion: 1 });
+    expect(stored.visits).toEqual({ visits: 2, households: 1 });
+    expect(stored.byUnit.map((u) => u.visits)).toEqual([{ visits: 0, households: 0 }, { visits: 2, households: 1 }]);
     expect(stored.callbacks).toEqual({ called: 3, reached: 2, verified: 1, mismatches: 1 });
     expect(stored.anomalies).toEqual({ mismatches: 1, followUpsOpen: 1, followUpsClosed: 0, paymentsFailed: 1, paymentsUnconfirmed: 1, unpaid: 1 });
     expect(stored.byUnit.map((u) => [u.key, u.people, u.totalFen, u.registered, u.covered])).toEqual([['莘庄镇', 2, 66_667, 3, 2], ['七宝镇', 2, 63_333, 1, 1]]);
@@ -99,6 +108,7 @@ describe('summarising the campaign at the end of 回访', () => {
     expect(mails[0].text).toContain(`https://nuanliu.example.cn/campaigns/${campaign.id}/summary`);
     expect(mails[0].text).toContain('名册覆盖率（不遗漏）：75.0%');
     expect(mails[0].text).toContain('接通率 66.7%，核实率 50.0%');
+    expect(mails[0].text).toContain('领导走访慰问 1 户（2 次）');
   });
 
   it('summarises again on a retry, replacing the stored summary with the same figures', async () => {

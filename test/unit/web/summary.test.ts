@@ -74,6 +74,7 @@ describe('the summary page and workbook', () => {
 
     const units = workbook.getWorksheet('按单位')!;
     expect(values(units, 1).slice(0, 3)).toEqual(['单位', '人数', '金额（元）']);
+    expect(values(units, 1).slice(-5)).toEqual(['名册户数', '已覆盖户数', '覆盖率', '走访次数', '走访户数']);
     expect(values(units, units.rowCount).slice(0, 3)).toEqual(['合计', 3, '1800.50']);
     expect(values(workbook.getWorksheet('回访核实')!, 1)).toEqual(['单位', '已回访', '接通', '接通率', '核实无误', '核实率', '不符']);
     const anomalies = workbook.getWorksheet('异常情况')!;
