@@ -72,8 +72,8 @@ export interface CampaignSummary {
   bySource: SourceTotals;
   unfundedFen: number;
   byCategoryProject: CategoryProjectRow[];
-  byCategory: MoneyRow[];
-  byProject: (MoneyRow & { name: string })[];
+  byCategory: (MoneyRow & { callbacks: CallbackCounts })[];
+  byProject: (MoneyRow & { name: string; callbacks: CallbackCounts })[];
   byUnit: UnitSummary[];
   /** Per source: the people whose money it (partly) pays, and its money. */
   bySourceRows: (MoneyRow & { source: FundingSource })[];
@@ -101,7 +101,7 @@ export interface SummaryFacts {
   /** Beneficiaries excluded by a conflict's resolution (not by an objection or a removal). */
   excludedByConflict: number;
   visits: readonly { unit: string; idHash: string }[];
-  callOutcomes: readonly { beneficiaryKey: string; unit: string; attempts: number; reached: boolean; receivedRightAmount: boolean | null }[];
+  callOutcomes: readonly { beneficiaryKey: string; unit: string; category: string; attempts: number; reached: boolean; receivedRightAmount: boolean | null }[];
   followUps: readonly { unit: string; status: 'open' | 'closed' }[];
   payments: readonly { projectCode: string; idHash: string; status?: 'issued' | 'paid' | 'failed' }[];
 }
@@ -164,11 +164,15 @@ export function computeSummary(facts: SummaryFacts, computedAt: Date): CampaignS
   }
   for (const [unit, households] of visited) unitOf(unit).visits.households = households.size;
 
-  // Callbacks: a person not yet called (no attempt) is not counted.
+  // Callbacks, per unit, category and project: a person not yet called (no attempt) is not counted.
   const callbacks = emptyCallbacks();
+  const byCategory = new Map<string, MoneyRow & { callbacks: CallbackCounts }>();
+  const categoryOf = (category: string) => entryOf(byCategory, category, () => ({ ...emptyMoney(category), callbacks: emptyCallbacks() }));
+  const projectCallbacks = new Map<string, CallbackCounts>();
   for (const o of facts.callOutcomes) {
     if (o.attempts <= 0 && !o.reached) continue;
-    const counts = [callbacks, unitOf(o.unit).callbacks];
+    const projectCode = o.beneficiaryKey.split('#')[0];
+    const counts = [callbacks, unitOf(o.unit).callbacks, categoryOf(o.category).callbacks, entryOf(projectCallbacks, projectCode, emptyCallbacks)];
     for (const c of counts) {
       c.called++;
       if (o.reached) c.reached++;
@@ -213,8 +217,7 @@ export function computeSummary(facts: SummaryFacts, computedAt: Date): CampaignS
     return row;
   });
 
-  const byCategory = new Map<string, MoneyRow>();
-  for (const line of plan.lines) addLine(entryOf(byCategory, line.category, () => emptyMoney(line.category)), line);
+  for (const line of plan.lines) addLine(categoryOf(line.category), line);
   const byCategoryOrder = listedOrder(facts.categories);
   const projectRank = (code: string) => projects.get(code)?.order ?? projects.size;
 
@@ -228,7 +231,9 @@ export function computeSummary(facts: SummaryFacts, computedAt: Date): CampaignS
     unfundedFen: plan.unfundedFen,
     byCategoryProject: [...cells.values()].sort((a, b) => byCategoryOrder(a.category, b.category) || projectRank(a.projectCode) - projectRank(b.projectCode)),
     byCategory: [...byCategory.values()].sort((a, b) => byCategoryOrder(a.key, b.key)),
-    byProject: plan.byProject.map((p) => ({ key: p.key, name: p.name, people: p.count, totalFen: p.totalFen, bySource: { ...p.bySource } })),
+    byProject: plan.byProject.map((p) => ({
+      key: p.key, name: p.name, people: p.count, totalFen: p.totalFen, bySource: { ...p.bySource }, callbacks: projectCallbacks.get(p.key) ?? emptyCallbacks(),
+    })),
     byUnit: [...units.values()].sort((a, b) => listedOrder(facts.units)(a.key, b.key)),
     bySourceRows,
     coverage: {

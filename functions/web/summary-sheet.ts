@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { FUNDING_SOURCES } from '../core/funding.js';
 import { fenToYuanText } from '../core/money.js';
-import { rateText, type CampaignSummary, type MoneyRow } from '../core/summary.js';
+import { rateText, type CallbackCounts, type CampaignSummary, type MoneyRow } from '../core/summary.js';
 import { neutralise } from './spreadsheet.js';
 
 export const SUMMARY_SHEETS = ['帮困项目汇总', '按单位', '按资金来源', '回访核实', '异常情况', '工作成效'] as const;
@@ -47,13 +47,9 @@ export async function summaryWorkbook(s: CampaignSummary): Promise<Buffer> {
   if (s.unfundedFen) sources.addRow(['未设置资金来源', '', fenToYuanText(s.unfundedFen)]);
   totalRow(sources, ['合计', s.people, fenToYuanText(s.totalFen)]);
 
-  const callbacks = sheet(workbook, SUMMARY_SHEETS[3], ['单位', '已回访', '接通', '接通率', '核实无误', '核实率', '不符'], [18]);
-  for (const u of s.byUnit) {
-    const c = u.callbacks;
-    callbacks.addRow([neutralise(u.key), c.called, c.reached, rateText(c.reached, c.called), c.verified, rateText(c.verified, c.reached), c.mismatches]);
-  }
-  const c = s.callbacks;
-  totalRow(callbacks, ['合计', c.called, c.reached, rateText(c.reached, c.called), c.verified, rateText(c.verified, c.reached), c.mismatches]);
+  const callbacks = sheet(workbook, SUMMARY_SHEETS[3], ['分组', '名称', '已回访', '接通', '接通率', '核实无误', '核实率', '不符'], [8, 24]);
+  for (const [group, name, counts] of callbackGroups(s)) callbacks.addRow([group, neutralise(name), ...callbackCells(counts)]);
+  totalRow(callbacks, ['合计', '', ...callbackCells(s.callbacks)]);
 
   const anomalies = sheet(workbook, SUMMARY_SHEETS[4], ['单位', '回访不符', '核查待办', '核查已办结', '发放失败', '发放待确认', '未发放'], [18]);
   const anomalyCells = (a: CampaignSummary['anomalies']) => [a.mismatches, a.followUpsOpen, a.followUpsClosed, a.paymentsFailed, a.paymentsUnconfirmed, a.unpaid];
@@ -64,6 +60,16 @@ export async function summaryWorkbook(s: CampaignSummary): Promise<Buffer> {
   for (const row of summaryMeasures(s)) measures.addRow(row);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
+
+/** Callback counts per unit, then per category, then per project: [分组, 名称, counts]. */
+export const callbackGroups = (s: CampaignSummary): [string, string, CallbackCounts][] => [
+  ...s.byUnit.map((u): [string, string, CallbackCounts] => ['单位', u.key, u.callbacks]),
+  ...s.byCategory.map((c): [string, string, CallbackCounts] => ['类别', c.key, c.callbacks]),
+  ...s.byProject.map((p): [string, string, CallbackCounts] => ['项目', p.name, p.callbacks]),
+];
+
+/** 已回访, 接通, 接通率, 核实无误, 核实率, 不符. */
+export const callbackCells = (c: CallbackCounts) => [c.called, c.reached, rateText(c.reached, c.called), c.verified, rateText(c.verified, c.reached), c.mismatches];
 
 /** The principles' measures (广覆盖不遗漏, 少重复, 回访), as the page and the workbook list them. */
 export function summaryMeasures(s: CampaignSummary): [string, string | number, string][] {

@@ -4,7 +4,7 @@ import { formatYuan } from '../../core/money.js';
 import { ratePercent, rateText, type CampaignSummary, type MoneyRow } from '../../core/summary.js';
 import type { Campaign } from '../../data/campaigns.js';
 import { barChartSvg, countBarChartSvg, rateBarChartSvg } from '../charts.js';
-import { summaryMeasures } from '../summary-sheet.js';
+import { callbackCells, callbackGroups, summaryMeasures } from '../summary-sheet.js';
 import { formatTime, layout, type Html } from './layout.js';
 
 const sourceHeads = () => FUNDING_SOURCES.map((s) => html`<th class="num">${s.name}</th>`);
@@ -12,7 +12,6 @@ const moneyCells = (r: Pick<MoneyRow, 'people' | 'totalFen' | 'bySource'>) =>
   html`<td class="num">${r.people}</td><td class="num">${formatYuan(r.totalFen)}</td>${FUNDING_SOURCES.map((s) => html`<td class="num">${formatYuan(r.bySource[s.key])}</td>`)}`;
 
 function tables(s: CampaignSummary): Html {
-  const c = s.callbacks;
   const a = s.anomalies;
   return html`<h2>帮困项目汇总（附表1）</h2>
 <table>
@@ -35,9 +34,9 @@ ${s.unfundedFen ? html`<tr><td>未设置资金来源</td><td></td><td class="num
 </table>
 <h2>回访核实</h2>
 <table>
-<tr><th>单位</th><th class="num">已回访</th><th class="num">接通</th><th class="num">接通率</th><th class="num">核实无误</th><th class="num">核实率</th><th class="num">不符</th></tr>
-${s.byUnit.map((u) => html`<tr><td>${u.key}</td><td class="num">${u.callbacks.called}</td><td class="num">${u.callbacks.reached}</td><td class="num">${rateText(u.callbacks.reached, u.callbacks.called)}</td><td class="num">${u.callbacks.verified}</td><td class="num">${rateText(u.callbacks.verified, u.callbacks.reached)}</td><td class="num">${u.callbacks.mismatches}</td></tr>`)}
-<tr><th>合计</th><th class="num">${c.called}</th><th class="num">${c.reached}</th><th class="num">${rateText(c.reached, c.called)}</th><th class="num">${c.verified}</th><th class="num">${rateText(c.verified, c.reached)}</th><th class="num">${c.mismatches}</th></tr>
+<tr><th>分组</th><th>名称</th><th class="num">已回访</th><th class="num">接通</th><th class="num">接通率</th><th class="num">核实无误</th><th class="num">核实率</th><th class="num">不符</th></tr>
+${callbackGroups(s).map(([group, name, counts]) => html`<tr><td>${group}</td><td>${name}</td>${callbackCells(counts).map((n) => html`<td class="num">${n}</td>`)}</tr>`)}
+<tr><th colspan="2">合计</th>${callbackCells(s.callbacks).map((n) => html`<th class="num">${n}</th>`)}</tr>
 </table>
 <h2>异常情况</h2>
 <table>

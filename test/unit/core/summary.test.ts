@@ -36,10 +36,10 @@ function facts(over: Partial<SummaryFacts> = {}): SummaryFacts {
     // Two visits to one household of 莘庄镇, one to another household there.
     visits: [{ unit: '莘庄镇', idHash: hash(1) }, { unit: '莘庄镇', idHash: hash(1) }, { unit: '莘庄镇', idHash: hash(3) }],
     callOutcomes: [
-      { beneficiaryKey: `MZ01#${hash(1)}`, unit: '莘庄镇', attempts: 1, reached: true, receivedRightAmount: true },
-      { beneficiaryKey: `GH02#${hash(4)}`, unit: '莘庄镇', attempts: 2, reached: true, receivedRightAmount: false },
-      { beneficiaryKey: `MZ01#${hash(2)}`, unit: '七宝镇', attempts: 3, reached: false, receivedRightAmount: null },
-      { beneficiaryKey: `GH02#${hash(5)}`, unit: '七宝镇', attempts: 0, reached: false, receivedRightAmount: null },
+      { beneficiaryKey: `MZ01#${hash(1)}`, unit: '莘庄镇', category: '低保家庭', attempts: 1, reached: true, receivedRightAmount: true },
+      { beneficiaryKey: `GH02#${hash(4)}`, unit: '莘庄镇', category: '低保家庭', attempts: 2, reached: true, receivedRightAmount: false },
+      { beneficiaryKey: `MZ01#${hash(2)}`, unit: '七宝镇', category: '困难老人', attempts: 3, reached: false, receivedRightAmount: null },
+      { beneficiaryKey: `GH02#${hash(5)}`, unit: '七宝镇', category: '低保家庭', attempts: 0, reached: false, receivedRightAmount: null },
     ],
     followUps: [{ unit: '莘庄镇', status: 'open' }, { unit: '七宝镇', status: 'closed' }],
     payments: [
@@ -87,6 +87,14 @@ describe('the campaign summary', () => {
     // The person not yet called (0 attempts) is not counted as called.
     expect(summary.callbacks).toEqual({ called: 3, reached: 2, verified: 1, mismatches: 1 });
     expect(summary.anomalies).toEqual({ mismatches: 1, followUpsOpen: 1, followUpsClosed: 1, paymentsFailed: 1, paymentsUnconfirmed: 1, unpaid: 1 });
+    expect(summary.byCategory.map((c) => [c.key, c.callbacks])).toEqual([
+      ['低保家庭', { called: 2, reached: 2, verified: 1, mismatches: 1 }],
+      ['困难老人', { called: 1, reached: 0, verified: 0, mismatches: 0 }],
+    ]);
+    expect(summary.byProject.map((p) => [p.key, p.callbacks])).toEqual([
+      ['MZ01', { called: 2, reached: 1, verified: 1, mismatches: 0 }],
+      ['GH02', { called: 1, reached: 1, verified: 0, mismatches: 1 }],
+    ]);
     const [xinzhuang, qibao] = summary.byUnit;
     expect(xinzhuang).toMatchObject({
       key: '莘庄镇', people: 3, totalFen: 91_668, registered: 4, covered: 3, visits: { visits: 3, households: 2 },

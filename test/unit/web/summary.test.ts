@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeBeneficiary } from '../../../functions/data/beneficiaries.js';
 import { getCampaign, type Campaign } from '../../../functions/data/campaigns.js';
+import { keys } from '../../../functions/data/keys.js';
 import { loadPlan } from '../../../functions/data/plan.js';
 import { summariseCampaign } from '../../../functions/steps/campaign-summary.js';
 import { SUMMARY_SHEETS } from '../../../functions/web/summary-sheet.js';
@@ -28,6 +29,10 @@ beforeAll(async () => {
   await nominate(1, 'MZ01', '莘庄镇', '低保家庭', 50000);
   await nominate(2, 'MZ01', '区民政局', '低保家庭', 50000);
   await nominate(3, 'GH02', '莘庄镇', '+1 低收入', 80050);
+  await web.table.put(keys.callOutcome(campaign.id, `MZ01#${person(1)}`), {
+    campaignId: campaign.id, beneficiaryKey: `MZ01#${person(1)}`, unit: '莘庄镇', category: '低保家庭', staff: 'caller1@mzj.example.cn', attempts: 1,
+    reached: true, receivedRightAmount: true, visited: false, satisfaction: '满意', notes: '', recordedAt: '2026-02-10T02:00:00Z',
+  });
 });
 afterAll(() => web.close());
 
@@ -76,7 +81,15 @@ describe('the summary page and workbook', () => {
     expect(values(units, 1).slice(0, 3)).toEqual(['单位', '人数', '金额（元）']);
     expect(values(units, 1).slice(-5)).toEqual(['名册户数', '已覆盖户数', '覆盖率', '走访次数', '走访户数']);
     expect(values(units, units.rowCount).slice(0, 3)).toEqual(['合计', 3, '1800.50']);
-    expect(values(workbook.getWorksheet('回访核实')!, 1)).toEqual(['单位', '已回访', '接通', '接通率', '核实无误', '核实率', '不符']);
+    const callbacks = workbook.getWorksheet('回访核实')!;
+    expect(values(callbacks, 1)).toEqual(['分组', '名称', '已回访', '接通', '接通率', '核实无误', '核实率', '不符']);
+    // Two units, two categories, two projects, then the totals.
+    expect(callbacks.rowCount).toBe(8);
+    expect(values(callbacks, 2)).toEqual(['单位', '区民政局', 0, 0, '—', 0, '—', 0]);
+    expect(values(callbacks, 3)).toEqual(['单位', '莘庄镇', 1, 1, '100.0%', 1, '100.0%', 0]);
+    expect(values(callbacks, 4)).toEqual(['类别', '低保家庭', 1, 1, '100.0%', 1, '100.0%', 0]);
+    expect(values(callbacks, 6)).toEqual(['项目', '春节帮困慰问金', 1, 1, '100.0%', 1, '100.0%', 0]);
+    expect(values(callbacks, 8)).toEqual(['合计', '', 1, 1, '100.0%', 1, '100.0%', 0]);
     const anomalies = workbook.getWorksheet('异常情况')!;
     expect(values(anomalies, 2)).toEqual(['区民政局', 0, 0, 0, 0, 0, 1]);
     expect(values(anomalies, anomalies.rowCount)).toEqual(['合计', 0, 0, 0, 0, 0, 3]);
