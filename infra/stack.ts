@@ -94,6 +94,8 @@ export class NuanliuStack extends Stack {
     // 回访: commits the seed, draws the sample (lists and replacement heads as items, the draw
     // recorded on the sample with UpdateItem), keeps the wait's task token. No delete.
     const sampling = fn('SamplingFunction', 'sampling', mail, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
+    // 回访, last: reads the campaign's data and stores its summary (counts only), replacing an earlier one.
+    const campaignSummary = fn('CampaignSummaryFunction', 'campaign-summary', mail, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5), 1024);
     // 张榜公示 (workflows/posting.ts, for the deploy workflow's chain): Open reads the unit's list
     // and writes it as posted, each line only if absent; Close counts the lines and records it.
     const postingOpen = fn('PostingOpenFunction', 'posting-open', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'PartiQLInsert', 'PutItem'], Duration.minutes(2));
@@ -116,7 +118,7 @@ export class NuanliuStack extends Stack {
       deploy: machine('DeployWorkflow', deployWorkflow(this, { approval, beforeFinalStep: new PostingFragment(this, 'Posting', { open: postingOpen, close: postingClose }) }), Duration.days(90)),
       implement: machine('ImplementWorkflow', implementWorkflow(this, { plan, pay }), Duration.days(1)),
       // Waits for the callbacks to end: up to CALLBACK_WAIT_DAYS.
-      review: machine('ReviewWorkflow', reviewWorkflow(this, { sampling }), Duration.days(CALLBACK_WAIT_DAYS + 30)),
+      review: machine('ReviewWorkflow', reviewWorkflow(this, { sampling, summary: campaignSummary }), Duration.days(CALLBACK_WAIT_DAYS + 30)),
     };
     const campaign = machine('CampaignWorkflow', campaignWorkflow(this, { table, gate, phases }), Duration.days(365));
     // The coordinator's and approvers' decisions complete the task tokens of these workflows.
@@ -142,14 +144,14 @@ export class NuanliuStack extends Stack {
     new CfnOutput(this, 'Url', { value: publicUrl, description: 'Open this address to use nuanliu' });
     new CfnOutput(this, 'SmtpSecret', { value: smtpSecret.secretArn, description: 'Set the SMTP username/password here' });
     acknowledgeFindings(this, {
-      functions: [gate, intakePrepare, intakeBatch, intakeFinish, intakeFailure, dedup, coverage, rejectedRows, summary, approval, plan, pay, sampling, postingOpen, postingClose, http],
+      functions: [gate, intakePrepare, intakeBatch, intakeFinish, intakeFailure, dedup, coverage, rejectedRows, summary, approval, plan, pay, sampling, campaignSummary, postingOpen, postingClose, http],
       machines: [intakeMachine, campaign, ...Object.values(phases)],
       invokedBy: new Map([
         [intakeMachine, [intakePrepare, intakeBatch, intakeFinish, intakeFailure]],
         [phases.survey, [dedup, coverage, rejectedRows, summary]],
         [phases.deploy, [approval, postingOpen, postingClose]],
         [phases.implement, [plan, pay]],
-        [phases.review, [sampling]],
+        [phases.review, [sampling, campaignSummary]],
         [campaign, [gate]],
       ]),
       executionReader: http,

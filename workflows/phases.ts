@@ -153,9 +153,11 @@ export const CALLBACK_WAIT_DAYS = 120;
 /**
  * 回访: commit the sampling seed (its SHA-256 mailed and shown, the seed kept back), draw the
  * sample with it and mail the staff their lists, then wait (a task token kept on an item) until the
- * coordinator ends the callbacks on the campaign page. Ends with the wait: a later step may follow.
+ * coordinator ends the callbacks on the campaign page; last, summarise the campaign (总结) and mail
+ * the coordinator its link.
  */
-export const reviewWorkflow = (scope: Construct, fns: { sampling: IFunction }) =>
+export const reviewWorkflow = (scope: Construct, fns: { sampling: IFunction; summary: IFunction }) =>
   step(scope, 'Commit sampling seed', fns.sampling, { action: 'commit', campaignId: campaignId() }, '$.commitment')
     .next(step(scope, 'Draw callback sample', fns.sampling, { action: 'draw', campaignId: campaignId() }, '$.sample'))
-    .next(approvalCall(scope, 'Await callbacks', fns.sampling, { action: 'await', campaignId: campaignId() }, '$.callbacks', Timeout.duration(Duration.days(CALLBACK_WAIT_DAYS))));
+    .next(approvalCall(scope, 'Await callbacks', fns.sampling, { action: 'await', campaignId: campaignId() }, '$.callbacks', Timeout.duration(Duration.days(CALLBACK_WAIT_DAYS))))
+    .next(step(scope, 'Summarise campaign', fns.summary, { campaignId: campaignId() }));

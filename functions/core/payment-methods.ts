@@ -23,3 +23,6 @@ const BY_CANONICAL = new Map<string, PaymentMethod>(PAYMENT_METHODS.map((m) => [
  * ("社保 卡", "实物(礼包)"); nothing else is guessed.
  */
 export const paymentMethodOf = (text: string): PaymentMethod | undefined => BY_CANONICAL.get(canonical(text));
+
+/** The channels handed over in person, against a signature on a signature sheet (签收表). */
+export const SIGNED_FOR_METHODS: readonly PaymentMethod[] = ['现金', '实物（礼包）', '粮油卡'];

@@ -100,4 +100,9 @@ export const keys = {
   /** A follow-up case opened by a callback mismatch, assigned to the beneficiary's unit. */
   followUp: (campaignId: string, caseId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#FOLLOW_UPS`, sk: caseId }),
   followUpPartition: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#FOLLOW_UPS` }),
+  /** The campaign's summary (总结): counts and money only, no personal data; a later run replaces it. */
+  summary: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: 'SUMMARY' }),
+  /** A leader's visit (走访慰问) to one household, keyed by (campaign, idHash, date, leader): the same visit twice is one. */
+  visit: (campaignId: string, idHash: string, date: string, leader: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#VISITS`, sk: `${idHash}#${date}#${leader}` }),
+  visitPartition: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#VISITS` }),
 };

@@ -39,13 +39,8 @@ export type LinkCheck = { ok: true; link: Link } | { ok: false; problem: 'invali
 
 /** Checks a credential: a forged or unknown one is invalid; an old one expired; a spent one used. */
 export async function checkLink(table: Table, linkKey: string, credential: string, kind: LinkKind, now = new Date()): Promise<LinkCheck> {
-  const [id, signature] = credential.split('.');
-  if (!id || !signature || !/^[\w-]{1,64}$/.test(id)) return { ok: false, problem: 'invalid' };
-  const link = await table.get<Link>(keys.link(id));
+  const link = await signedLink(table, linkKey, credential);
   if (!link || link.kind !== kind) return { ok: false, problem: 'invalid' };
-  const expected = Buffer.from(sign(linkKey, id, link.expiresAt));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, problem: 'invalid' };
   if (link.usedAt) return { ok: false, problem: 'used', link };
   if (new Date(link.expiresAt) <= now) return { ok: false, problem: 'expired', link };
   return { ok: true, link };
@@ -65,3 +60,23 @@ export const setLinkOutcome = (table: Table, id: string, outcome: string) =>
  */
 export const releaseLink = (table: Table, id: string, usedAt: string) =>
   table.remove(keys.link(id), ['usedAt', 'outcome'], { expression: 'usedAt = :usedAt', values: { ':usedAt': usedAt } });
+
+/** The link a credential names, if its signature holds (whatever its kind, use or expiry). */
+async function signedLink(table: Table, linkKey: string, credential: string): Promise<Link | undefined> {
+  const [id, signature] = credential.split('.');
+  if (!id || !signature || !/^[\w-]{1,64}$/.test(id)) return undefined;
+  const link = await table.get<Link>(keys.link(id));
+  if (!link) return undefined;
+  const expected = Buffer.from(sign(linkKey, id, link.expiresAt));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && timingSafeEqual(expected, given) ? link : undefined;
+}
+
+/**
+ * The campaign of a link that can still act (signed, unspent, unexpired), whatever its kind; undefined
+ * for any other credential, which its own route refuses anyway.
+ */
+export async function campaignOfLiveLink(table: Table, linkKey: string, credential: string, now = new Date()): Promise<string | undefined> {
+  const link = await signedLink(table, linkKey, credential);
+  return link && !link.usedAt && new Date(link.expiresAt) > now ? link.campaignId : undefined;
+}

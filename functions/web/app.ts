@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { readOnlyWhenArchived } from './archive.js';
 import type { AppDeps, WebDeps, WebEnv } from './context.js';
 import { HttpError } from './errors.js';
 import { messagePage } from './pages/layout.js';
@@ -15,8 +16,11 @@ import { objectionRoutes, postingRoutes } from './routes/postings.js';
 import { planRoutes } from './routes/plan.js';
 import { projectRoutes } from './routes/projects.js';
 import { registerRoutes } from './routes/registers.js';
+import { signatureRoutes } from './routes/signatures.js';
 import { signInRoutes } from './routes/signin.js';
+import { summaryRoutes } from './routes/summary.js';
 import { uploadRoutes } from './routes/uploads.js';
+import { visitRoutes } from './routes/visits.js';
 import { requireCoordinator, sameOrigin, securityHeaders } from './security.js';
 
 /** Long opaque strings (credentials, task tokens) never reach the logs, even inside messages. */
@@ -32,6 +36,8 @@ export function createApp(input: WebDeps) {
 
   app.use(securityHeaders);
   app.use(sameOrigin(deps.publicUrl));
+  // A done campaign is archived: one check here refuses every change to it, whatever the route.
+  app.use(readOnlyWhenArchived(deps));
 
   app.get('/health', (c) => c.json({ ok: true }));
 
@@ -57,6 +63,9 @@ export function createApp(input: WebDeps) {
   projectRoutes(app, deps);
   planRoutes(app, deps);
   paymentRoutes(app, deps);
+  summaryRoutes(app, deps);
+  signatureRoutes(app, deps);
+  visitRoutes(app, deps);
   approvalPagesRoutes(app, deps);
   followUpRoutes(app, deps);
   callbackSettingsRoutes(app, deps);

@@ -61,3 +61,46 @@ export function pieChartSvg(title: string, items: readonly ChartItem[], width = 
     height,
   );
 }
+
+/** A bar per item with a count (e.g. people per category), each labelled with its count and unit. */
+export function countBarChartSvg(title: string, items: readonly { label: string; count: number }[], unit: string, width = 640, height = 320): string {
+  return render(
+    {
+      title: { text: title, left: 'center', textStyle: { fontSize: 14, fontFamily: FONT } },
+      grid: { left: 60, right: 20, top: 50, bottom: 40 },
+      xAxis: { type: 'category', data: items.map((i) => i.label), axisLabel: { interval: 0 } },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: [{
+        type: 'bar',
+        name: title,
+        data: items.map((i) => i.count),
+        itemStyle: { color: '#2e6db0' },
+        label: { show: true, position: 'top', formatter: (p: { dataIndex: number }) => `${items[p.dataIndex].count} ${unit}` },
+      }],
+    },
+    width,
+    height,
+  );
+}
+
+/** Grouped bars of percentages per item (e.g. callback rates per unit); an item without a rate has no bar. */
+export function rateBarChartSvg(title: string, labels: readonly string[], series: readonly { name: string; percent: (number | null)[] }[], width = 640, height = 320): string {
+  return render(
+    {
+      title: { text: title, left: 'center', textStyle: { fontSize: 14, fontFamily: FONT } },
+      legend: { top: 26 },
+      grid: { left: 60, right: 20, top: 60, bottom: 40 },
+      xAxis: { type: 'category', data: [...labels], axisLabel: { interval: 0 } },
+      yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
+      series: series.map((s, i) => ({
+        type: 'bar',
+        name: s.name,
+        data: s.percent.map((p) => (p === null ? '-' : p)),
+        itemStyle: { color: ['#b03a2e', '#2e8b57'][i % 2] },
+        label: { show: true, position: 'top', formatter: '{c}%' },
+      })),
+    },
+    width,
+    height,
+  );
+}

@@ -41,6 +41,13 @@ export class Conflict extends HttpError {
   }
 }
 
+/** The campaign is done and archived: nothing about it changes any more. */
+export class Archived extends HttpError {
+  constructor() {
+    super(409, '活动已归档', '本活动已结束并归档，只读：不能再提交、修改或删除本活动的任何数据。页面和导出仍可查看。');
+  }
+}
+
 export class Gone extends HttpError {
   constructor(message: string, title = '链接已过期') {
     super(410, title, message);

@@ -35,6 +35,23 @@ describe('a whole campaign on the local cloud', () => {
     expect(demo.sample?.size).toBe(12);
   }, 180_000);
 
+  it('ends 回访 with the summary, mailed to the coordinator, and archives the campaign read-only', async () => {
+    const mail = await until('the summary mail', async () => {
+      const mails = (await (await fetch(`${cloud.url}/_local/mail.json?to=${encodeURIComponent(DEMO.coordinator)}`)).json()) as { subject: string; text: string }[];
+      return mails.find((m) => m.subject.startsWith('活动总结已生成：'));
+    });
+    expect(mail.text).toContain(`/campaigns/${demo.campaignId}/summary`);
+    expect(mail.text).toContain(`帮困 ${demo.beneficiaries} 人次`);
+    const client = new DemoClient(cloud.url);
+    await client.signIn(DEMO.coordinator);
+    const page = await (await client.request(`/campaigns/${demo.campaignId}/summary`)).text();
+    expect(page).toContain('帮困项目汇总（附表1）');
+    expect(page).toContain('<b>已归档</b>');
+    const refused = await client.post(`/campaigns/${demo.campaignId}/posting-days`, { days: '7' });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain('本活动已结束并归档，只读');
+  });
+
   it('a retried payment Lambda pays nobody twice', async () => {
     const plan = (await cloud.lambda.invoke(fnNamed('PaymentPlanFunction'), { campaignId: demo.campaignId })) as { beneficiaries: number; batches: number[] };
     expect(plan).toMatchObject({ beneficiaries: 194, batches: [0, 1] });

@@ -181,7 +181,7 @@ export function campaignPage(page: CampaignPage): Html {
 ${PHASES.map((p) => html`<div class="phase${campaign.phase === p ? ' current' : ''}"><b>${PHASE_NAMES[p]}</b><br>${phaseStatusText(page.facts, p)}</div>`)}
 </div>
 ${startSection(page)}
-<p><a href="/campaigns/${campaign.id}/projects">帮困项目（标准、名额、资金来源、互斥项目）</a> · <a href="/campaigns/${campaign.id}/plan">资金计划</a> · <a href="/campaigns/${campaign.id}/payments">发放与对账</a></p>
+<p><a href="/campaigns/${campaign.id}/projects">帮困项目（标准、名额、资金来源、互斥项目）</a> · <a href="/campaigns/${campaign.id}/plan">资金计划</a> · <a href="/campaigns/${campaign.id}/payments">发放与对账</a> · <a href="/campaigns/${campaign.id}/visits">走访慰问</a> · <a href="/campaigns/${campaign.id}/signatures">签收表</a> · <a href="/campaigns/${campaign.id}/summary">活动总结</a></p>
 ${uploadsSection(page)}
 ${conflictsSection(page.facts)}
 ${coverageSection(page.facts)}

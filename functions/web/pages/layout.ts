@@ -103,6 +103,8 @@ export const NOTICES = {
   'callback-settings-saved': '回访设置已保存，下次抽样时生效。',
   'payment-reissued': '已按更正后的信息重新发放：该笔付款将出现在下一份银行代发文件中（新的付款参考号）。',
   'payment-stale': '该笔付款已由他人重新发放或已有新的结果，本次操作未重复发放。',
+  'visit-saved': '走访记录已保存。',
+  'visit-exists': '这次走访（同一户、同一天、同一位领导）此前已记录，未重复保存。',
 } as const;
 
 export function noticeOf(key: string | undefined): Html | '' {

@@ -69,9 +69,11 @@ describe('the stack', () => {
     expect(tableActionsOfFunction('IntakeBatchFunction').sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PartiQLInsert', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     // 回访: commits the seed and writes the lists (PutItem), records the draw and the callbacks' wait (UpdateItem).
     expect(tableActionsOfFunction('SamplingFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    // 回访's summary reads the campaign's data and stores one summary item; it changes nothing else.
+    expect(tableActionsOfFunction('CampaignSummaryFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
     // 排摸 close removes the rejected rows from the uploads it finds: it neither reads other items nor writes new ones.
     expect(tableActionsOfFunction('SurveyRejectedRowsFunction').sort()).toEqual(['dynamodb:Query', 'dynamodb:UpdateItem']);
-    for (const prefix of ['GateFunction', 'IntakePrepareFunction', 'IntakeBatchFunction', 'SurveyDedupFunction', 'SurveyCoverageFunction', 'SurveyRejectedRowsFunction', 'SurveySummaryFunction', 'ApprovalFunction', 'PaymentPlanFunction', 'PaymentFunction', 'SamplingFunction', 'HttpFunction']) {
+    for (const prefix of ['GateFunction', 'IntakePrepareFunction', 'IntakeBatchFunction', 'SurveyDedupFunction', 'SurveyCoverageFunction', 'SurveyRejectedRowsFunction', 'SurveySummaryFunction', 'ApprovalFunction', 'PaymentPlanFunction', 'PaymentFunction', 'SamplingFunction', 'CampaignSummaryFunction', 'HttpFunction']) {
       const actions = tableActionsOfFunction(prefix);
       expect(actions).not.toContain('dynamodb:Scan');
       expect(actions).not.toContain('dynamodb:DeleteItem');
@@ -98,7 +100,7 @@ describe('the stack', () => {
 
   it('runs every function on Node.js 22 with its code bundled by esbuild', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } });
-    expect(Object.keys(functions)).toHaveLength(16);
+    expect(Object.keys(functions)).toHaveLength(17);
     for (const f of Object.values(functions) as { Properties: { Runtime: string } }[]) expect(f.Properties.Runtime).toBe('nodejs22.x');
   });
 
@@ -123,8 +125,8 @@ describe('the stack', () => {
     // Four gates, intake's Prepare, batch, Finish and failure clean-up, survey de-dup, coverage,
     // rejected rows and summary, the approval chain's seven (chains, plan, request, reminder,
     // escalation, recorded decision, resubmission), the posting's open and close, payment plan,
-    // payment, and review's three (commit seed, draw, await callbacks).
-    expect(lambdaSteps.length).toBe(26);
+    // payment, review's three (commit seed, draw, await callbacks) and the campaign summary.
+    expect(lambdaSteps.length).toBe(27);
     for (const step of lambdaSteps) expect(step.Retry?.[0].ErrorEquals).toContain('Lambda.ServiceException');
   });
 

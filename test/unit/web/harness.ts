@@ -24,6 +24,7 @@ import type { Mail } from '../../../functions/shared/mailer.js';
 import { runApprovalAction } from '../../../functions/steps/approval-actions.js';
 import { openPhaseGate } from '../../../functions/steps/gate.js';
 import { awaitCallbacks, commitSamplingSeed, drawCallbackSample } from '../../../functions/steps/sampling.js';
+import { summariseCampaign } from '../../../functions/steps/campaign-summary.js';
 import { finishIntake, prepareIntake, storeIntakeBatches } from '../../../functions/steps/intake.js';
 import { failIntake } from '../../../functions/steps/intake-failure.js';
 import { createApp } from '../../../functions/web/app.js';
@@ -98,10 +99,11 @@ function deployMachine(): object {
   return withPartition(stack.resolve(new StateGraph(chain.startState, "deploy").toGraphJson())) as object;
 }
 
-/** The review workflow as the stack defines it: commit the seed, draw, wait for the callbacks to end. */
+/** The review workflow as the stack defines it: commit the seed, draw, wait for the callbacks to end, summarise. */
 function reviewMachine(): object {
   const stack = new Stack();
-  const chain = reviewWorkflow(stack, { sampling: LambdaFunction.fromFunctionArn(stack, 'sampling', fn('sampling')) });
+  const ref = (name: string) => LambdaFunction.fromFunctionArn(stack, name, fn(name));
+  const chain = reviewWorkflow(stack, { sampling: ref('sampling'), summary: ref('campaign-summary') });
   return withPartition(stack.resolve(new StateGraph(chain.startState, 'review').toGraphJson())) as object;
 }
 
@@ -156,6 +158,7 @@ export async function startWeb(options: { publicUrl?: string } = {}) {
     if (event.action === 'draw') return drawCallbackSample(event, { ...mailing, linkKey: SECRETS.linkKey });
     return awaitCallbacks({ campaignId: event.campaignId, taskToken: event.taskToken! }, { table });
   });
+  lambda.register('campaign-summary', (event: { campaignId: string }) => summariseCampaign(event, { table, sendMail, publicUrl }));
   // The clock moves, so that tests can pass a step's reminder point and deadline.
   const engine = new Engine({ lambda, movableClock: true }).start();
   const sfnServer = await serve(engine, 0);

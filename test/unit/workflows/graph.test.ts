@@ -236,8 +236,8 @@ describe('phase workflows', () => {
     expect(graph.States[cleanUp.Next]).toEqual({ Type: 'Fail', ErrorPath: '$.error.Error', Cause: expect.stringContaining('Intake failed') });
   });
 
-  it('review commits the seed, draws with it, then waits for the callbacks to end, each retried on transient faults', () => {
-    const graph = render(reviewWorkflow(stack, { sampling: fn('sampling') }));
+  it('review commits the seed, draws with it, waits for the callbacks to end, then summarises the campaign, each retried on transient faults', () => {
+    const graph = render(reviewWorkflow(stack, { sampling: fn('sampling'), summary: fn('campaign-summary') }));
     expect(graph.StartAt).toBe('Commit sampling seed');
     const commit = graph.States['Commit sampling seed'];
     expect(commit.Parameters).toEqual({ action: 'commit', 'campaignId.$': '$.campaignId' });
@@ -250,8 +250,11 @@ describe('phase workflows', () => {
     expect(resource(wait)).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
     expect(wait.Parameters.Payload).toEqual({ action: 'await', 'campaignId.$': '$.campaignId', 'taskToken.$': '$$.Task.Token' });
     expect(wait.TimeoutSeconds).toBe(CALLBACK_WAIT_DAYS * 24 * 3600);
-    // The chain ends with the wait: a later step may be appended.
-    expect(wait.End).toBe(true);
-    for (const state of [commit, draw, wait]) expect(state.Retry[0].MaxAttempts).toBe(6);
+    expect(wait.Next).toBe('Summarise campaign');
+    const last = graph.States['Summarise campaign'];
+    expect(last.End).toBe(true);
+    expect(resource(last)).toMatch(/:function:campaign-summary$/);
+    expect(last.Parameters).toEqual({ 'campaignId.$': '$.campaignId' });
+    for (const state of [commit, draw, wait, last]) expect(state.Retry[0].MaxAttempts).toBe(6);
   });
 });
