@@ -32,13 +32,15 @@ export async function campaignOfRequest(deps: Pick<AppDeps, 'table' | 'secrets' 
 /**
  * 建档: a campaign whose workflow marked it done is archived, read-only. Every state-changing
  * request about it is refused here, before any route runs (409, nothing changed); every page
- * about it still opens, with the 已归档 banner.
+ * under /campaigns/<id> still opens, with the 已归档 banner.
  */
 export function readOnlyWhenArchived(deps: Pick<AppDeps, 'table' | 'secrets' | 'now'>): MiddlewareHandler {
   return async (c, next) => {
-    const campaignId = await campaignOfRequest(deps, c.req.path);
+    // A page needs its campaign only for the banner: a link's page is left to its route.
+    const mutating = MUTATING.has(c.req.method);
+    const campaignId = mutating ? await campaignOfRequest(deps, c.req.path) : CAMPAIGN_PATH.exec(c.req.path)?.[1];
     const archived = campaignId !== undefined && (await getCampaign(deps.table, campaignId))?.phase === 'done';
-    if (archived && MUTATING.has(c.req.method)) throw new Archived();
+    if (archived && mutating) throw new Archived();
     await next();
     if (!archived || c.res.status !== 200 || !c.res.headers.get('content-type')?.startsWith('text/html')) return;
     const page = await c.res.text();
