@@ -2,7 +2,8 @@ import { getCampaign } from '../data/campaigns.js';
 import { getBeneficiaries } from '../data/beneficiaries.js';
 import { beneficiaryKey, isExcluded, listBeneficiaryRecords, parseBeneficiaryKey, type BeneficiaryRecord } from '../data/exclusions.js';
 import { heldLineKeys } from '../data/objections.js';
-import { getPaymentBatch, payOnce, savePaymentBatch } from '../data/payments.js';
+import { paymentBatches } from '../core/payment-batches.js';
+import { getPaymentBatch, issuePayments, savePaymentBatch, type Payment } from '../data/payments.js';
 import type { Table } from '../data/table.js';
 
 export const PAYMENT_BATCH_SIZE = 100;
@@ -21,19 +22,20 @@ async function payableBeneficiaries(table: Table, campaignId: string) {
 const CONCURRENCY = 8;
 
 /**
- * Splits the payable register into payment batches of at most PAYMENT_BATCH_SIZE keys, written as
- * items (in key order, so a retried plan writes the same batches), and answers only their numbers:
- * the workflow's payload stays small whatever the register's size. Excluded and held beneficiaries
- * are in no batch. Batches of an earlier, longer plan stay behind, unread (keys only).
+ * Splits the payable register into payment batches (see paymentBatches: one (unit, project) pair
+ * each, at most PAYMENT_BATCH_SIZE keys, the same cut for the same register, so a retried plan
+ * writes the same batches), written as items, and answers only their numbers: the workflow's
+ * payload stays small whatever the register's size. Excluded and held beneficiaries are in no
+ * batch. Batches of an earlier, longer plan stay behind, unread (keys only).
  */
 export async function planPayments(input: { campaignId: string }, deps: { table: Table }) {
   const campaign = await getCampaign(deps.table, input.campaignId);
   if (!campaign) throw new Error(`Unknown campaign ${input.campaignId}`);
-  const payable = (await payableBeneficiaries(deps.table, campaign.id)).map(beneficiaryKey).sort();
-  const batches = Array.from({ length: Math.ceil(payable.length / PAYMENT_BATCH_SIZE) }, (_, n) => n);
+  const payable = await payableBeneficiaries(deps.table, campaign.id);
+  const planned = paymentBatches(payable, PAYMENT_BATCH_SIZE).map((batch) => batch.map(beneficiaryKey));
+  const batches = planned.map((_, n) => n);
   for (let i = 0; i < batches.length; i += CONCURRENCY) {
-    await Promise.all(batches.slice(i, i + CONCURRENCY).map((n) =>
-      savePaymentBatch(deps.table, campaign.id, n, payable.slice(n * PAYMENT_BATCH_SIZE, (n + 1) * PAYMENT_BATCH_SIZE))));
+    await Promise.all(batches.slice(i, i + CONCURRENCY).map((n) => savePaymentBatch(deps.table, campaign.id, n, planned[n])));
   }
   return { campaignId: campaign.id, beneficiaries: payable.length, batches };
 }
@@ -53,9 +55,11 @@ export async function payBatches(input: { campaignId: string; batches: number[];
 
 /**
  * Pays the given keys. Each payment is one conditional write keyed by (campaign, project,
- * beneficiary), so a retried or duplicated invocation pays nobody twice. A key whose beneficiary is
- * absent, excluded (a resolved conflict, an upheld objection) or held by an open objection is not
- * paid: it counts as missing.
+ * beneficiary) (issuePayments: conditional INSERTs, 25 to a request), so a retried or duplicated
+ * invocation pays nobody twice: a payment already there counts as alreadyPaid. A new payment is
+ * 'issued', attempt 1, with the beneficiary's amount (fen), payment method and unit. A key whose
+ * beneficiary is absent, excluded (a resolved conflict, an upheld objection) or held by an open
+ * objection is not paid: it counts as missing.
  */
 export async function payBatch(input: { campaignId: string; keys: string[]; executionId: string }, deps: { table: Table; now?: Date }) {
   const people = [...new Set(input.keys)].map(parseBeneficiaryKey).filter((p) => p !== undefined);
@@ -63,15 +67,12 @@ export async function payBatch(input: { campaignId: string; keys: string[]; exec
   const [records, held] = await Promise.all([getBeneficiaries(deps.table, input.campaignId, people), heldLineKeys(deps.table, input.campaignId)]);
   const holds = new Set(held);
   const beneficiaries = (records as (BeneficiaryRecord | undefined)[]).filter((b): b is BeneficiaryRecord => b !== undefined && isPayable(b, holds));
-  let paid = 0;
-  let alreadyPaid = 0;
-  for (const b of beneficiaries) {
-    const fresh = await payOnce(deps.table, {
-      campaignId: b.campaignId, projectCode: b.projectCode, idHash: b.idHash, amountFen: b.amountFen,
-      paidAt: (deps.now ?? new Date()).toISOString(), executionId: input.executionId,
-    });
-    if (fresh) paid++;
-    else alreadyPaid++;
-  }
-  return { paid, alreadyPaid, missing: input.keys.length - beneficiaries.length };
+  const paidAt = (deps.now ?? new Date()).toISOString();
+  const payments: Payment[] = beneficiaries.map((b) => ({
+    campaignId: b.campaignId, projectCode: b.projectCode, idHash: b.idHash, amountFen: b.amountFen, paidAt, executionId: input.executionId,
+    status: 'issued', attempt: 1, paymentMethod: b.paymentMethod, unit: b.unit,
+  }));
+  const fresh = await issuePayments(deps.table, payments);
+  const paid = fresh.filter(Boolean).length;
+  return { paid, alreadyPaid: fresh.length - paid, missing: input.keys.length - beneficiaries.length };
 }
