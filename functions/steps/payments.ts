@@ -42,15 +42,22 @@ export async function planPayments(input: { campaignId: string }, deps: { table:
 
 /**
  * Pays the keys of some planned batches (a distributed Map's group of batch numbers), as payBatch
- * does: each key once. A batch that is not there fails the step: the plan did not write it.
+ * does: each key once; the batches at once, the open objections read once for all of them. A
+ * batch that is not there fails the step: the plan did not write it.
  */
 export async function payBatches(input: { campaignId: string; batches: number[]; executionId: string }, deps: { table: Table; now?: Date }) {
-  const batches = await Promise.all(input.batches.map(async (n) => {
-    const batch = await getPaymentBatch(deps.table, input.campaignId, n);
-    if (!batch) throw new Error(`Payment batch ${n} of campaign ${input.campaignId} was not planned`);
-    return batch;
-  }));
-  return payBatch({ campaignId: input.campaignId, keys: batches.flat(), executionId: input.executionId }, deps);
+  const [batches, held] = await Promise.all([
+    Promise.all(input.batches.map(async (n) => {
+      const batch = await getPaymentBatch(deps.table, input.campaignId, n);
+      if (!batch) throw new Error(`Payment batch ${n} of campaign ${input.campaignId} was not planned`);
+      return batch;
+    })),
+    heldLineKeys(deps.table, input.campaignId),
+  ]);
+  const holds = new Set(held);
+  const paidAt = (deps.now ?? new Date()).toISOString();
+  const results = await Promise.all(batches.map((keys) => payKeys({ ...input, keys }, holds, paidAt, deps.table)));
+  return results.reduce((total, r) => ({ paid: total.paid + r.paid, alreadyPaid: total.alreadyPaid + r.alreadyPaid, missing: total.missing + r.missing }), { paid: 0, alreadyPaid: 0, missing: 0 });
 }
 
 /**
@@ -62,17 +69,20 @@ export async function payBatches(input: { campaignId: string; batches: number[];
  * objection is not paid: it counts as missing.
  */
 export async function payBatch(input: { campaignId: string; keys: string[]; executionId: string }, deps: { table: Table; now?: Date }) {
+  const held = new Set(await heldLineKeys(deps.table, input.campaignId));
+  return payKeys(input, held, (deps.now ?? new Date()).toISOString(), deps.table);
+}
+
+async function payKeys(input: { campaignId: string; keys: string[]; executionId: string }, holds: ReadonlySet<string>, paidAt: string, table: Table) {
   const people = [...new Set(input.keys)].map(parseBeneficiaryKey).filter((p) => p !== undefined);
   // Only the beneficiaries named, by key: a child execution reads its own thousand, not the register.
-  const [records, held] = await Promise.all([getBeneficiaries(deps.table, input.campaignId, people), heldLineKeys(deps.table, input.campaignId)]);
-  const holds = new Set(held);
-  const beneficiaries = (records as (BeneficiaryRecord | undefined)[]).filter((b): b is BeneficiaryRecord => b !== undefined && isPayable(b, holds));
-  const paidAt = (deps.now ?? new Date()).toISOString();
+  const records = (await getBeneficiaries(table, input.campaignId, people)) as (BeneficiaryRecord | undefined)[];
+  const beneficiaries = records.filter((b): b is BeneficiaryRecord => b !== undefined && isPayable(b, holds));
   const payments: Payment[] = beneficiaries.map((b) => ({
     campaignId: b.campaignId, projectCode: b.projectCode, idHash: b.idHash, amountFen: b.amountFen, paidAt, executionId: input.executionId,
     status: 'issued', attempt: 1, paymentMethod: b.paymentMethod, unit: b.unit,
   }));
-  const fresh = await issuePayments(deps.table, payments);
+  const fresh = await issuePayments(table, payments);
   const paid = fresh.filter(Boolean).length;
   return { paid, alreadyPaid: fresh.length - paid, missing: input.keys.length - beneficiaries.length };
 }
