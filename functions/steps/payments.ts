@@ -1,6 +1,5 @@
 import { getCampaign } from '../data/campaigns.js';
-import { getBeneficiaries } from '../data/beneficiaries.js';
-import { beneficiaryKey, isExcluded, listBeneficiaryRecords, parseBeneficiaryKey, type BeneficiaryRecord } from '../data/exclusions.js';
+import { beneficiaryKey, getPaymentEntries, isExcluded, listRegisterEntries, parseBeneficiaryKey, type PaymentEntry, type RegisterEntry } from '../data/exclusions.js';
 import { heldLineKeys } from '../data/objections.js';
 import { paymentBatches } from '../core/payment-batches.js';
 import { getPaymentBatch, issuePayments, savePaymentBatch, type Payment } from '../data/payments.js';
@@ -9,11 +8,11 @@ import type { Table } from '../data/table.js';
 export const PAYMENT_BATCH_SIZE = 100;
 
 /** The payment rule: a beneficiary is paid unless excluded or held by an open objection from the posting. */
-const isPayable = (b: BeneficiaryRecord, held: ReadonlySet<string>) => !isExcluded(b) && !held.has(beneficiaryKey(b));
+const isPayable = (b: RegisterEntry, held: ReadonlySet<string>) => !isExcluded(b) && !held.has(beneficiaryKey(b));
 
-/** The register as it may be paid. */
+/** The register as it may be paid (only what the plan reads of each beneficiary). */
 async function payableBeneficiaries(table: Table, campaignId: string) {
-  const [records, held] = await Promise.all([listBeneficiaryRecords(table, campaignId), heldLineKeys(table, campaignId)]);
+  const [records, held] = await Promise.all([listRegisterEntries(table, campaignId), heldLineKeys(table, campaignId)]);
   const holds = new Set(held);
   return records.filter((b) => isPayable(b, holds));
 }
@@ -76,10 +75,10 @@ export async function payBatch(input: { campaignId: string; keys: string[]; exec
 async function payKeys(input: { campaignId: string; keys: string[]; executionId: string }, holds: ReadonlySet<string>, paidAt: string, table: Table) {
   const people = [...new Set(input.keys)].map(parseBeneficiaryKey).filter((p) => p !== undefined);
   // Only the beneficiaries named, by key: a child execution reads its own thousand, not the register.
-  const records = (await getBeneficiaries(table, input.campaignId, people)) as (BeneficiaryRecord | undefined)[];
-  const beneficiaries = records.filter((b): b is BeneficiaryRecord => b !== undefined && isPayable(b, holds));
+  const records = await getPaymentEntries(table, input.campaignId, people);
+  const beneficiaries = records.filter((b): b is PaymentEntry => b !== undefined && isPayable(b, holds));
   const payments: Payment[] = beneficiaries.map((b) => ({
-    campaignId: b.campaignId, projectCode: b.projectCode, idHash: b.idHash, amountFen: b.amountFen, paidAt, executionId: input.executionId,
+    campaignId: input.campaignId, projectCode: b.projectCode, idHash: b.idHash, amountFen: b.amountFen, paidAt, executionId: input.executionId,
     status: 'issued', attempt: 1, paymentMethod: b.paymentMethod, unit: b.unit,
   }));
   const fresh = await issuePayments(table, payments);
