@@ -71,7 +71,6 @@ export const TRANSIENT_RETRY = {
   backoffRate: 2,
 };
 
-
 /**
  * The retry of an idempotent Lambda step whose sandbox was lost: the function died (crash, out of
  * memory) or timed out, perhaps after its writes and before its answer. AWS reports these as
