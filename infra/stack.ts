@@ -88,9 +88,9 @@ export class NuanliuStack extends Stack {
     const approval = fn('ApprovalFunction', 'approval', mail, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
     // 实施: Plan reads the register and writes the payment batches (keys only); Payment reads a few
     // batches, the beneficiaries they name (BatchGetItem) and the open objections (Query), and pays
-    // each key once (a conditional put). Neither deletes.
+    // each key once (conditional PartiQL INSERTs, 25 to a request). Neither deletes.
     const plan = fn('PaymentPlanFunction', 'payment-plan', base, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5), 1024);
-    const pay = fn('PaymentFunction', 'payment', base, ['GetItem', 'BatchGetItem', 'Query', 'PutItem'], Duration.minutes(5));
+    const pay = fn('PaymentFunction', 'payment', base, ['GetItem', 'BatchGetItem', 'Query', 'PartiQLInsert'], Duration.minutes(5));
     // 回访: commits the seed, draws the sample (lists and replacement heads as items, the draw
     // recorded on the sample with UpdateItem), keeps the wait's task token. No delete.
     const sampling = fn('SamplingFunction', 'sampling', mail, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);

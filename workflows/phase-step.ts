@@ -71,3 +71,17 @@ export const TRANSIENT_RETRY = {
   backoffRate: 2,
 };
 
+/**
+ * The retry of an idempotent Lambda step whose sandbox was lost: the function died (crash, out of
+ * memory) or timed out, perhaps after its writes and before its answer. AWS reports these as
+ * Lambda.Unknown (Step Functions' name for unhandled Lambda errors), or by the runtime's own
+ * errorType: Runtime.ExitError (the process exited), Sandbox.Timedout (the function's timeout);
+ * the local Lambda host reports the last two. Only for steps whose effects are conditional writes
+ * (a repeat changes nothing), never for a function's own errors.
+ */
+export const SANDBOX_LOST_RETRY = {
+  errors: ['Lambda.Unknown', 'Runtime.ExitError', 'Sandbox.Timedout'],
+  interval: Duration.seconds(1),
+  maxAttempts: 3,
+  backoffRate: 2,
+};

@@ -1,10 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Choice, Condition, DistributedMap, Fail, ItemBatcher, JsonPath, Map as MapState, Pass, StateMachineType, TaskInput, Timeout, type StateMachineFragment } from 'aws-cdk-lib/aws-stepfunctions';
+import { Choice, Condition, DistributedMap, Fail, ItemBatcher, JsonPath, Map as MapState, Pass, StateMachineType, TaskInput, Timeout, type RetryProps, type StateMachineFragment } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { ApprovalStep, approvalCall, taskRef } from './approval-step.js';
-import { TRANSIENT_RETRY } from './phase-step.js';
+import { SANDBOX_LOST_RETRY, TRANSIENT_RETRY } from './phase-step.js';
 
 /**
  * A Lambda step, retried on transient faults. It passes its function's result on, or with
@@ -31,9 +31,10 @@ export const surveyWorkflow = (scope: Construct, fns: { dedup: IFunction; covera
 /**
  * A distributed Map over batch numbers at `itemsPath`: each child execution calls `fn` with
  * `perChild` of them as `batches`, and with `fields` (paths into the Map's input, in ASL's own
- * notation, as ItemBatcher renders BatchInput as given). Results are dropped.
+ * notation, as ItemBatcher renders BatchInput as given). Results are dropped. `retry`: retries of
+ * the child's step beyond the transient ones.
  */
-function batchMap(scope: Construct, id: string, props: { itemsPath: string; perChild: number; fields: Record<string, string>; step: string; fn: IFunction }) {
+function batchMap(scope: Construct, id: string, props: { itemsPath: string; perChild: number; fields: Record<string, string>; step: string; fn: IFunction; retry?: RetryProps }) {
   const names = Object.keys(props.fields);
   return new DistributedMap(scope, id, {
     itemsPath: JsonPath.stringAt(props.itemsPath),
@@ -44,11 +45,13 @@ function batchMap(scope: Construct, id: string, props: { itemsPath: string; perC
     maxConcurrency: 4,
     mapExecutionType: StateMachineType.STANDARD,
     resultPath: JsonPath.DISCARD,
-  }).itemProcessor(step(scope, props.step, props.fn, {
+  }).itemProcessor(withRetry(step(scope, props.step, props.fn, {
     ...Object.fromEntries(names.map((name) => [name, JsonPath.stringAt(`$.BatchInput.${name}`)])),
     batches: JsonPath.listAt('$.Items'),
-  }));
+  }), props.retry));
 }
+
+const withRetry = (task: ReturnType<typeof step>, retry?: RetryProps) => (retry ? task.addRetry(retry) : task);
 
 /** Batch numbers given to one child execution of the intake Map: 10 batches of up to 500 rows. */
 export const INTAKE_BATCHES_PER_CHILD = 10;
@@ -134,15 +137,18 @@ export const PAYMENT_BATCHES_PER_CHILD = 10;
  * batches as items and answers only their numbers; a distributed Map pays them, each child
  * execution a few batches, its result only counts (dropped: the payments are the record). Every
  * payment names this execution. The batch items stay (keys only): no payment function deletes.
+ * Both steps are idempotent (the plan writes the same batches, a payment is a conditional write),
+ * so both are retried when their function dies or times out, even after its writes.
  */
 export function implementWorkflow(scope: Construct, fns: { plan: IFunction; pay: IFunction }) {
-  const plan = step(scope, 'Plan payments', fns.plan, { campaignId: campaignId() }, '$.planned');
+  const plan = step(scope, 'Plan payments', fns.plan, { campaignId: campaignId() }, '$.planned').addRetry(SANDBOX_LOST_RETRY);
   const pay = batchMap(scope, 'Pay batches', {
     itemsPath: '$.planned.batches',
     perChild: PAYMENT_BATCHES_PER_CHILD,
     fields: { campaignId: '$.campaignId', executionId: '$$.Execution.Id' },
     step: 'Pay batch',
     fn: fns.pay,
+    retry: SANDBOX_LOST_RETRY,
   });
   return plan.next(pay);
 }

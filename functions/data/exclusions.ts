@@ -16,10 +16,27 @@ export function parseBeneficiaryKey(key: string): { projectCode: string; idHash:
   return match ? { projectCode: match[1], idHash: match[2] } : undefined;
 }
 
-export const isExcluded = (b: BeneficiaryRecord) => Boolean(b.excludedBy);
+export const isExcluded = (b: Pick<BeneficiaryRecord, 'excludedBy'>) => Boolean(b.excludedBy);
 
 /** Every beneficiary of a campaign, excluded ones included, each with its exclusion mark. */
 export const listBeneficiaryRecords = (table: Table, campaignId: string) => listBeneficiaries(table, campaignId) as Promise<BeneficiaryRecord[]>;
+
+/** What a payment plan reads of each beneficiary: its key, its unit and its exclusion mark. */
+export type RegisterEntry = Pick<BeneficiaryRecord, 'projectCode' | 'idHash' | 'unit' | 'excludedBy'>;
+
+/** Every beneficiary of a campaign, excluded ones included, with only what a payment plan reads (up to 1 MB a page). */
+export async function listRegisterEntries(table: Table, campaignId: string): Promise<RegisterEntry[]> {
+  const entries: RegisterEntry[] = [];
+  for await (const page of table.query<RegisterEntry>(keys.beneficiaryPartition(campaignId).pk, undefined, 5000, ['projectCode', 'idHash', 'unit', 'excludedBy'])) entries.push(...page);
+  return entries;
+}
+
+/** What a payment reads of its beneficiary: its key, amount, channel and unit, and its exclusion mark. */
+export type PaymentEntry = RegisterEntry & Pick<BeneficiaryRecord, 'amountFen' | 'paymentMethod'>;
+
+/** The payment entries of (project, person) pairs, in their order; undefined where there is no beneficiary. */
+export const getPaymentEntries = (table: Table, campaignId: string, people: readonly Pick<BeneficiaryRecord, 'projectCode' | 'idHash'>[]) =>
+  table.getMany<PaymentEntry>(people.map((p) => keys.beneficiary(campaignId, p.projectCode, p.idHash)), ['projectCode', 'idHash', 'unit', 'excludedBy', 'amountFen', 'paymentMethod']);
 
 /** The beneficiaries who stay in the register: approved and paid. */
 export async function includedBeneficiaries(table: Table, campaignId: string): Promise<BeneficiaryRecord[]> {

@@ -21,7 +21,7 @@ export interface Payment {
   status?: PaymentStatus;
   attempt?: number;
   failure?: string;
-  /** The channel and the unit, as recorded with the payment; absent on older items (read them from the beneficiary). */
+  /** The beneficiary's channel and unit when issued, so channel files and reconciliation group without a join (absent on older payments: read them from the beneficiary). */
   paymentMethod?: PaymentMethod;
   unit?: string;
   /**
@@ -92,6 +92,22 @@ export function reissue(table: Table, payment: Payment, at: Date, corrected?: Pi
  */
 export const payOnce = (table: Table, payment: Payment) =>
   table.putIfAbsent(keys.payment(payment.campaignId, payment.projectCode, payment.idHash), { ...payment });
+
+/** insertMany requests in flight for one call of issuePayments. */
+const PARALLEL_REQUESTS = 4;
+
+/**
+ * Records many payments as payOnce does, each one conditional write keyed by (campaign, project,
+ * beneficiary), 25 to a request (PartiQL INSERT), a few requests in flight: a retried or
+ * duplicated invocation pays nobody twice. Per payment, in order: true if this call recorded it,
+ * false if it was there already. The payments must name distinct beneficiaries.
+ */
+export async function issuePayments(table: Table, payments: readonly Payment[]): Promise<boolean[]> {
+  const items = payments.map((p) => ({ ...p, ...keys.payment(p.campaignId, p.projectCode, p.idHash) }));
+  const share = Math.ceil(items.length / PARALLEL_REQUESTS / 25) * 25 || 25;
+  const parts = Array.from({ length: Math.ceil(items.length / share) }, (_, i) => items.slice(i * share, (i + 1) * share));
+  return (await Promise.all(parts.map((part) => table.insertMany(part)))).flat();
+}
 
 export const listPayments = (table: Table, campaignId: string) => table.all<Payment>(keys.paymentPartition(campaignId).pk);
 

@@ -23,16 +23,24 @@ export class Table {
     return Item as T | undefined;
   }
 
-  /** Many items by key, read consistently, 100 to a request; in the order of `keys`, undefined where there is none. */
-  async getMany<T>(keys: readonly Key[]): Promise<(T | undefined)[]> {
+  /**
+   * Many items by key, read consistently, 100 to a request; in the order of `keys`, undefined where
+   * there is none. With `attributes`, only those attributes of each item (the key is always read).
+   */
+  async getMany<T>(keys: readonly Key[], attributes?: readonly string[]): Promise<(T | undefined)[]> {
     const found = new Map<string, T>();
     const id = (key: Key) => `${key.pk}\u0000${key.sk}`;
+    const names = attributes && ['pk', 'sk', ...attributes.filter((a) => a !== 'pk' && a !== 'sk')];
+    const projected = names && {
+      ProjectionExpression: names.map((_, i) => `#a${i}`).join(', '),
+      ExpressionAttributeNames: Object.fromEntries(names.map((a, i) => [`#a${i}`, a])),
+    };
     for (let from = 0; from < keys.length; from += 100) {
       let wanted: Record<string, unknown>[] = keys.slice(from, from + 100).map((k) => ({ pk: k.pk, sk: k.sk }));
       for (let attempt = 0; wanted.length > 0; attempt++) {
         // Unprocessed keys (the store was busy) are asked for again, after a pause that grows.
         if (attempt > 0) await pause(attempt);
-        const out = await this.client.send(new BatchGetCommand({ RequestItems: { [this.name]: { Keys: wanted, ConsistentRead: true } } }));
+        const out = await this.client.send(new BatchGetCommand({ RequestItems: { [this.name]: { Keys: wanted, ConsistentRead: true, ...projected } } }));
         for (const item of out.Responses?.[this.name] ?? []) found.set(id(item as Key), item as T);
         wanted = out.UnprocessedKeys?.[this.name]?.Keys ?? [];
       }
@@ -190,9 +198,16 @@ export class Table {
     }
   }
 
-  /** Every item of a partition (optionally under a sort-key prefix), page by page. */
-  async *query<T>(pk: string, skPrefix?: string, pageSize = 500): AsyncGenerator<T[]> {
+  /**
+   * Every item of a partition (optionally under a sort-key prefix), page by page; with
+   * `attributes`, only those attributes of each item (less to read, send and decode).
+   */
+  async *query<T>(pk: string, skPrefix?: string, pageSize = 500, attributes?: readonly string[]): AsyncGenerator<T[]> {
     let start: Record<string, unknown> | undefined;
+    const projected = attributes && {
+      ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '),
+      ExpressionAttributeNames: Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a])),
+    };
     do {
       const page = await this.client.send(
         new QueryCommand({
@@ -202,6 +217,7 @@ export class Table {
           ExclusiveStartKey: start,
           Limit: pageSize,
           ConsistentRead: true,
+          ...projected,
         }),
       );
       if (page.Items?.length) yield page.Items as T[];

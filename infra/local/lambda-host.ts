@@ -81,6 +81,12 @@ export class LambdaHost implements LambdaInvoker {
     this.functions.set(config.name, config);
   }
 
+  /** A registered function's configuration (a copy), by name. */
+  configOf(name: string): FunctionConfig | undefined {
+    const config = this.functions.get(name);
+    return config && { ...config, environment: { ...config.environment } };
+  }
+
   /** Registered function names. */
   names(): string[] {
     return [...this.functions.keys()];

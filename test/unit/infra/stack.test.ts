@@ -48,8 +48,8 @@ describe('the stack', () => {
     }
   });
 
-  it('lets the payment function only read (its batches, the people they name, the objections) and put: it cannot Scan, Delete or batch-write', () => {
-    expect(tableActionsOfFunction('PaymentFunction').sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+  it('lets the payment function only read (its batches, the people they name, the objections) and insert (PartiQL INSERT, conditional on the key): it cannot Scan, Put, Update, Delete or batch-write', () => {
+    expect(tableActionsOfFunction('PaymentFunction').sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PartiQLInsert', 'dynamodb:Query']);
   });
 
   it('gives each function only the table actions its step uses', () => {

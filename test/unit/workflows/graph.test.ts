@@ -132,7 +132,7 @@ describe('phase workflows', () => {
     });
   });
 
-  it('implement: Plan answers batch numbers only; a distributed Map pays them, ten to a child execution, each retried on transient faults only', () => {
+  it('implement: Plan answers batch numbers only; a distributed Map pays them, ten to a child execution, each retried on transient faults and on a lost sandbox', () => {
     const graph = render(implementWorkflow(stack, { plan: fn('plan'), pay: fn('pay') }));
     const order: string[] = [];
     for (let name: string | undefined = graph.StartAt; name; name = graph.States[name].Next) order.push(name);
@@ -158,7 +158,12 @@ describe('phase workflows', () => {
     for (const state of [plan, batch]) {
       expect(state.Retry).toEqual([
         { ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 },
+        // Both are idempotent: retried when the function dies or times out, even after its writes.
+        { ErrorEquals: ['Lambda.Unknown', 'Runtime.ExitError', 'Sandbox.Timedout'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 },
       ]);
+      // Never on the function's own errors: those fail the step.
+      expect(state.Retry.flatMap((r: { ErrorEquals: string[] }) => r.ErrorEquals)).not.toContain('States.ALL');
+      expect(state.Retry.flatMap((r: { ErrorEquals: string[] }) => r.ErrorEquals)).not.toContain('States.TaskFailed');
     }
   });
 
