@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { BatchWriteItemCommand, ListTablesCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListStateMachinesCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PAYMENT_METHODS } from '../../functions/core/payment-methods.js';
@@ -31,6 +31,7 @@ import { startLocalCloud } from '../../infra/local/cloud.js';
 import { DemoCampaign } from '../../infra/local/demo-campaign.js';
 import { DemoClient, sleep } from '../../infra/local/demo-client.js';
 import { localDynamoClient } from '../../infra/local/dynamodb.js';
+import { median, writeFloor } from './measure.js';
 import { intakeCsv, personId, personName, personPhone, type IntakeLine } from '../support/intake-files.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 112_800);
@@ -56,36 +57,7 @@ function unitFile(u: number): { name: string; csv: string; rows: number } {
   return { name: `${unitName(u)}.csv`, csv: intakeCsv(lines), rows };
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
-/** BatchWriteItem of `count` items shaped and sized like `sample`, 25 per request, PARALLEL in flight; seconds taken. */
-async function floor(client: DynamoDBClient, tableName: string, count: number, sample: Record<string, unknown>): Promise<number> {
-  const { pk: _pk, sk: _sk, ...fields } = sample;
-  const attributes = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'number' ? { N: String(v) } : { S: String(v) }]));
-  let next = 0;
-  const started = performance.now();
-  const lane = async () => {
-    while (next < count) {
-      const from = next;
-      next = Math.min(count, next + 25);
-      let requests: WriteRequest[] = [];
-      for (let i = from; i < next; i++) {
-        const sk = `MZ01#${i.toString(16).padStart(64, '0')}`;
-        requests.push({ PutRequest: { Item: { ...attributes, pk: { S: 'v1#BENCH#FLOOR' }, sk: { S: sk } } } });
-      }
-      while (requests.length) {
-        const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } }));
-        requests = out.UnprocessedItems?.[tableName] ?? [];
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: PARALLEL }, lane));
-  return (performance.now() - started) / 1000;
-}
 
 /** As many single conditional PutItems of items like `sample`, from a worker thread, 32 in flight; seconds taken. */
 async function conditionalPuts(endpoint: string, tableName: string, count: number, sample: Record<string, unknown>): Promise<number> {
@@ -182,7 +154,7 @@ async function run(index: number) {
 
     // The floor: the same number of items, of a stored beneficiary's size, straight into the same store.
     const [sample] = await listBeneficiaries(table, campaignId);
-    const floorSeconds = await floor(ddb, tableName, ROWS, sample as unknown as Record<string, unknown>);
+    const floorSeconds = await writeFloor(ddb, tableName, ROWS, sample as unknown as Record<string, unknown>, { parallel: PARALLEL, skPrefix: 'MZ01' });
     const putSeconds = await conditionalPuts(cloud.endpoints.dynamodb, tableName, ROWS, sample as unknown as Record<string, unknown>);
     const itemBytes = Buffer.byteLength(JSON.stringify(sample));
     const result = {

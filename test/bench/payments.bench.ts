@@ -25,7 +25,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BatchWriteItemCommand, ListTablesCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListMapRunsCommand, ListStateMachinesCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PAYMENT_METHODS } from '../../functions/core/payment-methods.js';
@@ -37,6 +37,7 @@ import { Table } from '../../functions/data/table.js';
 import { startLocalCloud } from '../../infra/local/cloud.js';
 import { sleep } from '../../infra/local/demo-client.js';
 import { localDynamoClient } from '../../infra/local/dynamodb.js';
+import { median, writeFloor } from './measure.js';
 
 const BENEFICIARIES = Number(process.env.BENCH_BENEFICIARIES ?? 112_800);
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
@@ -84,11 +85,6 @@ function placement(plans: UnitPlan[], n: number): { unit: string; project: Proje
   throw new Error('unreachable');
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /** Seeds the campaign's approved register, 8 insert requests in flight. */
 async function seed(table: Table, campaignId: string, plans: UnitPlan[]) {
@@ -113,30 +109,6 @@ async function seed(table: Table, campaignId: string, plans: UnitPlan[]) {
   return people;
 }
 
-/** BatchWriteItem of `count` items shaped and sized like `sample`, 25 per request, PARALLEL in flight; seconds taken. */
-async function floor(client: DynamoDBClient, tableName: string, count: number, sample: Record<string, unknown>): Promise<number> {
-  const { pk: _pk, sk: _sk, ...fields } = sample;
-  const attributes = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'number' ? { N: String(v) } : { S: String(v) }]));
-  let next = 0;
-  const started = performance.now();
-  const lane = async () => {
-    while (next < count) {
-      const from = next;
-      next = Math.min(count, next + 25);
-      let requests: WriteRequest[] = [];
-      for (let i = from; i < next; i++) {
-        const sk = `MH001#${i.toString(16).padStart(64, '0')}`;
-        requests.push({ PutRequest: { Item: { ...attributes, pk: { S: 'v1#BENCH#FLOOR' }, sk: { S: sk } } } });
-      }
-      while (requests.length) {
-        const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } }));
-        requests = out.UnprocessedItems?.[tableName] ?? [];
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: PARALLEL }, lane));
-  return (performance.now() - started) / 1000;
-}
 
 /** Every event of an execution's history, page by page. */
 async function historyOf(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
@@ -228,7 +200,7 @@ async function run(index: number) {
 
     // The floor: as many items, of a payment item's size, straight into the same store.
     const sample = payments[0] as unknown as Record<string, unknown>;
-    const floorSeconds = await floor(ddb, tableName, BENEFICIARIES, sample);
+    const floorSeconds = await writeFloor(ddb, tableName, BENEFICIARIES, sample, { parallel: PARALLEL, skPrefix: 'MH001' });
     const result = {
       beneficiaries: BENEFICIARIES,
       pairs,
