@@ -51,6 +51,9 @@ export const keys = {
   sampleList: (campaignId: string, staff: string, part: number) => ({ pk: `${V}#CAMPAIGN#${campaignId}#SAMPLE_LISTS`, sk: `STAFF#${staff}#${seq(part)}` }),
   /** One staff member's list parts. */
   sampleListPrefix: (campaignId: string, staff: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#SAMPLE_LISTS`, skPrefix: `STAFF#${staff}#` }),
+  /** Part n of one stratum's population as drawn from: the keys, sorted (no personal data). */
+  samplePopulation: (campaignId: string, stratum: string, part: number) => ({ pk: `${V}#CAMPAIGN#${campaignId}#SAMPLE_POPULATION`, sk: `STRATUM#${stratum}#${seq(part)}` }),
+  samplePopulationPrefix: (campaignId: string, stratum?: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#SAMPLE_POPULATION`, skPrefix: stratum === undefined ? 'STRATUM#' : `STRATUM#${stratum}#` }),
   /** The head of one stratum's replacement order (keys only, no personal data). */
   sampleReplacements: (campaignId: string, stratum: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#SAMPLE_REPLACEMENTS`, sk: `STRATUM#${stratum}` }),
   decision: (campaignId: string, at: string, linkId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: `DECISION#${at}#${linkId}` }),

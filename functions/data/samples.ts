@@ -81,6 +81,24 @@ export const recordDraw = (table: Table, campaignId: string, draw: Draw) =>
 export const sampleSizeOf = (sample: Sample) =>
   Object.values(sample.staffCounts ?? {}).reduce((n, c) => n + c, 0) + Object.values(sample.assignments ?? {}).reduce((n, l) => n + l.length, 0);
 
+/**
+ * Records the population a stratum was drawn from, sorted, in parts: with the revealed seed,
+ * anyone can re-draw from it, whatever happens to the payments later. A retried draw writes the
+ * same parts again.
+ */
+export async function saveStratumPopulation(table: Table, campaignId: string, stratum: string, ids: readonly string[]): Promise<void> {
+  const sorted = [...ids].sort();
+  for (let part = 0; part * LIST_PART_KEYS < sorted.length; part++) {
+    await table.put(keys.samplePopulation(campaignId, stratum, part), { stratum, part, keys: sorted.slice(part * LIST_PART_KEYS, (part + 1) * LIST_PART_KEYS) });
+  }
+}
+
+/** The recorded population, each id with its stratum (all strata, or one); empty for samples drawn before it was recorded. */
+export async function getSamplePopulation(table: Table, campaignId: string, stratum?: string): Promise<{ id: string; stratum: string }[]> {
+  const { pk, skPrefix } = keys.samplePopulationPrefix(campaignId, stratum);
+  return (await table.all<{ stratum: string; keys: string[] }>(pk, skPrefix)).flatMap((p) => p.keys.map((id) => ({ id, stratum: p.stratum })));
+}
+
 /** Stores one staff member's list, in parts; a retried draw writes the same parts again. */
 export async function saveStaffList(table: Table, campaignId: string, staff: string, list: readonly string[]): Promise<void> {
   const parts = Math.max(1, Math.ceil(list.length / LIST_PART_KEYS));

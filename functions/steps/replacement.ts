@@ -1,6 +1,6 @@
 import { drawStratified } from '../core/strata.js';
 import { claimCandidate, finishReplacement, getReplacement, startReplacement, type Replacement } from '../data/replacements.js';
-import { getReplacements, type Sample } from '../data/samples.js';
+import { getReplacements, getSamplePopulation, type Sample } from '../data/samples.js';
 import type { Table } from '../data/table.js';
 import { paidPopulation } from './sampling.js';
 
@@ -31,10 +31,12 @@ export async function replaceUnreached(
   return { ...replacement, exhausted: true };
 }
 
-/** The stratum's replacement order: the stored head, then (only if needed) the rest from the seed. */
+/** The stratum's replacement order: the stored head, then (only if needed) the rest from the seed and the recorded population. */
 async function* candidates(table: Table, sample: Sample, stratum: string, head: readonly string[]): AsyncGenerator<string> {
   yield* head;
-  const population = (await paidPopulation(table, sample.campaignId)).filter((p) => p.stratum === stratum);
+  const recorded = await getSamplePopulation(table, sample.campaignId, stratum);
+  // Samples drawn before the population was recorded re-read the paid list.
+  const population = recorded.length ? recorded : (await paidPopulation(table, sample.campaignId)).filter((p) => p.stratum === stratum);
   const order = drawStratified(sample.seed, population, sample.rules ?? {}).find((d) => d.stratum === stratum)?.replacements ?? [];
   yield* order.slice(head.length);
 }

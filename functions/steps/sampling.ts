@@ -8,7 +8,7 @@ import { createLink } from '../data/links.js';
 import { beneficiaryKey, listBeneficiaryRecords } from '../data/exclusions.js';
 import { listPayments } from '../data/payments.js';
 import {
-  commitSeed, getSeedCommitment, listMailed, markCommitmentMailed, markListMailed, recordDraw, sampleSizeOf, saveReplacements, saveStaffList,
+  commitSeed, getSeedCommitment, listMailed, markCommitmentMailed, markListMailed, recordDraw, sampleSizeOf, saveReplacements, saveStaffList, saveStratumPopulation,
   type SampleStratum,
 } from '../data/samples.js';
 import type { Table } from '../data/table.js';
@@ -55,7 +55,8 @@ export async function commitSamplingSeed(input: { campaignId: string }, deps: Ma
 
 /**
  * Draws the callback sample with the committed seed from the paid beneficiaries (a failed payment
- * reached no one), stratified by town × category; stores each stratum's replacement order head
+ * reached no one), stratified by town × category; records each stratum's population (to re-draw
+ * from) and its replacement order head
  * and each staff member's list apart, then the counts on the sample; mails each staff member a
  * link to their list. A retry draws the same (same seed, same list), never a new seed, and mails
  * only whoever was not mailed yet.
@@ -70,7 +71,15 @@ export async function drawCallbackSample(input: { campaignId: string }, deps: Ma
     const draws = drawStratified(committed.seed, paid, rules);
     const drawn = draws.flatMap((d) => d.drawn.map((id) => ({ id, unit: parseStratumKey(d.stratum).unit })));
     const lists = assignCalls(drawn, campaign.callbackStaff, callbackSettingsOf(campaign));
-    for (const d of draws) await saveReplacements(deps.table, campaign.id, d.stratum, d.replacements.slice(0, replacementsKept(d)));
+    const byStratum = new Map<string, string[]>();
+    for (const p of paid) {
+      if (!byStratum.has(p.stratum)) byStratum.set(p.stratum, []);
+      byStratum.get(p.stratum)!.push(p.id);
+    }
+    for (const d of draws) {
+      await saveStratumPopulation(deps.table, campaign.id, d.stratum, byStratum.get(d.stratum) ?? []);
+      await saveReplacements(deps.table, campaign.id, d.stratum, d.replacements.slice(0, replacementsKept(d)));
+    }
     for (const [staff, list] of Object.entries(lists)) await saveStaffList(deps.table, campaign.id, staff, list);
     await recordDraw(deps.table, campaign.id, {
       drawnAt: (deps.now ?? new Date()).toISOString(), population: paid.length, rules, strata: draws.map(stratumCounts),

@@ -14,6 +14,7 @@ import { callbackSettingsRoutes } from './routes/callback-settings.js';
 import { paymentRoutes } from './routes/payments.js';
 import { objectionRoutes, postingRoutes } from './routes/postings.js';
 import { planRoutes } from './routes/plan.js';
+import { sampleRoutes } from './routes/sample.js';
 import { projectRoutes } from './routes/projects.js';
 import { registerRoutes } from './routes/registers.js';
 import { signatureRoutes } from './routes/signatures.js';
@@ -69,6 +70,7 @@ export function createApp(input: WebDeps) {
   approvalPagesRoutes(app, deps);
   followUpRoutes(app, deps);
   callbackSettingsRoutes(app, deps);
+  sampleRoutes(app, deps);
 
   app.notFound((c) => c.html(messagePage('页面不存在', '您要找的页面不存在，或已被删除。', { links: [{ href: '/', label: '返回首页' }] }), 404));
 

@@ -122,7 +122,7 @@ function callbackSection(page: CampaignPage): Html {
 ${s
     ? html`<p>回访抽样：从 ${s.population} 位已发放对象中抽取 <b>${cb.size}</b> 位（${formatTime(s.drawnAt)}）</p>
 <p>种子：<code>${s.seed}</code></p>
-<p class="hint">核对：种子的 SHA-256 应等于上面的承诺（<code>printf %s "$SEED" | openssl dgst -sha256</code>）。复现：对每个分层（单位 × 类别）中的每位已发放对象计算 <code>printf %s "$ID" | openssl dgst -sha256 -hmac "$SEED"</code>（$ID 为「项目编码#对象编号」），按结果从小到大排序，排在前面的被抽中，其余依次为替换顺序。</p>`
+<p class="hint">核对：种子的 SHA-256 应等于上面的承诺（<code>printf %s "$SEED" | openssl dgst -sha256</code>）。复现：对每个分层（单位 × 类别）中的每位已发放对象计算 <code>printf %s "$ID" | openssl dgst -sha256 -hmac "$SEED"</code>（$ID 为「项目编码#对象编号」），按结果从小到大排序，排在前面的被抽中，其余依次为替换顺序。抽样总体（每个分层的对象编号及是否抽中）：<a href="/campaigns/${id}/sample/population.csv">下载 CSV</a>。</p>`
     : html`<p class="hint">种子已封存，抽样完成后公开。</p>`}
 </div>
 ${s ? progressSection(id, cb) : ''}`;

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitment } from '../../../functions/core/sampling.js';
@@ -68,6 +69,24 @@ describe('the review workflow', () => {
     expect(a.filter((k) => unitOf(k) === '莘庄镇')).toHaveLength(3);
     expect(b.filter((k) => unitOf(k) === '莘庄镇')).toHaveLength(0);
     expect([a.filter((k) => unitOf(k) === '七宝镇').length, b.length]).toEqual([2, 1]);
+  });
+
+  it('offers the population drawn from, and re-drawing it by hand from the revealed seed gives the same people', async () => {
+    const sample = (await getSample(web.table, campaign.id))!;
+    const response = await coordinator.get(`/campaigns/${campaign.id}/sample/population.csv`);
+    expect(response.status).toBe(200);
+    const rows = (await response.text()).replace(/^\uFEFF/, '').trim().split('\r\n').map((line) => line.split(',').map((cell) => cell.replace(/^"|"$/g, '')));
+    expect(rows[0]).toEqual(['分层（单位|类别）', '对象编号（项目编码#对象编号）', '是否抽中']);
+    const population = rows.slice(1);
+    expect(population).toHaveLength(sample.population);
+    // As the campaign page tells anyone to: HMAC-SHA256 keyed by the seed, lowest first, per stratum.
+    const hmac = (id: string) => createHmac('sha256', sample.seed).update(id).digest('hex');
+    const redrawn = new Set(sample.strata!.flatMap((s) => population.filter((r) => r[0] === s.stratum).map((r) => r[1])
+      .sort((x, y) => (hmac(x) < hmac(y) ? -1 : 1)).slice(0, s.quota)));
+    expect(redrawn.size).toBe(6);
+    expect(new Set(population.filter((r) => r[2] === '是').map((r) => r[1]))).toEqual(redrawn);
+    const lists = await Promise.all([A, B].map((s) => getStaffList(web.table, sample, s)));
+    expect(new Set(lists.flat())).toEqual(redrawn);
   });
 });
 
