@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/faults/**/*.test.ts'],
+    // One file at a time: each starts a local cloud of its own, and load figures mean little when files share 2 cores.
+    fileParallelism: false,
     testTimeout: 300_000,
     hookTimeout: 180_000,
   },
