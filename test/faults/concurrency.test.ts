@@ -1,6 +1,7 @@
 // Concurrency and load on the local cloud, over real HTTP: many people (or one impatient one)
 // acting at once on the same link, phase or payment, and a second process loading the pages
-// approvers and callback staff open. One demo campaign goes through it all, in order.
+// approvers and callback staff open. One demo campaign goes through it all, in order; the concurrent
+// payments get a campaign of their own, seeded straight into the store.
 import fs from 'node:fs';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
