@@ -10,6 +10,7 @@ import { toHalfWidth } from './half-width.js';
 import { decodeCsv } from './intake-file.js';
 import { parseYuan } from './money.js';
 import { REFERENCE_PATTERN } from './payment-reference.js';
+import { xlsxSizeProblem } from './xlsx-size.js';
 
 export const RESULT_COLUMNS = { reference: '付款参考号', amount: '金额（元）', result: '处理结果', reason: '失败原因' } as const;
 type ResultColumn = keyof typeof RESULT_COLUMNS;
@@ -117,6 +118,8 @@ function csvGrid(data: Buffer): string[][] | string {
 }
 
 async function xlsxGrid(data: Buffer): Promise<string[][] | string> {
+  const tooBig = xlsxSizeProblem(data);
+  if (tooBig) return tooBig;
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(data as unknown as ArrayBuffer);

@@ -8,6 +8,7 @@ import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { PAYMENT_METHODS } from './payment-methods.js';
 import { standardText } from './project.js';
+import { xlsxSizeProblem } from './xlsx-size.js';
 import { INTAKE_COLUMNS, intakeColumnOf, type IntakeColumnKey, type IntakeRules } from './intake-row.js';
 
 export const DATA_SHEET = '帮困对象';
@@ -175,6 +176,8 @@ interface Table {
 }
 
 async function readXlsxTable(data: Buffer): Promise<Table | string> {
+  const tooBig = xlsxSizeProblem(data);
+  if (tooBig) return tooBig;
   const workbook = new ExcelJS.Workbook();
   try {
     // exceljs declares its own ArrayBuffer-like `Buffer`; a Node Buffer is what it reads at run time.
