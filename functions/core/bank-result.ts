@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { toHalfWidth } from './half-width.js';
-import { decodeCsv } from './intake-file.js';
+import { CSV_LINE_ENDINGS, decodeCsv } from './intake-file.js';
 import { parseYuan } from './money.js';
 import { REFERENCE_PATTERN } from './payment-reference.js';
 import { xlsxSizeProblem } from './xlsx-size.js';
@@ -111,7 +111,7 @@ function csvGrid(data: Buffer): string[][] | string {
   const decoded = decodeCsv(data);
   if ('problem' in decoded) return decoded.problem;
   try {
-    return parseCsv(decoded.text, { bom: true, relax_column_count: true, skip_empty_lines: false }) as string[][];
+    return parseCsv(decoded.text, { bom: true, record_delimiter: CSV_LINE_ENDINGS, relax_column_count: true, skip_empty_lines: false }) as string[][];
   } catch {
     return 'CSV 文件格式有误（例如引号未闭合），无法读取';
   }

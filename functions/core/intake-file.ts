@@ -207,7 +207,7 @@ function readCsvTable(data: Buffer): (Table & { encoding: CsvEncoding }) | strin
   const delimiter = firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
   let grid: string[][];
   try {
-    grid = parseCsv(text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: false });
+    grid = parseCsv(text, { bom: true, delimiter, record_delimiter: CSV_LINE_ENDINGS, relax_column_count: true, skip_empty_lines: false });
   } catch (error) {
     const line = (error as { lines?: number }).lines;
     return `CSV 文件${line ? `第${line}行` : ''}格式有误（例如引号未闭合），无法读取`;
@@ -220,6 +220,9 @@ function readCsvTable(data: Buffer): (Table & { encoding: CsvEncoding }) | strin
   }));
   return { header: header.map((h) => h.trim()), records, encoding };
 }
+
+/** Every line ending, even mixed in one file (a list pasted together from several sources): one is not taken for text. */
+export const CSV_LINE_ENDINGS = ['\r\n', '\n', '\r'];
 
 const SAVE_AS = '请在 Excel 中另存为“CSV UTF-8（逗号分隔）”，或 GBK 编码的 CSV，再上传';
 

@@ -19,6 +19,14 @@ describe('readResultFile', () => {
     });
   });
 
+  it('reads a CSV whose lines end in LF, CR and CRLF mixed, no line taken for text', async () => {
+    const csv = `${HEADER}\n${A},500,成功,\r${B},300,失败,户名不符\r\n`;
+    expect(await readResultFile(Buffer.from(csv), 'result.csv')).toEqual({
+      ok: true,
+      lines: [{ row: 2, reference: A, amountFen: 50_000, outcome: 'paid' }, { row: 3, reference: B, amountFen: 30_000, outcome: 'failed', reason: '户名不符' }],
+    });
+  });
+
   it('reads the first sheet of an XLSX, numbers as typed, headers in half-width brackets too', async () => {
     const workbook = new ExcelJS.Workbook();
     workbook.addWorksheet('代发结果').addRows([['失败原因', '处理结果', '金额(元)', '付款参考号'], ['', '成功', 500, A], ['户名不符', '失败', 800.5, B]]);

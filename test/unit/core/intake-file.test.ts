@@ -172,6 +172,14 @@ describe('readIntakeFile: CSV', () => {
       .toEqual({ rows: [], rowNumbers: [], problems: [expect.stringContaining('没有帮困对象数据')], encoding: 'utf-8' });
   });
 
+  it('reads every row of a file whose lines end in CRLF, LF and CR mixed', async () => {
+    const rows = [`张三,${PEOPLE.a},13800138000`, `李四,${PEOPLE.b},13900139000`, `王五,${PEOPLE.a},13700137000`];
+    const file = await readIntakeFile(Buffer.from(`姓名,身份证号码,联系电话\r\n${rows[0]}\n${rows[1]}\r${rows[2]}\r\n`), 'list.csv');
+    expect(file.problems).toEqual([]);
+    expect(file.rows.map((r) => [r['姓名'], r['联系电话']])).toEqual([['张三', '13800138000'], ['李四', '13900139000'], ['王五', '13700137000']]);
+    expect(file.rowNumbers).toEqual([2, 3, 4]);
+  });
+
   it('reports a repeated header', async () => {
     const file = await readIntakeFile(csv(['姓名,姓名,身份证号码', `张三,李四,${PEOPLE.a}`]), 'list.csv');
     expect(file.problems).toEqual([expect.stringContaining('表头“姓名”出现了不止一次')]);
