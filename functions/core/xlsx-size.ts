@@ -8,7 +8,7 @@ import { inflateRawSync } from 'node:zlib';
 /** Far more than a 4 MB list of 40,000 rows inflates to (about 20 MB), far less than would hurt. */
 export const MAX_XLSX_INFLATED_BYTES = 100 * 1024 * 1024;
 
-export const XLSX_TOO_BIG = 'Excel 文件解压后超过 100 MB，不是正常的名单文件（可能已损坏），未读取。请在 Excel 中打开并另存为 .xlsx 或 CSV 后再上传';
+export const XLSX_TOO_BIG = 'Excel 文件解压后超过 100 MB，不是正常的表格文件（可能已损坏），未读取。请在 Excel 中打开并另存为 .xlsx 或 CSV 后再上传';
 
 /** Undefined when every entry inflates within `limit` bytes in all; else the zh-CN reason. Files that are not zips are left to the reader. */
 export function xlsxSizeProblem(data: Uint8Array, limit = MAX_XLSX_INFLATED_BYTES): string | undefined {
