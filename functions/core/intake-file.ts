@@ -125,7 +125,8 @@ function templateWorkbook(rules: IntakeRules): ExcelJS.Workbook {
   sources.forEach(([key, values, title], i) => {
     const column = i + 1;
     lists.getCell(1, column).value = title;
-    values.forEach((value, j) => (lists.getCell(j + 2, column).value = value));
+    // Names the coordinator typed are neutralised like every other cell (the reader takes the apostrophe off).
+    values.forEach((value, j) => (lists.getCell(j + 2, column).value = neutraliseText(value)));
     if (values.length === 0) return;
     const letter = lists.getColumn(column).letter;
     addValidation(data, key, {
@@ -388,14 +389,14 @@ function writeGuide(guide: ExcelJS.Worksheet, rules: IntakeRules): void {
   for (const c of INTAKE_COLUMNS) guide.addRow([c.header, c.required ? '必填' : '选填', c.note, c.example]);
 
   title('单位名单');
-  for (const unit of rules.units) guide.addRow([unit]);
+  for (const unit of rules.units) guide.addRow([neutraliseText(unit)]);
   title('帮困类别');
-  for (const category of rules.categories) guide.addRow([category]);
+  for (const category of rules.categories) guide.addRow([neutraliseText(category)]);
   title('发放方式');
   for (const method of PAYMENT_METHODS) guide.addRow([method]);
   title('帮困项目');
   guide.addRow(['项目编号', '', '项目名称', '标准', '可享受的类别']).font = { bold: true };
-  for (const p of rules.projects) guide.addRow([p.code, '', p.name, standardText(p), p.categories?.length ? p.categories.join('、') : '全部类别']);
+  for (const p of rules.projects) guide.addRow([p.code, '', p.name, standardText(p), p.categories?.length ? p.categories.join('、') : '全部类别'].map(neutraliseText));
 }
 
 function rowList(rowNumbers: number[]): string {

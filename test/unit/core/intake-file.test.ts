@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { buildIntakeTemplate, readIntakeFile } from '../../../functions/core/intake-file.js';
+import { buildIntakeErrorWorkbook, buildIntakeTemplate, readIntakeFile } from '../../../functions/core/intake-file.js';
 import { INTAKE_COLUMNS, validateIntakeRows } from '../../../functions/core/intake-row.js';
 import { PEOPLE, RULES } from './fixtures.js';
 
@@ -73,6 +73,25 @@ describe('buildIntakeTemplate', () => {
     expect(all).toContain('文本格式');
     expect(all).toContain('发放方式必填');
     expect(all).toContain('实物（礼包）');
+  });
+});
+
+describe('names the coordinator typed, in the template and the error file', () => {
+  const hostile = { ...RULES, units: ['+cmd|\' /C calc\'!A0', ...RULES.units], categories: ['-2+3', ...RULES.categories], projects: [{ ...RULES.projects[0], name: '=HYPERLINK("http://evil.example")' }, ...RULES.projects.slice(1)] };
+  const formulaTexts = (workbook: ExcelJS.Workbook) => {
+    const found: string[] = [];
+    workbook.eachSheet((sheet) => sheet.eachRow((row) => row.eachCell((cell) => {
+      if (cell.type === ExcelJS.ValueType.Formula || (typeof cell.value === 'string' && /^[=+\-@\t\r]/.test(cell.value))) found.push(`${sheet.name}!${cell.address}`);
+    })));
+    return found;
+  };
+
+  it('are text with a leading apostrophe on every sheet (drop-down sources and 填写说明 too)', async () => {
+    const template = await loadWorkbook(await buildIntakeTemplate(hostile));
+    expect(formulaTexts(template)).toEqual([]);
+    expect(template.getWorksheet('下拉选项')!.getCell('A2').value).toBe(`'${hostile.units[0]}`);
+    const errors = await loadWorkbook(await buildIntakeErrorWorkbook(hostile, { headers: HEADERS, rows: [{ values: HEADERS.map(() => '@x'), reasons: '姓名：…' }] }));
+    expect(formulaTexts(errors)).toEqual([]);
   });
 });
 
