@@ -1,21 +1,24 @@
 // The corpus's hostile text (formulas, markup) once it is in a campaign: every exported sheet shows
 // it as text, never as a formula, and every page and mail shows it inert. The campaign's name and
 // its projects' names come through the real forms and routes; intake refuses such beneficiary names
-// (姓名不能包含数字或符号), so those are stored as another import path might store them.
+// (姓名不能包含数字或符号), so those are stored as another import path might store them, and paid.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskIdNumber } from '../../functions/core/masking.js';
-import { storeBeneficiary } from '../../functions/data/beneficiaries.js';
+import { listBeneficiaries, storeBeneficiary } from '../../functions/data/beneficiaries.js';
+import { beneficiaryKey } from '../../functions/data/exclusions.js';
 import { payOnce } from '../../functions/data/payments.js';
 import { openPosting } from '../../functions/data/postings.js';
 import { getUpload } from '../../functions/data/uploads.js';
 import type { Mail } from '../../functions/shared/mailer.js';
+import { payBatch } from '../../functions/steps/payments.js';
 import { commitSamplingSeed, drawCallbackSample } from '../../functions/steps/sampling.js';
 import { summariseCampaign } from '../../functions/steps/campaign-summary.js';
-import { createCampaignVia, eventually, idNumber, importProjects, linkIn, ORIGIN, SECRETS, signedIn, startWeb, upload, uploadIdOf, type Browser, type Web } from '../unit/web/harness.js';
+import { personId, personName, personPhone } from '../support/intake-files.js';
+import { createCampaignVia, CSV_HEADER, eventually, idNumber, importProjects, linkIn, ORIGIN, SECRETS, signedIn, startWeb, upload, uploadIdOf, type Browser, type Web } from '../unit/web/harness.js';
 import { CORPUS_DIR, FORMULAS, MARKUP } from './corpus/make-corpus.js';
 
 /** A campaign name that is both a formula and markup. */
@@ -45,6 +48,12 @@ beforeAll(async () => {
   const res = await upload(b, campaignId, corpus('formula-injection.csv'), 'formula-injection.csv');
   uploadId = uploadIdOf(res);
   await eventually(async () => (await getUpload(web.table, campaignId, uploadId))?.processedAt, 'intake', 10_000);
+  // Valid people paid by bank transfer in the project named by a formula, through intake, for the bank file.
+  const transfers = [0, 1].map((n) => [personName(n), personId(7000 + n), personPhone(7000 + n), '莘庄镇', '低保家庭', 'Q0', '1', '', '银行转账', `62220200000000${7000 + n}`, '中国工商银行上海市分行'].join(','));
+  const paidBy = uploadIdOf(await upload(b, campaignId, `${CSV_HEADER},银行账号,开户银行\n${transfers.join('\n')}\n`, 'transfers.csv'));
+  expect(await eventually(async () => (await getUpload(web.table, campaignId, paidBy))?.processedAt && getUpload(web.table, campaignId, paidBy), 'intake', 10_000)).toMatchObject({ storedCount: 2 });
+  const keys = (await listBeneficiaries(web.table, campaignId)).filter((p) => p.paymentMethod === '银行转账').map(beneficiaryKey);
+  expect(await payBatch({ campaignId, keys, executionId: 'implement' }, { table: web.table })).toMatchObject({ paid: 2 });
 
   // One paid beneficiary per hostile name, half in a project named by a formula (Q0), half by markup (H0).
   for (const [i, name] of HOSTILE.entries()) {
@@ -89,11 +98,13 @@ const sheets = () => ({
   'signature sheet': `/campaigns/${campaignId}/signatures.xlsx?unit=${encodeURIComponent('莘庄镇')}`,
   'summary': `/campaigns/${campaignId}/summary.xlsx`,
   'callback list': `${callbackPath}/list.xlsx`,
+  'bank file (XLSX)': `/campaigns/${campaignId}/payments/bank-file?channel=transfer&format=xlsx`,
   'intake template': `/campaigns/${campaignId}/template.xlsx`,
   'project sheet': `/campaigns/${campaignId}/projects/template.xlsx`,
 });
 const csvs = () => ({
   'error file (CSV)': `/campaigns/${campaignId}/uploads/${uploadId}/errors.csv`,
+  'bank file (CSV)': `/campaigns/${campaignId}/payments/bank-file?channel=transfer&format=csv`,
 });
 
 describe('formulas from the corpus in exported sheets', () => {
