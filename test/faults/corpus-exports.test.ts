@@ -3,9 +3,12 @@
 // its projects' names come through the real forms and routes; intake refuses such beneficiary names
 // (姓名不能包含数字或符号), so those are stored as another import path might store them, and paid.
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { createAdaptorServer } from '@hono/node-server';
 import ExcelJS from 'exceljs';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskIdNumber } from '../../functions/core/masking.js';
 import { listBeneficiaries, storeBeneficiary } from '../../functions/data/beneficiaries.js';
@@ -154,5 +157,39 @@ describe('markup from the corpus on pages and in mails', () => {
       if (mail.html.includes('alert(1)')) expect(mail.html, mail.subject).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     }
     expect(about.some((m) => m.html.includes('&lt;script&gt;alert(1)&lt;/script&gt;')), 'no mail shows the name in HTML').toBe(true);
+  });
+});
+
+describe('in a real browser (Chromium)', () => {
+  it('the callback list and the campaign page show the names as text, and no script of theirs runs', async () => {
+    const server = createAdaptorServer({ fetch: (request: Request) => web.app.fetch(request) });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const chrome = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    try {
+      const context = await chrome.newContext();
+      const [name, value] = b.cookie.split('=');
+      await context.addCookies([{ name, value, url: base }]);
+      const page = await context.newPage();
+      const dialogs: string[] = [];
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      await page.goto(`${base}${callbackPath}`, { waitUntil: 'load' });
+      const shown = await page.textContent('main');
+      expect(HOSTILE.filter((h) => shown?.includes(h.trim())).length, 'the callback list shows hostile names as text').toBeGreaterThan(0);
+      await page.goto(`${base}/campaigns/${campaignId}`, { waitUntil: 'load' });
+      expect(await page.title()).toContain('<script>alert(1)</script>');
+      await page.waitForTimeout(300);
+      expect(dialogs).toEqual([]);
+      // The watch itself works: the same markup, live on a blank page (no policy of ours), does open a dialog.
+      await page.goto('about:blank');
+      await page.setContent(MARKUP[1]);
+      await expect.poll(() => dialogs.length).toBe(1);
+    } finally {
+      await chrome.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
