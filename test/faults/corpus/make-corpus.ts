@@ -60,7 +60,21 @@ async function xlsx(rows: readonly (readonly string[])[], sheetName = '帮困对
   workbook.created = workbook.modified = new Date('2025-12-01T00:00:00Z');
   const sheet = workbook.addWorksheet(sheetName);
   for (const r of rows) sheet.addRow([...r]);
-  return new Uint8Array(await workbook.xlsx.writeBuffer());
+  return fixedZipDates(new Uint8Array(await workbook.xlsx.writeBuffer()));
+}
+
+/** The zip's entry dates set to 1 Jan 2025, so that the same workbook makes the same bytes. */
+function fixedZipDates(bytes: Uint8Array): Uint8Array {
+  const zipped = Buffer.from(bytes);
+  const date = ((2025 - 1980) << 9) | (1 << 5) | 1;
+  for (let i = 0; i + 46 <= zipped.length; i++) {
+    const signature = zipped.readUInt32LE(i);
+    const at = signature === 0x04034b50 ? i + 10 : signature === 0x02014b50 ? i + 12 : -1;
+    if (at < 0) continue;
+    zipped.writeUInt16LE(0, at);
+    zipped.writeUInt16LE(date, at + 2);
+  }
+  return zipped;
 }
 
 /** A zip of these entries (stored deflated), as an .xlsx is. */
@@ -244,6 +258,13 @@ const ENTRIES: Entry[] = [
 export const CORPUS: readonly CorpusFile[] = ENTRIES.map(({ build: _build, ...file }) => file);
 
 export const CORPUS_DIR = dirname(fileURLToPath(import.meta.url));
+
+/** The bytes the script makes for one file of the corpus. */
+export async function buildCorpusFile(name: string): Promise<Uint8Array> {
+  const entry = ENTRIES.find((e) => e.name === name);
+  if (!entry) throw new Error(`not in the corpus: ${name}`);
+  return entry.build();
+}
 
 /** The two files too big to keep in git, made on the fly: a 10 MB single cell, and 1,000,000 rows. */
 export function writeHugeFiles(dir: string): { cell10mb: string; rows1m: string } {
