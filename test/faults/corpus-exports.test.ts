@@ -1,7 +1,8 @@
 // The corpus's hostile text (formulas, markup) once it is in a campaign: every exported sheet shows
 // it as text, never as a formula, and every page and mail shows it inert. The campaign's name and
 // its projects' names come through the real forms and routes; intake refuses such beneficiary names
-// (姓名不能包含数字或符号), so those are stored as another import path might store them, and paid.
+// (姓名不能包含数字或符号), so those are stored as another import path might store them, and paid;
+// approvers' return reasons are recorded as the approval link records them.
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import ExcelJS from 'exceljs';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskIdNumber } from '../../functions/core/masking.js';
+import { decideTask, openApprovalTask } from '../../functions/data/approval-tasks.js';
 import { listBeneficiaries, storeBeneficiary } from '../../functions/data/beneficiaries.js';
 import { beneficiaryKey } from '../../functions/data/exclusions.js';
 import { payOnce } from '../../functions/data/payments.js';
@@ -67,6 +69,16 @@ beforeAll(async () => {
     });
     await payOnce(web.table, { ...person, amountFen: 30000, paidAt: new Date().toISOString(), executionId: 'corpus' });
   }
+  // Approvers' reasons are free text they type: one returned list per hostile reason, decided as the approval link records it.
+  const now = new Date().toISOString();
+  for (const [i, reason] of HOSTILE.entries()) {
+    const ref = { campaignId, unit: '莘庄镇', round: i + 1, step: 1 };
+    await openApprovalTask(web.table, {
+      ...ref, steps: 1, stepName: '区民政局审核', approvers: ['chief@mzj.example.cn'], deputy: 'director@mzj.example.cn',
+      issuedAt: now, reminderAt: now, deadlineAt: now, unknownYears: [], stage: 'requested',
+    });
+    await decideTask(web.table, ref, { outcome: 'returned', reason, by: 'chief@mzj.example.cn', at: now, linkId: `link${i}`, summaryHash: '0'.repeat(64), batch: false });
+  }
   postingId = (await openPosting(web.table, { campaignId, unit: '莘庄镇', openedAt: new Date().toISOString() })).postingId;
   // The review steps as the workflow runs them, mailing through the harness's recorder.
   const mailing = { table: web.table, sendMail: async (m: Mail) => void web.mails.push(m), publicUrl: ORIGIN };
@@ -102,12 +114,14 @@ const sheets = () => ({
   'summary': `/campaigns/${campaignId}/summary.xlsx`,
   'callback list': `${callbackPath}/list.xlsx`,
   'bank file (XLSX)': `/campaigns/${campaignId}/payments/bank-file?channel=transfer&format=xlsx`,
+  'audit (XLSX)': `/campaigns/${campaignId}/approvals/audit.xlsx`,
   'intake template': `/campaigns/${campaignId}/template.xlsx`,
   'project sheet': `/campaigns/${campaignId}/projects/template.xlsx`,
 });
 const csvs = () => ({
   'error file (CSV)': `/campaigns/${campaignId}/uploads/${uploadId}/errors.csv`,
   'bank file (CSV)': `/campaigns/${campaignId}/payments/bank-file?channel=transfer&format=csv`,
+  'audit (CSV)': `/campaigns/${campaignId}/approvals/audit.csv`,
 });
 
 describe('formulas from the corpus in exported sheets', () => {
