@@ -2,6 +2,7 @@
 // (real dynalite, the real Step Functions engine running intake): every file is answered in zh-CN,
 // within a time and memory bound, the valid rows of a mixed file are all stored, and nothing
 // crashes. The two huge files are made on the fly (see corpus/README.md).
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ const ROUTES: Record<Route, (campaignId: string) => string> = {
 };
 
 const CJK = /[\u4e00-\u9fff]/;
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 /** Markup from the corpus that would run if a page showed it unescaped. */
 const LIVE_MARKUP = [/<script>alert/i, /<img src=x/i, /<svg onload/i, /href="javascript:/i, /onerror=alert\(1\)>/i];
 
@@ -145,6 +147,12 @@ describe('the bad-input corpus', () => {
       expect(answer.status, file.name).toBeLessThan(500);
       expect(answer.html, file.name).toContain(file.says);
     });
+  });
+
+  it('leaves the app answering afterwards, every intake file recorded with an outcome', async () => {
+    expect((await b.get(`/campaigns/${campaignId}`)).status).toBe(200);
+    const uploads = await Promise.all(byRoute('intake').filter((f) => f.name !== 'empty.csv').map(async (f) => getUpload(web.table, campaignId, sha256(readFileSync(join(CORPUS_DIR, f.name))))));
+    expect(uploads.filter((u) => !u?.processedAt).length).toBe(0);
   });
 
   describe('the huge files, made on the fly', () => {
