@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { toHalfWidth } from './half-width.js';
-import { CSV_LINE_ENDINGS, decodeCsv } from './intake-file.js';
+import { CSV_LINE_ENDINGS, decodeCsv, MAX_COLUMNS, TOO_WIDE } from './intake-file.js';
 import { parseYuan } from './money.js';
 import { REFERENCE_PATTERN } from './payment-reference.js';
 import { xlsxSizeProblem } from './xlsx-size.js';
@@ -128,6 +128,8 @@ async function xlsxGrid(data: Buffer): Promise<string[][] | string> {
   }
   const sheet = workbook.worksheets[0];
   if (!sheet) return 'Excel 文件中没有工作表';
+  // A cell far to the right (column XFD) would make every row that wide.
+  if (sheet.columnCount > MAX_COLUMNS) return TOO_WIDE;
   const grid: string[][] = [];
   sheet.eachRow({ includeEmpty: true }, (row, n) => {
     grid[n - 1] = Array.from({ length: row.cellCount }, (_, i) => row.getCell(i + 1).text ?? '');

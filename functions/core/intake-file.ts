@@ -43,6 +43,13 @@ export const CSV_ENCODING_NAMES: Record<CsvEncoding, string> = {
   'utf-8': 'UTF-8', 'utf-16le': 'UTF-16', 'utf-16be': 'UTF-16', gb18030: 'GBK/GB18030',
 };
 
+/** Far more columns than any template has (the widest, the project sheet, has 15): a wider table is refused before its rows are read. */
+export const MAX_COLUMNS = 100;
+export const TOO_WIDE = `表格第1行超过 ${MAX_COLUMNS} 列，不是本系统模板的格式，未读取。请删除多余的列后再上传`;
+
+/** The header's width: up to its last non-empty cell (empty columns after it are ignored). */
+const headerWidth = (texts: readonly string[]) => texts.reduce((width, text, i) => (text.trim() === '' ? width : i + 1), 0);
+
 /** The error file's last column. */
 export const REASON_HEADER = '错误原因';
 
@@ -189,8 +196,12 @@ async function readXlsxTable(data: Buffer): Promise<Table | string> {
   const sheet = workbook.getWorksheet(DATA_SHEET) ?? workbook.worksheets[0];
   if (!sheet) return 'Excel 文件中没有工作表';
 
-  const width = sheet.getRow(1).cellCount;
-  const header = Array.from({ length: width }, (_, i) => cellOf(sheet.getRow(1).getCell(i + 1).value).text);
+  // Only the header's filled cells are looked at: a cell far to the right (column XFD) must not make every row that wide.
+  const filled: string[] = [];
+  sheet.getRow(1).eachCell((cell, column) => (filled[column - 1] = cellOf(cell.value).text));
+  const width = headerWidth(Array.from(filled, (text) => text ?? ''));
+  if (width > MAX_COLUMNS) return TOO_WIDE;
+  const header = Array.from({ length: width }, (_, i) => filled[i] ?? '');
   const records: Table['records'] = [];
   sheet.eachRow((row, rowNumber) => {
     if (rowNumber === 1) return;
@@ -213,7 +224,10 @@ function readCsvTable(data: Buffer): (Table & { encoding: CsvEncoding }) | strin
     const line = (error as { lines?: number }).lines;
     return `CSV 文件${line ? `第${line}行` : ''}格式有误（例如引号未闭合），无法读取`;
   }
-  const [header = [], ...rest] = grid;
+  const [fullHeader = [], ...rest] = grid;
+  const width = headerWidth(fullHeader);
+  if (width > MAX_COLUMNS) return TOO_WIDE;
+  const header = fullHeader.slice(0, width);
   // Record n of the file is row n when the file is opened in Excel.
   const records = rest.map((cells, i) => ({
     rowNumber: i + 2,

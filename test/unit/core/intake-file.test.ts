@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { buildIntakeErrorWorkbook, buildIntakeTemplate, readIntakeFile } from '../../../functions/core/intake-file.js';
+import { buildIntakeErrorWorkbook, buildIntakeTemplate, MAX_COLUMNS, readIntakeFile, TOO_WIDE } from '../../../functions/core/intake-file.js';
 import { INTAKE_COLUMNS, validateIntakeRows } from '../../../functions/core/intake-row.js';
 import { PEOPLE, RULES } from './fixtures.js';
 
@@ -92,6 +92,27 @@ describe('names the coordinator typed, in the template and the error file', () =
     expect(template.getWorksheet('下拉选项')!.getCell('A2').value).toBe(`'${hostile.units[0]}`);
     const errors = await loadWorkbook(await buildIntakeErrorWorkbook(hostile, { headers: HEADERS, rows: [{ values: HEADERS.map(() => '@x'), reasons: '姓名：…' }] }));
     expect(formulaTexts(errors)).toEqual([]);
+  });
+});
+
+describe('readIntakeFile: tables too wide to be a list', () => {
+  it('refuses a sheet whose header reaches column XFD, without making every row that wide', async () => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('帮困对象');
+    sheet.getRow(1).getCell(1).value = '姓名';
+    sheet.getRow(1).getCell(16384).value = '备注';
+    for (let r = 2; r <= 2001; r++) sheet.getRow(r).getCell(1).value = '张三';
+    const started = Date.now();
+    expect((await readIntakeFile(Buffer.from(await book.xlsx.writeBuffer()), 'wide.xlsx')).problems).toEqual([TOO_WIDE]);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('refuses a CSV header of more than 100 named columns, and ignores empty ones after the last', async () => {
+    const wide = Array.from({ length: MAX_COLUMNS + 1 }, (_, i) => `列${i}`).join(',');
+    expect((await readIntakeFile(Buffer.from(`${wide}\n张三\n`), 'wide.csv')).problems).toEqual([TOO_WIDE]);
+    const file = await readIntakeFile(Buffer.from(`姓名,身份证号码${','.repeat(5000)}\n张三,${PEOPLE.a}\n`), 'trailing.csv');
+    expect(file.problems).toEqual([]);
+    expect(file.rows).toEqual([{ 姓名: '张三', 身份证号码: PEOPLE.a }]);
   });
 });
 
