@@ -63,6 +63,17 @@ async function xlsx(rows: readonly (readonly string[])[], sheetName = '帮困对
   return fixedZipDates(new Uint8Array(await workbook.xlsx.writeBuffer()));
 }
 
+/** A 20 KB workbook whose header has a cell at column XFD (16,384) and 2,000 rows below: every row that wide would be 33 million cells. */
+async function wideXlsx(header: readonly string[], sheetName: string): Promise<Uint8Array> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.created = workbook.modified = new Date('2025-12-01T00:00:00Z');
+  const sheet = workbook.addWorksheet(sheetName);
+  sheet.addRow([...header]);
+  sheet.getRow(1).getCell(16384).value = '备注';
+  for (let r = 2; r <= 2001; r++) sheet.getRow(r).getCell(1).value = personName(r);
+  return fixedZipDates(new Uint8Array(await workbook.xlsx.writeBuffer()));
+}
+
 /** The zip's entry dates set to 1 Jan 2025, so that the same workbook makes the same bytes. */
 function fixedZipDates(bytes: Uint8Array): Uint8Array {
   const zipped = Buffer.from(bytes);
@@ -201,6 +212,8 @@ const ENTRIES: Entry[] = [
   intake('header-only.xlsx', 'an .xlsx with the header row only', 0, '文件中没有帮困对象数据', () => xlsx([INTAKE_HEADER])),
   intake('formula-injection.xlsx', 'formulas typed in every text column, and valid rows', 3, '姓名不能包含数字或符号', () => xlsx([INTAKE_HEADER, ...people(2, 3), ...formulaRows(2)])),
   intake('markup-names.xlsx', 'HTML and script in names and units, and valid rows', 2, '姓名不能包含数字或符号', () => xlsx([INTAKE_HEADER, ...people(3, 2), ...markupRows(3)])),
+  intake('wide-sheet.xlsx', 'a header cell at column XFD over 2,000 rows', 0, '超过 100 列', () => wideXlsx(INTAKE_HEADER, '帮困对象')),
+  intake('wide-header.csv', 'a header of 5,000 named columns', 0, '超过 100 列', () => withBom(csv([Array.from({ length: 5000 }, (_, i) => `列${i}`), ...people(21, 2)]))),
   intake('gbk.csv', 'CSV in GBK', 3, undefined, () => encodeGbk(csv([INTAKE_HEADER, ...people(4, 3)], '\r\n'))),
   intake('big5.csv', 'CSV in Big5 (Traditional Chinese)', 0, '繁体中文（Big5）编码', () => encodeBig5(csv([['姓名', '身份證號碼', '聯繫電話', '所屬單位'], ['陳大文', personId(500), personPhone(500), '莘莊鎮']]))),
   intake('utf16le-bom.csv', 'CSV in UTF-16 LE with a byte order mark', 3, undefined, () => utf16(csv([INTAKE_HEADER, ...people(6, 3)]), 'le', true)),
@@ -249,6 +262,8 @@ const ENTRIES: Entry[] = [
 
   other('bank', 'bank-result-formula.csv', 'a bank result with formulas and markup in every column', '不是本系统的付款参考号', () => withBom(csv([BANK_HEADER, ...[...FORMULAS, ...MARKUP].map((t) => [t, t, t, t])]))),
   other('bank', 'bank-result-zip-bomb.xlsx', 'a bank result .xlsx whose sheet inflates to 2 GiB', 'Excel 文件解压后超过 100 MB', () => zipBomb(true)),
+  other('bank', 'bank-result-wide.xlsx', 'a bank result with a cell at column XFD over 2,000 rows', '超过 100 列', () => wideXlsx(BANK_HEADER, '代发结果')),
+  other('visits', 'visits-wide.xlsx', 'a visits workbook with a cell at column XFD over 2,000 rows', '超过 100 列', () => wideXlsx(VISIT_HEADER, '走访记录')),
   other('bank', 'bank-result-garbage.csv', 'binary garbage named .csv', 'CSV 文件的编码无法识别', () => garbage(16 * 1024, 51)),
   other('bank', 'bank-result-pdf.xlsx', 'a PDF named .xlsx', '不是有效的 Excel（.xlsx）文件，或文件已损坏', () => PDF),
   other('bank', 'bank-result-header-only.csv', 'the header row only', '文件中没有结果行', () => withBom(csv([BANK_HEADER]))),
