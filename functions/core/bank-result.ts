@@ -7,9 +7,10 @@ import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { toHalfWidth } from './half-width.js';
-import { decodeCsv } from './intake-file.js';
+import { CSV_LINE_ENDINGS, decodeCsv, MAX_COLUMNS, TOO_WIDE } from './intake-file.js';
 import { parseYuan } from './money.js';
 import { REFERENCE_PATTERN } from './payment-reference.js';
+import { xlsxSizeProblem } from './xlsx-size.js';
 
 export const RESULT_COLUMNS = { reference: '付款参考号', amount: '金额（元）', result: '处理结果', reason: '失败原因' } as const;
 type ResultColumn = keyof typeof RESULT_COLUMNS;
@@ -110,13 +111,15 @@ function csvGrid(data: Buffer): string[][] | string {
   const decoded = decodeCsv(data);
   if ('problem' in decoded) return decoded.problem;
   try {
-    return parseCsv(decoded.text, { bom: true, relax_column_count: true, skip_empty_lines: false }) as string[][];
+    return parseCsv(decoded.text, { bom: true, record_delimiter: CSV_LINE_ENDINGS, relax_column_count: true, skip_empty_lines: false }) as string[][];
   } catch {
     return 'CSV 文件格式有误（例如引号未闭合），无法读取';
   }
 }
 
 async function xlsxGrid(data: Buffer): Promise<string[][] | string> {
+  const tooBig = xlsxSizeProblem(data);
+  if (tooBig) return tooBig;
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(data as unknown as ArrayBuffer);
@@ -125,6 +128,8 @@ async function xlsxGrid(data: Buffer): Promise<string[][] | string> {
   }
   const sheet = workbook.worksheets[0];
   if (!sheet) return 'Excel 文件中没有工作表';
+  // A cell far to the right (column XFD) would make every row that wide.
+  if (sheet.columnCount > MAX_COLUMNS) return TOO_WIDE;
   const grid: string[][] = [];
   sheet.eachRow({ includeEmpty: true }, (row, n) => {
     grid[n - 1] = Array.from({ length: row.cellCount }, (_, i) => row.getCell(i + 1).text ?? '');

@@ -8,6 +8,7 @@ import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { PAYMENT_METHODS } from './payment-methods.js';
 import { standardText } from './project.js';
+import { xlsxSizeProblem } from './xlsx-size.js';
 import { INTAKE_COLUMNS, intakeColumnOf, type IntakeColumnKey, type IntakeRules } from './intake-row.js';
 
 export const DATA_SHEET = '帮困对象';
@@ -41,6 +42,13 @@ export type CsvEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
 export const CSV_ENCODING_NAMES: Record<CsvEncoding, string> = {
   'utf-8': 'UTF-8', 'utf-16le': 'UTF-16', 'utf-16be': 'UTF-16', gb18030: 'GBK/GB18030',
 };
+
+/** Far more columns than any template has (the widest, the project sheet, has 15): a wider table is refused before its rows are read. */
+export const MAX_COLUMNS = 100;
+export const TOO_WIDE = `表格第1行超过 ${MAX_COLUMNS} 列，不是本系统模板的格式，未读取。请删除多余的列后再上传`;
+
+/** The header's width: up to its last non-empty cell (empty columns after it are ignored). */
+const headerWidth = (texts: readonly string[]) => texts.reduce((width, text, i) => (text.trim() === '' ? width : i + 1), 0);
 
 /** The error file's last column. */
 export const REASON_HEADER = '错误原因';
@@ -124,7 +132,8 @@ function templateWorkbook(rules: IntakeRules): ExcelJS.Workbook {
   sources.forEach(([key, values, title], i) => {
     const column = i + 1;
     lists.getCell(1, column).value = title;
-    values.forEach((value, j) => (lists.getCell(j + 2, column).value = value));
+    // Names the coordinator typed are neutralised like every other cell (the reader takes the apostrophe off).
+    values.forEach((value, j) => (lists.getCell(j + 2, column).value = neutraliseText(value)));
     if (values.length === 0) return;
     const letter = lists.getColumn(column).letter;
     addValidation(data, key, {
@@ -175,6 +184,8 @@ interface Table {
 }
 
 async function readXlsxTable(data: Buffer): Promise<Table | string> {
+  const tooBig = xlsxSizeProblem(data);
+  if (tooBig) return tooBig;
   const workbook = new ExcelJS.Workbook();
   try {
     // exceljs declares its own ArrayBuffer-like `Buffer`; a Node Buffer is what it reads at run time.
@@ -185,8 +196,12 @@ async function readXlsxTable(data: Buffer): Promise<Table | string> {
   const sheet = workbook.getWorksheet(DATA_SHEET) ?? workbook.worksheets[0];
   if (!sheet) return 'Excel 文件中没有工作表';
 
-  const width = sheet.getRow(1).cellCount;
-  const header = Array.from({ length: width }, (_, i) => cellOf(sheet.getRow(1).getCell(i + 1).value).text);
+  // Only the header's filled cells are looked at: a cell far to the right (column XFD) must not make every row that wide.
+  const filled: string[] = [];
+  sheet.getRow(1).eachCell((cell, column) => (filled[column - 1] = cellOf(cell.value).text));
+  const width = headerWidth(Array.from(filled, (text) => text ?? ''));
+  if (width > MAX_COLUMNS) return TOO_WIDE;
+  const header = Array.from({ length: width }, (_, i) => filled[i] ?? '');
   const records: Table['records'] = [];
   sheet.eachRow((row, rowNumber) => {
     if (rowNumber === 1) return;
@@ -204,12 +219,15 @@ function readCsvTable(data: Buffer): (Table & { encoding: CsvEncoding }) | strin
   const delimiter = firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
   let grid: string[][];
   try {
-    grid = parseCsv(text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: false });
+    grid = parseCsv(text, { bom: true, delimiter, record_delimiter: CSV_LINE_ENDINGS, relax_column_count: true, skip_empty_lines: false });
   } catch (error) {
     const line = (error as { lines?: number }).lines;
     return `CSV 文件${line ? `第${line}行` : ''}格式有误（例如引号未闭合），无法读取`;
   }
-  const [header = [], ...rest] = grid;
+  const [fullHeader = [], ...rest] = grid;
+  const width = headerWidth(fullHeader);
+  if (width > MAX_COLUMNS) return TOO_WIDE;
+  const header = fullHeader.slice(0, width);
   // Record n of the file is row n when the file is opened in Excel.
   const records = rest.map((cells, i) => ({
     rowNumber: i + 2,
@@ -217,6 +235,9 @@ function readCsvTable(data: Buffer): (Table & { encoding: CsvEncoding }) | strin
   }));
   return { header: header.map((h) => h.trim()), records, encoding };
 }
+
+/** Every line ending, even mixed in one file (a list pasted together from several sources): one is not taken for text. */
+export const CSV_LINE_ENDINGS = ['\r\n', '\n', '\r'];
 
 const SAVE_AS = '请在 Excel 中另存为“CSV UTF-8（逗号分隔）”，或 GBK 编码的 CSV，再上传';
 
@@ -382,14 +403,14 @@ function writeGuide(guide: ExcelJS.Worksheet, rules: IntakeRules): void {
   for (const c of INTAKE_COLUMNS) guide.addRow([c.header, c.required ? '必填' : '选填', c.note, c.example]);
 
   title('单位名单');
-  for (const unit of rules.units) guide.addRow([unit]);
+  for (const unit of rules.units) guide.addRow([neutraliseText(unit)]);
   title('帮困类别');
-  for (const category of rules.categories) guide.addRow([category]);
+  for (const category of rules.categories) guide.addRow([neutraliseText(category)]);
   title('发放方式');
   for (const method of PAYMENT_METHODS) guide.addRow([method]);
   title('帮困项目');
   guide.addRow(['项目编号', '', '项目名称', '标准', '可享受的类别']).font = { bold: true };
-  for (const p of rules.projects) guide.addRow([p.code, '', p.name, standardText(p), p.categories?.length ? p.categories.join('、') : '全部类别']);
+  for (const p of rules.projects) guide.addRow([p.code, '', p.name, standardText(p), p.categories?.length ? p.categories.join('、') : '全部类别'].map(neutraliseText));
 }
 
 function rowList(rowNumbers: number[]): string {

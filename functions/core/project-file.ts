@@ -32,7 +32,7 @@ export async function buildProjectTemplate(rules: ProjectRules & { projects: rea
   }
 
   lists.getCell(1, 1).value = '责任单位';
-  rules.units.forEach((u, i) => (lists.getCell(i + 2, 1).value = u));
+  rules.units.forEach((u, i) => (lists.getCell(i + 2, 1).value = neutraliseText(u)));
   const column = (key: string) => data.getColumn(key).letter;
   const range = (key: string) => `${column(key)}2:${column(key)}${ROWS}`;
   const validations = (data as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }).dataValidations;
@@ -55,6 +55,6 @@ export async function buildProjectTemplate(rules: ProjectRules & { projects: rea
   for (const c of PROJECT_COLUMNS) guide.addRow([c.header, c.required ? '必填' : '选填', c.note, c.example]);
   guide.addRow([]);
   guide.addRow(['帮困类别名单']).font = { bold: true };
-  for (const category of rules.categories) guide.addRow([category]);
+  for (const category of rules.categories) guide.addRow([neutraliseText(category)]);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

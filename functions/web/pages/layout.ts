@@ -92,6 +92,7 @@ export const NOTICES = {
   duplicate: '该文件此前已上传过，未重复导入；以下为此前的处理结果。',
   retried: '该文件此前处理失败，现已重新开始处理；此前已入库的帮困对象不会重复入库。',
   'register-loaded': '名册已导入。',
+  'register-refused': '名册未导入：文件中没有可导入的数据行，请按下列原因修改后重新上传。',
   'register-duplicate': '该名册文件此前已导入过，未重复导入；以下为此前的导入结果。',
   'conflict-resolved': '冲突已处理：未保留的项目已从名单中排除，不再审批和发放。',
   'conflict-already-resolved': '该冲突此前已处理，本次操作未重复处理。',

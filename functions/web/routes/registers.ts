@@ -65,7 +65,9 @@ export function registerRoutes(app: Hono<WebEnv>, deps: AppDeps) {
         uploadedBy: c.var.coordinator.email,
         at: deps.now(),
       });
-      return c.redirect(`/campaigns/${campaign.id}/registers/${upload.id}?notice=${fresh ? 'register-loaded' : 'register-duplicate'}`, 303);
+      // A file of which nothing could be stored is not said to be loaded: its page lists why.
+      const notice = !fresh ? 'register-duplicate' : upload.storedCount === 0 ? 'register-refused' : 'register-loaded';
+      return c.redirect(`/campaigns/${campaign.id}/registers/${upload.id}?notice=${notice}`, 303);
     },
   );
 

@@ -2,6 +2,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { checkGrid, readResultFile } from '../../../functions/core/bank-result.js';
+import { TOO_WIDE } from '../../../functions/core/intake-file.js';
 
 const HEADER = '付款参考号,金额（元）,处理结果,失败原因';
 const A = 'NL0123456789ABCDEF';
@@ -17,6 +18,22 @@ describe('readResultFile', () => {
         { row: 4, reference: B, amountFen: 30_000, outcome: 'failed', reason: '账户已冻结' },
       ],
     });
+  });
+
+  it('reads a CSV whose lines end in LF, CR and CRLF mixed, no line taken for text', async () => {
+    const csv = `${HEADER}\n${A},500,成功,\r${B},300,失败,户名不符\r\n`;
+    expect(await readResultFile(Buffer.from(csv), 'result.csv')).toEqual({
+      ok: true,
+      lines: [{ row: 2, reference: A, amountFen: 50_000, outcome: 'paid' }, { row: 3, reference: B, amountFen: 30_000, outcome: 'failed', reason: '户名不符' }],
+    });
+  });
+
+  it('refuses an XLSX with a cell as far right as column XFD', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('代发结果');
+    sheet.addRow(HEADER.split(','));
+    sheet.getRow(2).getCell(16384).value = 'x';
+    expect(await readResultFile(Buffer.from(await workbook.xlsx.writeBuffer()), 'wide.xlsx')).toEqual({ ok: false, errors: [{ row: 0, column: '文件', reason: TOO_WIDE }] });
   });
 
   it('reads the first sheet of an XLSX, numbers as typed, headers in half-width brackets too', async () => {

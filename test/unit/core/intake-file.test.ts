@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { buildIntakeTemplate, readIntakeFile } from '../../../functions/core/intake-file.js';
+import { buildIntakeErrorWorkbook, buildIntakeTemplate, MAX_COLUMNS, readIntakeFile, TOO_WIDE } from '../../../functions/core/intake-file.js';
 import { INTAKE_COLUMNS, validateIntakeRows } from '../../../functions/core/intake-row.js';
 import { PEOPLE, RULES } from './fixtures.js';
 
@@ -73,6 +73,46 @@ describe('buildIntakeTemplate', () => {
     expect(all).toContain('文本格式');
     expect(all).toContain('发放方式必填');
     expect(all).toContain('实物（礼包）');
+  });
+});
+
+describe('names the coordinator typed, in the template and the error file', () => {
+  const hostile = { ...RULES, units: ['+cmd|\' /C calc\'!A0', ...RULES.units], categories: ['-2+3', ...RULES.categories], projects: [{ ...RULES.projects[0], name: '=HYPERLINK("http://evil.example")' }, ...RULES.projects.slice(1)] };
+  const formulaTexts = (workbook: ExcelJS.Workbook) => {
+    const found: string[] = [];
+    workbook.eachSheet((sheet) => sheet.eachRow((row) => row.eachCell((cell) => {
+      if (cell.type === ExcelJS.ValueType.Formula || (typeof cell.value === 'string' && /^[=+\-@\t\r]/.test(cell.value))) found.push(`${sheet.name}!${cell.address}`);
+    })));
+    return found;
+  };
+
+  it('are text with a leading apostrophe on every sheet (drop-down sources and 填写说明 too)', async () => {
+    const template = await loadWorkbook(await buildIntakeTemplate(hostile));
+    expect(formulaTexts(template)).toEqual([]);
+    expect(template.getWorksheet('下拉选项')!.getCell('A2').value).toBe(`'${hostile.units[0]}`);
+    const errors = await loadWorkbook(await buildIntakeErrorWorkbook(hostile, { headers: HEADERS, rows: [{ values: HEADERS.map(() => '@x'), reasons: '姓名：…' }] }));
+    expect(formulaTexts(errors)).toEqual([]);
+  });
+});
+
+describe('readIntakeFile: tables too wide to be a list', () => {
+  it('refuses a sheet whose header reaches column XFD, without making every row that wide', async () => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('帮困对象');
+    sheet.getRow(1).getCell(1).value = '姓名';
+    sheet.getRow(1).getCell(16384).value = '备注';
+    for (let r = 2; r <= 2001; r++) sheet.getRow(r).getCell(1).value = '张三';
+    const started = Date.now();
+    expect((await readIntakeFile(Buffer.from(await book.xlsx.writeBuffer()), 'wide.xlsx')).problems).toEqual([TOO_WIDE]);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('refuses a CSV header of more than 100 named columns, and ignores empty ones after the last', async () => {
+    const wide = Array.from({ length: MAX_COLUMNS + 1 }, (_, i) => `列${i}`).join(',');
+    expect((await readIntakeFile(Buffer.from(`${wide}\n张三\n`), 'wide.csv')).problems).toEqual([TOO_WIDE]);
+    const file = await readIntakeFile(Buffer.from(`姓名,身份证号码${','.repeat(5000)}\n张三,${PEOPLE.a}\n`), 'trailing.csv');
+    expect(file.problems).toEqual([]);
+    expect(file.rows).toEqual([{ 姓名: '张三', 身份证号码: PEOPLE.a }]);
   });
 });
 
@@ -170,6 +210,14 @@ describe('readIntakeFile: CSV', () => {
     expect((await readIntakeFile(Buffer.from(''), 'list.csv')).problems).toEqual([expect.stringContaining('表头')]);
     expect((await readIntakeFile(csv([HEADERS.join(','), ',,']), 'list.csv')))
       .toEqual({ rows: [], rowNumbers: [], problems: [expect.stringContaining('没有帮困对象数据')], encoding: 'utf-8' });
+  });
+
+  it('reads every row of a file whose lines end in CRLF, LF and CR mixed', async () => {
+    const rows = [`张三,${PEOPLE.a},13800138000`, `李四,${PEOPLE.b},13900139000`, `王五,${PEOPLE.a},13700137000`];
+    const file = await readIntakeFile(Buffer.from(`姓名,身份证号码,联系电话\r\n${rows[0]}\n${rows[1]}\r${rows[2]}\r\n`), 'list.csv');
+    expect(file.problems).toEqual([]);
+    expect(file.rows.map((r) => [r['姓名'], r['联系电话']])).toEqual([['张三', '13800138000'], ['李四', '13900139000'], ['王五', '13700137000']]);
+    expect(file.rowNumbers).toEqual([2, 3, 4]);
   });
 
   it('reports a repeated header', async () => {

@@ -91,6 +91,18 @@ describe('the project template', () => {
     expect(validateProjectRows(content.rows, RULES, content.rowNumbers)).toEqual({ projects, errors: [] });
   });
 
+  it('keeps unit and category names that look like formulas as text, on every sheet', async () => {
+    const file = await buildProjectTemplate({ units: ['=HYPERLINK("x")', ...RULES.units], categories: ['@SUM(A1)', ...RULES.categories], projects: [] });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(file as unknown as ArrayBuffer);
+    const formulaTexts: string[] = [];
+    workbook.eachSheet((sheet) => sheet.eachRow((r) => r.eachCell((cell) => {
+      if (typeof cell.value === 'string' && /^[=+\-@]/.test(cell.value)) formulaTexts.push(`${sheet.name}!${cell.address}`);
+    })));
+    expect(formulaTexts).toEqual([]);
+    expect(workbook.getWorksheet('下拉选项')!.getCell('A2').value).toBe(`'=HYPERLINK("x")`);
+  });
+
   it('reads a CSV sheet with Minhang-style headers', async () => {
     const csv = `项目编号,项目名称,标准类型,标准金额,名额,区级(元)\nMZ02,困难老人关爱礼包,按人,300,100人,30000`;
     const content = await readIntakeFile(Buffer.from(csv), 'p.csv');

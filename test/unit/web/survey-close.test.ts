@@ -138,7 +138,10 @@ describe('base registers', () => {
   it('refuses a file that is not a register, naming the missing columns', async () => {
     const id = await createCampaignVia(web, b);
     const res = await postFile(`/campaigns/${id}/registers`, `${CSV_HEADER}\n张三,${idNumber(1)},13800138000,莘庄镇,低保家庭,MZ01,3,,社保卡`, 'wrong.csv');
+    expect(res.headers.get('location')).toMatch(/notice=register-refused$/);
     const page = await (await b.get(res.headers.get('location')!)).text();
+    expect(page).toContain('名册未导入');
+    expect(page).not.toContain('名册已导入');
     expect(page).toContain('表头缺少“登记类别”列');
     expect(page).toMatch(/<th>导入户数<\/th><td class="num">0<\/td>/);
   });
