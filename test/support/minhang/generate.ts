@@ -1,6 +1,6 @@
 // The Minhang-shaped campaign: from a seed and a scale, the form, the project sheet, the registers, the
 // units' intake files and the counts a correct run must produce. Same seed and scale, same bytes.
-import { PAYMENT_METHODS, type PaymentMethod } from '../../../functions/core/payment-methods.js';
+import { BANK_CHANNELS, PAYMENT_METHODS, type PaymentMethod } from '../../../functions/core/payment-methods.js';
 import { intakeCsv, type IntakeLine } from '../intake-files.js';
 import { idNumberOf, nameOf, phoneOf, withWrongCheck } from './people.js';
 import { apportion, Random } from './random.js';
@@ -47,6 +47,8 @@ export interface Expected {
   /** Beneficiaries left once every conflict keeps its civil-affairs nomination. */
   payable: number;
   payableFen: number;
+  /** Payable beneficiaries paid through a bank channel (银行转账, 社保卡): the lines of the bank files. */
+  payableByBank: number;
 }
 
 export interface MinhangCampaign {
@@ -206,6 +208,7 @@ export function generateMinhang(seed: string, scale: number): MinhangCampaign {
       uncovered,
       payable: stored - conflicts.length,
       payableFen: validRows.reduce((n, r) => n + byCode.get(r.project)!.yuan * 100, 0),
+      payableByBank: validRows.filter((r) => (BANK_CHANNELS as readonly string[]).includes(r.paymentMethod)).length,
     },
   };
 }

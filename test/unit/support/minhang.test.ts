@@ -19,6 +19,7 @@ async function countFiles(c: MinhangCampaign) {
   let rows = 0;
   let rejected = 0;
   const firstUnit = new Map<string, string>();
+  const method = new Map<string, string>();
   let duplicates = 0;
   for (const file of c.intake) {
     const content = await readIntakeFile(Buffer.from(file.csv), file.fileName);
@@ -30,7 +31,10 @@ async function countFiles(c: MinhangCampaign) {
     for (const b of accepted) {
       const key = `${b.projectCode}#${b.idNumber}`;
       const held = firstUnit.get(key);
-      if (held === undefined) firstUnit.set(key, b.unit);
+      if (held === undefined) {
+        firstUnit.set(key, b.unit);
+        method.set(key, b.paymentMethod);
+      }
       else if (held !== b.unit) duplicates++;
     }
   }
@@ -41,13 +45,17 @@ async function countFiles(c: MinhangCampaign) {
   }
   const amount = new Map(projects.map((p) => [p.code, p.amountFen]));
   let conflicts = 0;
+  let payableByBank = [...method.values()].filter((m) => m === '银行转账' || m === '社保卡').length;
   let payableFen = [...firstUnit.keys()].reduce((n, key) => n + amount.get(key.split('#')[0])!, 0);
-  for (const codes of projectsOf.values()) {
+  for (const [id, codes] of projectsOf) {
     for (const [a, b] of exclusivePairs ?? []) {
       if (codes.includes(a) && codes.includes(b)) {
         conflicts++;
         // The generator's resolution keeps the civil-affairs (MZ) nomination.
-        payableFen -= amount.get(a.startsWith('MZ') ? b : a)!;
+        const excluded = a.startsWith('MZ') ? b : a;
+        payableFen -= amount.get(excluded)!;
+        const m = method.get(`${excluded}#${id}`);
+        if (m === '银行转账' || m === '社保卡') payableByBank--;
       }
     }
   }
@@ -60,7 +68,7 @@ async function countFiles(c: MinhangCampaign) {
     registered += accepted.length;
     uncovered += accepted.filter((r) => !projectsOf.has(r.idNumber)).length;
   }
-  return { rows, rejected, duplicates, stored: firstUnit.size, conflicts, registered, uncovered, payable: firstUnit.size - conflicts, payableFen };
+  return { rows, rejected, duplicates, stored: firstUnit.size, conflicts, registered, uncovered, payable: firstUnit.size - conflicts, payableFen, payableByBank };
 }
 
 describe('the Minhang generator', () => {
