@@ -74,6 +74,7 @@ async function run(index: number) {
       uncovered: observed.uncovered,
       payable: payable.length,
       payableFen: payable.reduce((n, b) => n + b.amountFen, 0),
+      bankLines: observed.bankLines,
       paid: payments.filter((p) => statusOf(p) === 'paid').length,
       bankFailed: payments.filter((p) => statusOf(p) === 'failed').length,
       plantedBankFailures: observed.bankFailures,
@@ -121,7 +122,7 @@ function mismatches(c: Awaited<ReturnType<typeof run>>['correctness']): string[]
     stored: expected.stored, rejected: expected.rejected, duplicates: expected.duplicates, conflicts: expected.conflicts,
     registered: expected.registered, uncovered: expected.uncovered, payable: expected.payable, payableFen: expected.payableFen,
     // Every bank line is paid but the planted failures; 现金, 实物 and 粮油卡 are paid outside the bank.
-    paid: expected.payableByBank - c.plantedBankFailures, bankFailed: c.plantedBankFailures, paidTwice: 0, unpaidButApproved: 0,
+    bankLines: expected.payableByBank, paid: expected.payableByBank - c.plantedBankFailures, bankFailed: c.plantedBankFailures, paidTwice: 0, unpaidButApproved: 0,
     // The sample is drawn from every payment not failed.
     samplePopulation: expected.payable - c.plantedBankFailures,
   };
@@ -158,7 +159,7 @@ const figures = {
   ...usage,
   awsCostUsd: awsCost(usage),
   awsPricesUsd: AWS_PRICES_USD,
-  expected: { ...expected, rejectedByKind: undefined },
+  expected,
   correctness: results[results.length - 1].correctness,
   correct: wrong.length === 0,
   mismatches: wrong,
