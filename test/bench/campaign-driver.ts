@@ -9,6 +9,8 @@ export const BANK_FAILURE_RATE = 0.001;
 export const CALLBACKS_RECORDED = 5;
 /** Lines per bank result file uploaded (the route takes files up to 4 MB). */
 const RESULT_LINES_PER_FILE = 20_000;
+/** Times one failed upload is uploaded again before the run gives up. */
+const MAX_UPLOAD_RETRIES = 3;
 
 /** What the campaign's people see, to compare with the generator's expectations. */
 export interface Observed {
@@ -29,6 +31,8 @@ export class CampaignDriver {
   readonly phases: Record<string, number> = {};
   campaignId = '';
   private readonly seen: Partial<Observed> = {};
+  /** Failed uploads uploaded again, by file name. */
+  readonly retries = new Map<string, number>();
 
   constructor(base: string, private readonly c: MinhangCampaign, private readonly timeoutMs: number, private readonly log: (line: string) => void) {
     this.client = new DemoClient(base);
@@ -75,6 +79,7 @@ export class CampaignDriver {
       for (const f of this.c.intake) this.expectStatus(await this.client.upload(id(), f.fileName, f.csv), 303, `upload ${f.fileName}`);
       const done = await this.wait('every upload to be processed', async () => {
         const s = await this.status();
+        await this.uploadFailedAgain(s);
         return s.uploads.length === this.c.intake.length && s.uploads.every((u) => u.state === 'done') ? s : undefined;
       });
       this.seen.stored = done.beneficiaries.count;
@@ -114,6 +119,18 @@ export class CampaignDriver {
       this.expectStatus(await this.client.request(`/campaigns/${id()}/summary.xlsx`), 200, 'the summary workbook');
     });
     return this.seen as Observed;
+  }
+
+  /** As a coordinator does with an upload that failed: uploads the same file again (a few times at most). */
+  private async uploadFailedAgain(s: CampaignStatus): Promise<void> {
+    for (const u of s.uploads.filter((x) => x.state === 'failed')) {
+      const file = this.c.intake.find((f) => f.fileName === u.fileName);
+      const again = (this.retries.get(u.fileName) ?? 0) + 1;
+      if (!file || again > MAX_UPLOAD_RETRIES) throw new Error(`the upload ${u.fileName} failed ${again - 1} times after the first`);
+      this.retries.set(u.fileName, again);
+      this.log(`  ${u.fileName} failed; uploaded again (${again})`);
+      this.expectStatus(await this.client.upload(this.campaignId, file.fileName, file.csv), 303, `upload ${file.fileName} again`);
+    }
   }
 
   /** Keeps the civil-affairs nomination of every conflict, through the forms on the campaign page. */

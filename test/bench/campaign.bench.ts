@@ -92,6 +92,7 @@ async function run(index: number) {
     const result = {
       seconds: +seconds.toFixed(2),
       phases: driver.phases,
+      uploadRetries: [...driver.retries.values()].reduce((a, b) => a + b, 0),
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       itemsWritten: written.items,
       writeUnits: written.writeUnits,
@@ -149,6 +150,7 @@ const figures = {
   cpus: os.cpus().length,
   loadAverage: +os.loadavg()[0].toFixed(2),
   seconds: m((r) => r.seconds),
+  uploadRetries: m((r) => r.uploadRetries),
   phases: Object.fromEntries(Object.keys(results[0].phases).map((p) => [p, m((r) => r.phases[p])])),
   peakRssMb: m((r) => r.peakRssMb),
   itemsWritten: m((r) => r.itemsWritten),
@@ -167,7 +169,7 @@ const figures = {
 const line = (label: string, value: string) => console.log(`${label.padEnd(30)} ${value}`);
 const med = RUNS > 1 ? ' (median)' : '';
 for (const [p, s] of Object.entries(figures.phases)) line(`  ${p}${med}`, `${s} s`);
-line(`total${med}`, `${figures.seconds} s`);
+line(`total${med}`, `${figures.seconds} s (failed uploads uploaded again: ${figures.uploadRetries})`);
 line('peak RSS (whole local cloud)', `${figures.peakRssMb} MB`);
 line('DynamoDB items written', `${figures.itemsWritten.toLocaleString('en-US')} (${figures.writeUnits.toLocaleString('en-US')} WRU, ${figures.readUnits.toLocaleString('en-US')} RRU)`);
 line('raw write floor', `${figures.floorSeconds} s for as many items; campaign ${figures.ratio}× the floor`);
