@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { batchExecuteInserts, StatementRequestError, type DynaliteStore, type StatementRequest } from './dynamodb-statements.js';
+import { meterEnabled, meterRequest } from './dynamodb-meter.js';
 import { portFromEnv } from './env.js';
 import type { TableSpec } from './template-resources.js';
 
@@ -58,9 +59,12 @@ export function dynamoServer(dir?: string): Server {
   const { server, store } = dynaliteWithStore({ ...(dir ? { path: dir } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const dynaliteHandler = server.listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
   server.removeAllListeners('request');
-  server.on('request', (req: IncomingMessage, res: ServerResponse) =>
-    req.headers['x-amz-target'] === 'DynamoDB_20120810.BatchExecuteStatement' ? void answerStatements(store, req, res) : dynaliteHandler(req, res),
-  );
+  const metered = meterEnabled();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (metered) meterRequest(req, res);
+    if (req.headers['x-amz-target'] === 'DynamoDB_20120810.BatchExecuteStatement') void answerStatements(store, req, res);
+    else dynaliteHandler(req, res);
+  });
   return server;
 }
 
