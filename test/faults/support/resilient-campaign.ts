@@ -86,11 +86,15 @@ export class ResilientCampaign {
     return this.waitFor(`the ${phase} gate`, (s) => (s.phase === phase && s.phaseStatus === 'awaiting' ? s : undefined));
   }
 
-  private startPhase(phase: string): Promise<void> {
-    return this.act(`start ${phase}`, () => this.client.startPhase(this.campaignId, phase), async () => {
-      const s = await this.status();
-      return s.phase !== phase || s.phaseStatus !== 'awaiting';
-    });
+  /** Starts a phase, and clicks again (as a coordinator would) if the workflow has not moved a minute later. */
+  private async startPhase(phase: string): Promise<void> {
+    const started = (s: CampaignStatus) => (s.phase !== phase || s.phaseStatus !== 'awaiting' ? true : undefined);
+    for (let click = 1; click <= 5; click++) {
+      await this.act(`start ${phase}`, () => this.client.startPhase(this.campaignId, phase), async () => Boolean(started(await this.status())));
+      if (await this.waitFor(`${phase} to start`, started, 60_000).catch(() => false)) return;
+      this.log(`  ${phase} has not started a minute after the click: clicking again`);
+    }
+    throw new Error(`${phase} did not start after 5 clicks`);
   }
 
   /**
