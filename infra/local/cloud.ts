@@ -75,7 +75,8 @@ export async function startLocalCloud(options: LocalCloudOptions) {
     const baseEnv: Record<string, string> = { ...CREDENTIALS, AWS_ENDPOINT_URL_DYNAMODB: db.endpoint, AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsServer.endpoint };
     const host = new LambdaHost({ region, account: ACCOUNT, baseEnv });
     closers.push(() => host.close());
-    const engine = new Engine({ dataDir, region, account: ACCOUNT, lambda: host, dynamodb: localDynamoClient(db.endpoint, region), movableClock: options.movableClock }).start();
+    // Started (its running executions resumed) only once the functions they call are registered, below.
+    const engine = new Engine({ dataDir, region, account: ACCOUNT, lambda: host, dynamodb: localDynamoClient(db.endpoint, region), movableClock: options.movableClock });
     closers.push(() => engine.close());
     const sfn = await serve(engine, port('SFN_PORT', 8083));
     baseEnv.AWS_ENDPOINT_URL_SFN = sfn.url;
@@ -131,6 +132,7 @@ export async function startLocalCloud(options: LocalCloudOptions) {
     await ensureTables(db.endpoint, tables);
     const functions = lambdaFunctions(template);
     for (const fn of functions) host.register(fn);
+    engine.start();
     for (const machine of stateMachines(template)) {
       const existing = engine.store.machines.get(machine.arn);
       if (!existing) engine.createStateMachine({ name: machine.name, definition: machine.definition, roleArn: machine.roleArn, type: machine.type });

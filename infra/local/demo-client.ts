@@ -39,17 +39,38 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
 
 export type PostingStatus = CampaignStatus['postings'][number];
 
+export interface DemoClientOptions {
+  /**
+   * How long a read (GET) keeps being retried while the server cannot be reached (a restart),
+   * as a person reloads a page; 0 (the default) fails at once. POSTs are never retried here.
+   */
+  patienceMs?: number;
+}
+
 export class DemoClient {
   private cookie = '';
 
-  constructor(readonly base: string) {}
+  constructor(readonly base: string, private readonly options: DemoClientOptions = {}) {}
+
+  /** fetch, retried while the server is unreachable for up to `patienceMs` if `retry` (reads only). */
+  private async reach(url: string, init: RequestInit, retry: boolean): Promise<Response> {
+    const deadline = Date.now() + (retry ? this.options.patienceMs ?? 0 : 0);
+    for (;;) {
+      try {
+        return await fetch(url, init);
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await sleep(250);
+      }
+    }
+  }
 
   /** A request as a browser would send it: the session cookie, and Origin on POSTs. */
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookie) headers.set('Cookie', this.cookie);
     if (init.method === 'POST') headers.set('Origin', this.base);
-    const res = await fetch(`${this.base}${path}`, { ...init, headers, redirect: 'manual' });
+    const res = await this.reach(`${this.base}${path}`, { ...init, headers, redirect: 'manual' }, (init.method ?? 'GET') === 'GET');
     const set = res.headers.get('set-cookie');
     if (set) this.cookie = set.split(';')[0];
     return res;
@@ -65,7 +86,7 @@ export class DemoClient {
 
   /** Every link in mail to `to`, newest mail first. */
   async links(to: string): Promise<string[]> {
-    const mails = (await (await fetch(`${this.base}/_local/mail.json?to=${encodeURIComponent(to)}`)).json()) as { links: string[]; date: string }[];
+    const mails = (await (await this.reach(`${this.base}/_local/mail.json?to=${encodeURIComponent(to)}`, {}, true)).json()) as { links: string[]; date: string }[];
     return mails.sort((a, b) => b.date.localeCompare(a.date)).flatMap((m) => m.links);
   }
 

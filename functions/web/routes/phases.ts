@@ -7,6 +7,9 @@ import { Conflict, NotFound } from '../errors.js';
 import { completeTask } from '../workflows.js';
 import { campaignOf } from './campaigns.js';
 
+/** How long after its start a phase still waiting at its gate counts as a start lost before it reached the workflow. */
+const LOST_START_MS = 30_000;
+
 const isPhase = (text: string): text is Phase => (PHASES as readonly string[]).includes(text);
 
 export function phaseRoutes(app: Hono<WebEnv>, deps: AppDeps) {
@@ -22,8 +25,16 @@ export function phaseRoutes(app: Hono<WebEnv>, deps: AppDeps) {
     const facts = await loadFacts(deps, campaign);
     const gate = facts.gates[phase];
     const reasons = startReasons(phase, facts);
-    // A second click of a phase that was just started: nothing more to do.
-    if (gate?.passedAt && campaign.phase === phase) return c.redirect(`${back}?notice=already-started`, 303);
+    if (gate?.passedAt && campaign.phase === phase) {
+      // Started, but the workflow still waits at the gate long after: the start was recorded and then
+      // lost (the server died before telling the workflow). Told again, with the same token; a
+      // token already used answers 'closed', which changes nothing. A second click just after the
+      // first has nothing more to do.
+      if (campaign.phaseStatus === 'awaiting' && deps.now().getTime() - Date.parse(gate.passedAt) > LOST_START_MS) {
+        await completeTask(deps, gate.taskToken, { output: { startedBy: c.var.coordinator.email, at: gate.passedAt } });
+      }
+      return c.redirect(`${back}?notice=already-started`, 303);
+    }
     if (reasons.length || !gate) throw new Conflict(`「${PHASE_NAMES[phase]}」阶段暂时不能启动，原因如下：`, reasons);
 
     const at = deps.now();

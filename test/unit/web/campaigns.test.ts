@@ -2,7 +2,7 @@ import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getCampaign } from '../../../functions/data/campaigns.js';
-import { getGate } from '../../../functions/data/gates.js';
+import { getGate, passGate } from '../../../functions/data/gates.js';
 import { getUpload, listUploads, saveUpload } from '../../../functions/data/uploads.js';
 import { executionArnOf } from '../../../functions/web/workflows.js';
 import {
@@ -237,6 +237,21 @@ describe('uploads', () => {
 });
 
 describe('starting phases', () => {
+  it('tells the workflow again of a start recorded but lost before it reached it (the server died in between)', async () => {
+    const id = await createCampaignVia(web, b);
+    await processed(id, uploadIdOf(await upload(b, id, GOOD_CSV, 'good.csv')));
+    const gate = await eventually(() => getGate(web.table, id, 'survey'), 'the survey gate');
+    // What the route records first; the crash came before it told the workflow.
+    expect(await passGate(web.table, id, 'survey', gate.taskToken, new Date(Date.now() - 60_000))).toBe(true);
+    expect((await getCampaign(web.table, id))?.phaseStatus).toBe('awaiting');
+
+    const before = web.sent.filter((c) => c === 'SendTaskSuccessCommand').length;
+    const again = await b.form(`/campaigns/${id}/phases/survey/start`, {});
+    expect(again.headers.get('location')).toBe(`/campaigns/${id}?notice=already-started`);
+    expect(web.sent.filter((c) => c === 'SendTaskSuccessCommand').length).toBe(before + 1);
+    await eventually(() => getGate(web.table, id, 'deploy'), 'the deploy gate');
+  });
+
   it('refuses with reasons until the preconditions hold, then starts once on a double click', async () => {
     const id = await createCampaignVia(web, b);
     const start = () => b.form(`/campaigns/${id}/phases/survey/start`, {});
