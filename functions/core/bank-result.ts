@@ -3,14 +3,13 @@
  * 金额（元）, 处理结果 (成功/失败) and 失败原因. Read into checked lines, or the zh-CN reason of every
  * problem of every row; a file with any problem is refused whole, so nothing is applied in part.
  */
-import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { toHalfWidth } from './half-width.js';
 import { CSV_LINE_ENDINGS, decodeCsv, MAX_COLUMNS, TOO_WIDE } from './intake-file.js';
 import { parseYuan } from './money.js';
 import { REFERENCE_PATTERN } from './payment-reference.js';
-import { xlsxSizeProblem } from './xlsx-size.js';
+import { loadUploadedXlsx } from './xlsx-size.js';
 
 export const RESULT_COLUMNS = { reference: '付款参考号', amount: '金额（元）', result: '处理结果', reason: '失败原因' } as const;
 type ResultColumn = keyof typeof RESULT_COLUMNS;
@@ -118,14 +117,8 @@ function csvGrid(data: Buffer): string[][] | string {
 }
 
 async function xlsxGrid(data: Buffer): Promise<string[][] | string> {
-  const tooBig = xlsxSizeProblem(data);
-  if (tooBig) return tooBig;
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(data as unknown as ArrayBuffer);
-  } catch {
-    return '文件无法读取：不是有效的 Excel（.xlsx）文件，或文件已损坏';
-  }
+  const workbook = await loadUploadedXlsx(data);
+  if (typeof workbook === 'string') return workbook;
   const sheet = workbook.worksheets[0];
   if (!sheet) return 'Excel 文件中没有工作表';
   // A cell far to the right (column XFD) would make every row that wide.

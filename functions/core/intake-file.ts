@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { PAYMENT_METHODS } from './payment-methods.js';
 import { standardText } from './project.js';
-import { xlsxSizeProblem } from './xlsx-size.js';
+import { loadUploadedXlsx } from './xlsx-size.js';
 import { INTAKE_COLUMNS, intakeColumnOf, type IntakeColumnKey, type IntakeRules } from './intake-row.js';
 
 export const DATA_SHEET = '帮困对象';
@@ -184,15 +184,8 @@ interface Table {
 }
 
 async function readXlsxTable(data: Buffer): Promise<Table | string> {
-  const tooBig = xlsxSizeProblem(data);
-  if (tooBig) return tooBig;
-  const workbook = new ExcelJS.Workbook();
-  try {
-    // exceljs declares its own ArrayBuffer-like `Buffer`; a Node Buffer is what it reads at run time.
-    await workbook.xlsx.load(data as unknown as ArrayBuffer);
-  } catch {
-    return '文件无法读取：不是有效的 Excel（.xlsx）文件，或文件已损坏';
-  }
+  const workbook = await loadUploadedXlsx(data);
+  if (typeof workbook === 'string') return workbook;
   const sheet = workbook.getWorksheet(DATA_SHEET) ?? workbook.worksheets[0];
   if (!sheet) return 'Excel 文件中没有工作表';
 

@@ -4,6 +4,7 @@
  * Each entry is inflated with a ceiling, so a zip that declares small sizes and lies is caught too.
  */
 import { inflateRawSync } from 'node:zlib';
+import ExcelJS from 'exceljs';
 
 /** Far more than a 4 MB list of 40,000 rows inflates to (about 20 MB), far less than would hurt. */
 export const MAX_XLSX_INFLATED_BYTES = 100 * 1024 * 1024;
@@ -76,4 +77,18 @@ function centralDirectory(bytes: Buffer): Entry[] | undefined {
 function dataStart(bytes: Buffer, offset: number): number | undefined {
   if (offset + 30 > bytes.length || bytes.readUInt32LE(offset) !== 0x04034b50) return undefined;
   return offset + 30 + bytes.readUInt16LE(offset + 26) + bytes.readUInt16LE(offset + 28);
+}
+
+/** An uploaded .xlsx, read only once its inflated size is checked: the workbook, or the zh-CN reason it cannot be read. */
+export async function loadUploadedXlsx(data: Buffer): Promise<ExcelJS.Workbook | string> {
+  const tooBig = xlsxSizeProblem(data);
+  if (tooBig) return tooBig;
+  const workbook = new ExcelJS.Workbook();
+  try {
+    // exceljs declares its own ArrayBuffer-like `Buffer`; a Node Buffer is what it reads at run time.
+    await workbook.xlsx.load(data as unknown as ArrayBuffer);
+  } catch {
+    return '文件无法读取：不是有效的 Excel（.xlsx）文件，或文件已损坏';
+  }
+  return workbook;
 }

@@ -1,7 +1,8 @@
 // What `npm run bench` measures besides wall time: state transitions of every execution, Lambda
 // invocations and their durations, and what AWS would charge for them at published prices.
-import { GetExecutionHistoryCommand, ListExecutionsCommand, ListMapRunsCommand, ListStateMachinesCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
+import { ListExecutionsCommand, ListMapRunsCommand, ListStateMachinesCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
 import type { LambdaHost } from '../../infra/local/lambda-host.js';
+import { historyOf } from './measure.js';
 
 /**
  * On-demand list prices, US East (N. Virginia), in USD, as published in 2025 on
@@ -17,16 +18,6 @@ export const AWS_PRICES_USD = {
   dynamoPerMillionReadUnits: 0.125,
 } as const;
 
-async function historyOf(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken, includeExecutionData: false }));
-    events.push(...page.events!);
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
-}
 
 async function executionsOf(sfn: SFNClient, by: { stateMachineArn: string } | { mapRunArn: string }): Promise<string[]> {
   const arns: string[] = [];

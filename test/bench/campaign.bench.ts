@@ -14,22 +14,14 @@
  *
  * BENCH_RUNS runs (default 1), each on a fresh cloud; with more, medians. The last line is one JSON object.
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beneficiaryKey, isExcluded, listBeneficiaryRecords } from '../../functions/data/exclusions.js';
 import { listPayments, statusOf } from '../../functions/data/payments.js';
-import { Table } from '../../functions/data/table.js';
-import { startLocalCloud } from '../../infra/local/cloud.js';
 import { dynamoMeter } from '../../infra/local/dynamodb-meter.js';
-import { localDynamoClient } from '../../infra/local/dynamodb.js';
 import { generateMinhang } from '../support/minhang/generate.js';
 import { awsCost, AWS_PRICES_USD, meterLambda, stateTransitions } from './campaign-figures.js';
 import { CampaignDriver } from './campaign-driver.js';
-import { median, writeFloor } from './measure.js';
+import { freshCloud, median, writeFloor } from './measure.js';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const SEED = process.env.BENCH_SEED ?? '闵行2020';
@@ -44,10 +36,7 @@ const expected = campaign.expected;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function run(index: number) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nuanliu-bench-campaign-'));
-  const cloud = await startLocalCloud({ dataDir, ephemeralPorts: true, movableClock: true });
-  const ddb = localDynamoClient(cloud.endpoints.dynamodb);
-  const sfn = new SFNClient({ endpoint: cloud.endpoints.stepfunctions, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const { cloud, ddb, sfn, tableName, table, close } = await freshCloud('campaign', { movableClock: true });
   const lambdaUsage = meterLambda(cloud.lambda);
   Object.assign(dynamoMeter, { requests: {}, itemsWritten: 0, writeUnits: 0, readUnits: 0 });
   try {
@@ -59,8 +48,6 @@ async function run(index: number) {
     const written = { items: dynamoMeter.itemsWritten, writeUnits: dynamoMeter.writeUnits, readUnits: dynamoMeter.readUnits };
 
     // Correctness, read from the store: who is payable, who was paid, and how often.
-    const tableName = (await ddb.send(new ListTablesCommand({}))).TableNames![0];
-    const table = new Table(DynamoDBDocumentClient.from(ddb), tableName);
     const people = await listBeneficiaryRecords(table, driver.campaignId);
     const payable = people.filter((b) => !isExcluded(b));
     const payments = await listPayments(table, driver.campaignId);
@@ -110,10 +97,7 @@ async function run(index: number) {
     log(`  run ${index + 1}: ${JSON.stringify(result)}`);
     return result;
   } finally {
-    sfn.destroy();
-    ddb.destroy();
-    await cloud.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -14,24 +14,17 @@
  * BENCH_RUNS runs (default 1), each on a fresh local cloud; with more than one, medians. The last
  * line is one JSON object with the figures.
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListStateMachinesCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListStateMachinesCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { PAYMENT_METHODS } from '../../functions/core/payment-methods.js';
 import { listBeneficiaries } from '../../functions/data/beneficiaries.js';
-import { Table } from '../../functions/data/table.js';
 import { keys } from '../../functions/data/keys.js';
 import type { Upload } from '../../functions/data/uploads.js';
 import { executionArnOf, intakeExecutionName } from '../../functions/web/workflows.js';
-import { startLocalCloud } from '../../infra/local/cloud.js';
 import { DemoCampaign } from '../../infra/local/demo-campaign.js';
 import { DemoClient, sleep } from '../../infra/local/demo-client.js';
-import { localDynamoClient } from '../../infra/local/dynamodb.js';
-import { median, writeFloor } from './measure.js';
+import { freshCloud, median, writeFloor } from './measure.js';
 import { intakeCsv, personId, personName, personPhone, type IntakeLine } from '../support/intake-files.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 112_800);
@@ -105,13 +98,8 @@ function phases(histories: HistoryEvent[][]) {
 }
 
 async function run(index: number) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nuanliu-bench-intake-'));
-  const cloud = await startLocalCloud({ dataDir, ephemeralPorts: true });
-  const ddb = localDynamoClient(cloud.endpoints.dynamodb);
-  const sfn = new SFNClient({ endpoint: cloud.endpoints.stepfunctions, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const { cloud, ddb, sfn, tableName, table, close } = await freshCloud('intake');
   try {
-    const tableName = (await ddb.send(new ListTablesCommand({}))).TableNames![0];
-    const table = new Table(DynamoDBDocumentClient.from(ddb), tableName);
     const client = new DemoClient(cloud.url);
     const campaignId = await new DemoCampaign(client).create(`导入基准 ${index + 1}`, {
       units: Array.from({ length: UNITS }, (_, u) => unitName(u)).join('\n'),
@@ -176,10 +164,7 @@ async function run(index: number) {
     process.stderr.write(`  run ${index + 1}/${RUNS}: ${JSON.stringify(result)}\n`);
     return result;
   } finally {
-    sfn.destroy();
-    ddb.destroy();
-    await cloud.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

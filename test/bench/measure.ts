@@ -1,5 +1,13 @@
-// What the benches share: the median of repeated runs, and the raw write floor they compare with.
-import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+// What the benches share: a fresh local cloud, execution histories, the median of repeated runs, and the raw write floor they compare with.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BatchWriteItemCommand, ListTablesCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Table } from '../../functions/data/table.js';
+import { startLocalCloud } from '../../infra/local/cloud.js';
+import { localDynamoClient } from '../../infra/local/dynamodb.js';
 
 export const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -33,4 +41,36 @@ export async function writeFloor(client: DynamoDBClient, tableName: string, coun
   };
   await Promise.all(Array.from({ length: options.parallel }, lane));
   return (performance.now() - started) / 1000;
+}
+
+/** Every event of an execution's history, page by page. */
+export async function historyOf(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken, includeExecutionData: false }));
+    events.push(...page.events!);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}
+
+/**
+ * A fresh local cloud in a temporary folder, with clients for its store and its engine and the
+ * product's table; close() stops it and removes the folder.
+ */
+export async function freshCloud(name: string, options: { movableClock?: boolean } = {}) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `nuanliu-bench-${name}-`));
+  const cloud = await startLocalCloud({ dataDir, ephemeralPorts: true, ...options });
+  const ddb = localDynamoClient(cloud.endpoints.dynamodb);
+  const sfn = new SFNClient({ endpoint: cloud.endpoints.stepfunctions, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const tableName = (await ddb.send(new ListTablesCommand({}))).TableNames![0];
+  const table = new Table(DynamoDBDocumentClient.from(ddb), tableName);
+  const close = async () => {
+    sfn.destroy();
+    ddb.destroy();
+    await cloud.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { cloud, ddb, sfn, tableName, table, close };
 }

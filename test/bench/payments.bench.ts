@@ -22,22 +22,16 @@
  * line is one JSON object with the figures.
  */
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListMapRunsCommand, ListStateMachinesCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DescribeExecutionCommand, ListExecutionsCommand, ListMapRunsCommand, ListStateMachinesCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { PAYMENT_METHODS } from '../../functions/core/payment-methods.js';
 import { insertBeneficiaries, type Beneficiary } from '../../functions/data/beneficiaries.js';
 import { createCampaign, type Project } from '../../functions/data/campaigns.js';
 import { beneficiaryKey } from '../../functions/data/exclusions.js';
 import { listPayments } from '../../functions/data/payments.js';
-import { Table } from '../../functions/data/table.js';
-import { startLocalCloud } from '../../infra/local/cloud.js';
+import type { Table } from '../../functions/data/table.js';
 import { sleep } from '../../infra/local/demo-client.js';
-import { localDynamoClient } from '../../infra/local/dynamodb.js';
-import { median, writeFloor } from './measure.js';
+import { freshCloud, historyOf, median, writeFloor } from './measure.js';
 
 const BENEFICIARIES = Number(process.env.BENCH_BENEFICIARIES ?? 112_800);
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
@@ -110,17 +104,6 @@ async function seed(table: Table, campaignId: string, plans: UnitPlan[]) {
 }
 
 
-/** Every event of an execution's history, page by page. */
-async function historyOf(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken, includeExecutionData: false }));
-    events.push(...page.events!);
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
-}
 
 /** Seconds from entering to leaving each state of the parent execution. */
 function spans(events: HistoryEvent[]): Record<string, number> {
@@ -158,13 +141,8 @@ async function stateTransitions(sfn: SFNClient, executionArn: string) {
 }
 
 async function run(index: number) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nuanliu-bench-payments-'));
-  const cloud = await startLocalCloud({ dataDir, ephemeralPorts: true });
-  const ddb = localDynamoClient(cloud.endpoints.dynamodb);
-  const sfn = new SFNClient({ endpoint: cloud.endpoints.stepfunctions, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const { ddb, sfn, tableName, table, close } = await freshCloud('payments');
   try {
-    const tableName = (await ddb.send(new ListTablesCommand({}))).TableNames![0];
-    const table = new Table(DynamoDBDocumentClient.from(ddb), tableName);
     const plans = unitPlans();
     const campaign = await createCampaign(table, {
       name: `发放基准 ${index + 1}`, coordinator: 'coordinator@mzj.example.cn', units: plans.map((p) => p.unit), categories: CATEGORIES,
@@ -220,10 +198,7 @@ async function run(index: number) {
     process.stderr.write(`  run ${index + 1}/${RUNS}: ${JSON.stringify(result)}\n`);
     return result;
   } finally {
-    sfn.destroy();
-    ddb.destroy();
-    await cloud.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 
