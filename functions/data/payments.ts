@@ -86,21 +86,14 @@ export function reissue(table: Table, payment: Payment, at: Date, corrected?: Pi
   return table.replaceIf(keyOf(payment), { ...rest, ...corrected, status: 'issued', attempt: attempt + 1, reissuedAt: at.toISOString() }, standsAt('failed', attempt));
 }
 
-/**
- * Records a payment with one conditional put keyed by (campaign, project, beneficiary):
- * a retried or duplicated invocation pays nobody twice. True if this call paid.
- */
-export const payOnce = (table: Table, payment: Payment) =>
-  table.putIfAbsent(keys.payment(payment.campaignId, payment.projectCode, payment.idHash), { ...payment });
-
 /** insertMany requests in flight for one call of issuePayments. */
 const PARALLEL_REQUESTS = 4;
 
 /**
- * Records many payments as payOnce does, each one conditional write keyed by (campaign, project,
- * beneficiary), 25 to a request (PartiQL INSERT), a few requests in flight: a retried or
- * duplicated invocation pays nobody twice. Per payment, in order: true if this call recorded it,
- * false if it was there already. The payments must name distinct beneficiaries.
+ * Records payments, each one conditional write keyed by (campaign, project, beneficiary), 25 to a
+ * request (PartiQL INSERT), a few requests in flight: a retried or duplicated invocation pays
+ * nobody twice. Per payment, in order: true if this call recorded it, false if it was there
+ * already. The payments must name distinct beneficiaries.
  */
 export async function issuePayments(table: Table, payments: readonly Payment[]): Promise<boolean[]> {
   const items = payments.map((p) => ({ ...p, ...keys.payment(p.campaignId, p.projectCode, p.idHash) }));
@@ -108,6 +101,9 @@ export async function issuePayments(table: Table, payments: readonly Payment[]):
   const parts = Array.from({ length: Math.ceil(items.length / share) }, (_, i) => items.slice(i * share, (i + 1) * share));
   return (await Promise.all(parts.map((part) => table.insertMany(part)))).flat();
 }
+
+/** One payment, as issuePayments records it. True if this call paid. */
+export const payOnce = async (table: Table, payment: Payment) => (await issuePayments(table, [payment]))[0];
 
 export const listPayments = (table: Table, campaignId: string) => table.all<Payment>(keys.paymentPartition(campaignId).pk);
 
