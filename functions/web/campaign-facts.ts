@@ -6,7 +6,7 @@ import { getCoverage, type CoverageReport } from '../data/coverage.js';
 import { isExcluded, listBeneficiaryRecords } from '../data/exclusions.js';
 import { getGate, type Gate } from '../data/gates.js';
 import { listPayments } from '../data/payments.js';
-import { listUploads, type Upload } from '../data/uploads.js';
+import { attemptOf, getUpload, listUploads, type Upload } from '../data/uploads.js';
 import type { AppDeps } from './context.js';
 import { intakeStatus } from './workflows.js';
 
@@ -48,7 +48,11 @@ export async function uploadView(deps: AppDeps, upload: Upload): Promise<UploadV
   if (upload.processedAt) return { ...rest, state: 'done' };
   if (upload.failedAt) return { ...rest, state: 'failed' };
   const status = await intakeStatus(deps, upload);
-  return { ...rest, state: status && status !== 'RUNNING' && status !== 'PENDING_REDRIVE' ? 'failed' : 'processing' };
+  if (!status || status === 'RUNNING' || status === 'PENDING_REDRIVE') return { ...rest, state: 'processing' };
+  // The workflow may have ended after the upload was read: what it recorded decides.
+  const recorded = await getUpload(deps.table, upload.campaignId, upload.id);
+  if (recorded?.processedAt && attemptOf(recorded) === attemptOf(upload)) return uploadView(deps, recorded);
+  return { ...rest, state: 'failed' };
 }
 
 export async function loadFacts(deps: AppDeps, campaign: Campaign): Promise<CampaignFacts> {

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getCampaign } from '../../../functions/data/campaigns.js';
 import { getGate, passGate } from '../../../functions/data/gates.js';
 import { getUpload, listUploads, saveUpload } from '../../../functions/data/uploads.js';
+import { uploadView } from '../../../functions/web/campaign-facts.js';
+import type { AppDeps } from '../../../functions/web/context.js';
 import { executionArnOf } from '../../../functions/web/workflows.js';
 import {
   browser,
@@ -208,6 +210,16 @@ describe('uploads', () => {
     expect(failed).not.toContain('intake failed');
     // A failed file holds nothing back: only the one still processing does.
     expect(await (await b.form(`/campaigns/${id}/phases/survey/start`, {})).text()).toContain('还有 1 个文件正在处理');
+  });
+
+  it('shows an upload done, not failed, when its workflow ended after the upload was read', async () => {
+    const id = await createCampaignVia(web, b);
+    const uploadId = uploadIdOf(await upload(b, id, `${GOOD_CSV}\n`));
+    const stored = await processed(id, uploadId).then(() => getUpload(web.table, id, uploadId));
+    // As a page read it while Finish was still running: no processedAt yet, the execution since SUCCEEDED.
+    const { processedAt: _, ...readBeforeFinish } = stored!;
+    const deps = { table: web.table, sfn: web.sfn, intakeWorkflowArn: web.intakeWorkflowArn } as unknown as AppDeps;
+    expect((await uploadView(deps, readBeforeFinish)).state).toBe('done');
   });
 
   it('starts a second attempt when a failed file is uploaded again, and shows it done', async () => {
