@@ -90,17 +90,20 @@ async function run(handler: (...args: unknown[]) => unknown, msg: ToWorker): Pro
   return result === undefined ? undefined : JSON.stringify(result);
 }
 
-try {
-  const handler = await loadHandler();
-  port.on('message', (msg: ToWorker) => {
-    run(handler, msg).then(
-      (payload) => port.postMessage({ type: 'result', id: msg.id, payload } satisfies FromWorker),
-      (err) => port.postMessage({ type: 'error', id: msg.id, error: serialize(err) } satisfies FromWorker),
-    );
-  });
-  port.postMessage({ type: 'ready' } satisfies FromWorker);
-} catch (err) {
-  const e = serialize(err);
-  const error = err instanceof InitError ? e : { name: 'Runtime.ImportModuleError', message: `${e.name}: ${e.message}`, stack: e.stack };
-  port.postMessage({ type: 'init-error', error } satisfies FromWorker);
+/** Loads the handler and serves invocations; called once the boot code has loaded this module. */
+export async function start(): Promise<void> {
+  try {
+    const handler = await loadHandler();
+    port.on('message', (msg: ToWorker) => {
+      run(handler, msg).then(
+        (payload) => port.postMessage({ type: 'result', id: msg.id, payload } satisfies FromWorker),
+        (err) => port.postMessage({ type: 'error', id: msg.id, error: serialize(err) } satisfies FromWorker),
+      );
+    });
+    port.postMessage({ type: 'ready' } satisfies FromWorker);
+  } catch (err) {
+    const e = serialize(err);
+    const error = err instanceof InitError ? e : { name: 'Runtime.ImportModuleError', message: `${e.name}: ${e.message}`, stack: e.stack };
+    port.postMessage({ type: 'init-error', error } satisfies FromWorker);
+  }
 }

@@ -16,7 +16,7 @@ export const handler = async (event, context) => {
   if (event.spin) for (;;) {}
   return { who, secret: process.env.SHARED ?? null, invocations, functionName: context.functionName,
     arn: context.invokedFunctionArn, requestId: context.awsRequestId, remaining: context.getRemainingTimeInMillis(),
-    waits: context.callbackWaitsForEmptyEventLoop, region: process.env.AWS_REGION, event };
+    waits: context.callbackWaitsForEmptyEventLoop, region: process.env.AWS_REGION, sourceMaps: process.sourceMapsEnabled, event };
 };
 export const nothing = async () => undefined;
 export const callback = (event, context, done) => setTimeout(() => done(null, { viaCallback: event.n }), 5);
@@ -36,6 +36,8 @@ beforeAll(() => {
   host.register({ name: 'nothing', codeDir: dir, handler: 'index.nothing' });
   host.register({ name: 'callback', codeDir: dir, handler: 'index.callback' });
   host.register({ name: 'missing', codeDir: dir, handler: 'index.absent' });
+  host.register({ name: 'plain', codeDir: dir, handler: 'index.handler' });
+  host.register({ name: 'mapped', codeDir: dir, handler: 'index.handler', environment: { NODE_OPTIONS: '--enable-source-maps' } });
 });
 
 afterAll(async () => {
@@ -44,6 +46,12 @@ afterAll(async () => {
 });
 
 describe('LambdaHost', () => {
+  it('loads a bundle as the Node.js runtime does, not through the TypeScript loader the local cloud runs under', async () => {
+    // tsx would enable source maps for every module it loads, and keep a transformed copy of each bundle.
+    expect(((await host.invoke('plain', {})) as any).sourceMaps).toBe(false);
+    expect(((await host.invoke('mapped', {})) as any).sourceMaps).toBe(true);
+  });
+
   it('gives each function its own process.env, context and module state', async () => {
     const a = (await host.invoke('alpha', { setEnv: 'changed-by-alpha' })) as any;
     const b = (await host.invoke('arn:aws-cn:lambda:cn-north-1:111122223333:function:beta', { n: 1 })) as any;
