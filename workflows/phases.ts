@@ -120,9 +120,11 @@ export function deployWorkflow(scope: Construct, props: { approval: IFunction; b
   });
   chain.addCatch(resubmission, { errors: ['Rejected', 'Returned'], resultPath: '$.sentBack' });
   resubmission.next(nextRound).next(chain);
+  // A list waits on people (approvals, its posting), not on compute: every unit's list is in
+  // flight at once, so no unit waits for another's approvers. 40 is the inline Map's own ceiling.
   const lists = new MapState(scope, 'Unit lists', {
     itemsPath: '$.chains.units',
-    maxConcurrency: 10,
+    maxConcurrency: 40,
     itemSelector: { campaignId: campaignId(), unit: JsonPath.stringAt('$$.Map.Item.Value.unit'), steps: JsonPath.listAt('$$.Map.Item.Value.steps'), round: 1 },
     resultPath: JsonPath.DISCARD,
   }).itemProcessor(chain);

@@ -147,10 +147,10 @@ export class CampaignDriver {
   }
 
   /**
-   * Every unit's list through both approvers and its 张榜公示. The deploy workflow has at most 10
-   * units' lists in flight, so lists arrive in waves: each round, each approver opens a fresh mailed
-   * link and approves every list waiting for them in one action; open postings are passed by moving
-   * the local clock past their period. Until the second approver has approved every list.
+   * Every unit's list through both approvers and its 张榜公示. Each round, each approver opens a
+   * fresh mailed link and approves every list waiting for them in one action (lists reach them as
+   * their units' chains get there); open postings are passed by moving the local clock past their
+   * period. Until the second approver has approved every list.
    */
   private async approveAll(lists: number): Promise<void> {
     const used = new Set<string>();

@@ -79,6 +79,8 @@ describe('phase workflows', () => {
       expect(graph.States['Read approval chains'].Next).toBe('Unit lists');
       expect(graph.States['Unit lists'].ItemsPath).toBe('$.chains.units');
       expect(graph.States['Unit lists'].ItemSelector).toMatchObject({ round: 1, 'unit.$': '$$.Map.Item.Value.unit' });
+      // A district's units (24 in Minhang) all at once: no list waits for another unit's approvers.
+      expect(graph.States['Unit lists'].MaxConcurrency).toBe(40);
       expect(chain.MaxConcurrency).toBe(1);
       expect(chain.ItemSelector).toMatchObject({ 'step.$': 'States.MathAdd($$.Map.Item.Index, 1)', 'config.$': '$$.Map.Item.Value' });
       expect(chain.ItemProcessor.StartAt).toBe('Plan approval step');
