@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import { campaignWorkflow } from '../workflows/campaign.js';
 import { CALLBACK_WAIT_DAYS, deployWorkflow, implementWorkflow, intakeWorkflow, reviewWorkflow, surveyWorkflow } from '../workflows/phases.js';
 import { PostingFragment } from '../workflows/posting.js';
+import { UNIT_LIST_INDEX } from '../functions/data/keys.js';
 import { NuanliuFunction } from './function.js';
 import { acknowledgeFindings } from './nag.js';
 
@@ -19,7 +20,8 @@ export interface NuanliuStackProps extends StackProps {
   smtp: { host: string; port: number; secure: boolean; from: string };
 }
 
-type TableAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'PartiQLInsert' | 'UpdateItem' | 'Query' | 'DeleteItem';
+/** What a function may do to the table; QueryUnitLists: Query on UNIT_LIST_INDEX, a unit's list. */
+type TableAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'PartiQLInsert' | 'UpdateItem' | 'Query' | 'DeleteItem' | 'QueryUnitLists';
 
 /** The ARN pattern of a state machine's executions (their names are chosen at run time). */
 const executionsOf = (stack: Stack, machine: StateMachine) =>
@@ -38,6 +40,11 @@ export class NuanliuStack extends Stack {
       encryption: TableEncryption.AWS_MANAGED,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    table.addGlobalSecondaryIndex({
+      indexName: UNIT_LIST_INDEX.name,
+      partitionKey: { name: UNIT_LIST_INDEX.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: UNIT_LIST_INDEX.sortKey, type: AttributeType.STRING },
     });
     const appSecrets = new Secret(this, 'AppSecrets', {
       description: 'nuanliu master key: signs links and sessions, keys the ID-number hash',
@@ -62,7 +69,11 @@ export class NuanliuStack extends Stack {
     };
     const fn = (id: string, handler: string, environment: Record<string, string>, actions: TableAction[], timeout?: Duration, memorySize?: number) => {
       const f = new NuanliuFunction(this, id, { handler, environment, timeout, memorySize });
-      f.addToRolePolicy(new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }));
+      const onTable = actions.filter((a) => a !== 'QueryUnitLists');
+      f.addToRolePolicy(new PolicyStatement({ actions: onTable.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }));
+      if (actions.includes('QueryUnitLists')) {
+        f.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${UNIT_LIST_INDEX.name}`] }));
+      }
       if (environment.APP_SECRETS_ARN) appSecrets.grantRead(f);
       if (environment.SMTP_SECRET_ARN) smtpSecret.grantRead(f);
       return f;
@@ -84,8 +95,9 @@ export class NuanliuStack extends Stack {
     // 排摸 close: removes the rejected rows (raw ID numbers) from the uploads, nothing else.
     const rejectedRows = fn('SurveyRejectedRowsFunction', 'survey-rejected-rows', { TABLE_NAME: table.tableName }, ['Query', 'UpdateItem'], Duration.minutes(2));
     const summary = fn('SurveySummaryFunction', 'survey-summary', mail, ['GetItem', 'Query']);
-    // The approval chain: opens each step's task, keeps its task token, mails links (PutItem).
-    const approval = fn('ApprovalFunction', 'approval', mail, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
+    // The approval chain: opens each step's task, keeps its task token, mails links (PutItem); reads
+    // a unit's list from the unit-list index.
+    const approval = fn('ApprovalFunction', 'approval', mail, ['GetItem', 'Query', 'QueryUnitLists', 'PutItem', 'UpdateItem']);
     // 实施: Plan reads the register and writes the payment batches (keys only); Payment reads a few
     // batches, the beneficiaries they name (BatchGetItem) and the open objections (Query), and pays
     // each key once (conditional PartiQL INSERTs, 25 to a request). Neither deletes.
@@ -98,7 +110,7 @@ export class NuanliuStack extends Stack {
     const campaignSummary = fn('CampaignSummaryFunction', 'campaign-summary', mail, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5), 1024);
     // 张榜公示 (workflows/posting.ts, for the deploy workflow's chain): Open reads the unit's list
     // and writes it as posted, each line only if absent; Close counts the lines and records it.
-    const postingOpen = fn('PostingOpenFunction', 'posting-open', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'PartiQLInsert', 'PutItem'], Duration.minutes(2));
+    const postingOpen = fn('PostingOpenFunction', 'posting-open', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'QueryUnitLists', 'PartiQLInsert', 'PutItem'], Duration.minutes(2));
     const postingClose = fn('PostingCloseFunction', 'posting-close', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'UpdateItem']);
 
     const machine = (id: string, definition: IChainable, timeout: Duration) => {
@@ -127,7 +139,7 @@ export class NuanliuStack extends Stack {
       ...mail,
       CAMPAIGN_WORKFLOW_ARN: campaign.stateMachineArn,
       INTAKE_WORKFLOW_ARN: intakeMachine.stateMachineArn,
-    }, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query']);
+    }, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query', 'QueryUnitLists']);
     campaign.grantStartExecution(http);
     campaign.grantTaskResponse(http);
     phases.deploy.grantTaskResponse(http);

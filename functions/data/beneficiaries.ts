@@ -1,5 +1,5 @@
 import type { PaymentMethod } from '../core/payment-methods.js';
-import { keys } from './keys.js';
+import { keys, UNIT_LIST_INDEX } from './keys.js';
 import type { Table } from './table.js';
 
 /** A stored beneficiary: the ID number only as a keyed hash and a masked form. */
@@ -44,16 +44,21 @@ export type StoreOutcome = 'stored' | 'updated' | 'unchanged' | 'duplicate';
 /** What storing a row did, with the unit that nominated the person first, for a duplicate. */
 export type Stored = { outcome: Exclude<StoreOutcome, 'duplicate'> } | { outcome: 'duplicate'; heldByUnit: string };
 
-/** Stores a beneficiary once per (campaign, project, person); a re-upload adds nothing. */
+/** A beneficiary as stored, with its place in its unit's list. */
+const itemOf = (b: Beneficiary) => ({ ...b, ...keys.unitList(b.campaignId, b.unit) });
+/** A new beneficiary as upsertBeneficiary and insertBeneficiaries store it. */
+const newItem = (b: Beneficiary) => ({ ...itemOf(b), version: 1 });
+
+/** Stores a beneficiary once per (campaign, project, person), as given; a re-upload adds nothing. */
 export const storeBeneficiary = (table: Table, b: Beneficiary) =>
-  table.putIfAbsent(keys.beneficiary(b.campaignId, b.projectCode, b.idHash), { ...b });
+  table.putIfAbsent(keys.beneficiary(b.campaignId, b.projectCode, b.idHash), itemOf(b));
 
 /**
  * Stores new beneficiaries, 25 to a request, each only if its (campaign, project, person) is new;
- * per beneficiary, whether it was. Stored as upsertBeneficiary stores a new one (version 1).
+ * per beneficiary, whether it was. Stored as upsertBeneficiary stores a new one.
  */
 export const insertBeneficiaries = (table: Table, list: readonly Beneficiary[]) =>
-  table.insertMany(list.map((b) => ({ ...b, version: 1, ...keys.beneficiary(b.campaignId, b.projectCode, b.idHash) })));
+  table.insertMany(list.map((b) => ({ ...newItem(b), ...keys.beneficiary(b.campaignId, b.projectCode, b.idHash) })));
 
 const MAX_ATTEMPTS = 5;
 
@@ -75,7 +80,7 @@ export async function upsertBeneficiary(table: Table, b: Beneficiary, now = new 
   const key = keys.beneficiary(b.campaignId, b.projectCode, b.idHash);
   let known = seen ?? undefined;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    if (!known && (await table.putIfAbsent(key, { ...b, version: 1 }))) return { outcome: 'stored' };
+    if (!known && (await table.putIfAbsent(key, newItem(b)))) return { outcome: 'stored' };
     const stored = known ?? (await table.get<Beneficiary>(key));
     known = undefined;
     if (!stored) continue;
@@ -124,6 +129,10 @@ export function replaceSealedAccount(table: Table, stored: Beneficiary, sealed: 
 }
 
 export const listBeneficiaries = (table: Table, campaignId: string) => table.all<Beneficiary>(keys.beneficiaryPartition(campaignId).pk);
+
+/** One unit's beneficiaries, from UNIT_LIST_INDEX: not the whole register. */
+export const listUnitBeneficiaries = (table: Table, campaignId: string, unit: string) =>
+  table.allInIndex<Beneficiary>(UNIT_LIST_INDEX, keys.unitList(campaignId, unit)[UNIT_LIST_INDEX.partitionKey]);
 
 export const beneficiaryPages = (table: Table, campaignId: string, pageSize: number) =>
   table.query<Beneficiary>(keys.beneficiaryPartition(campaignId).pk, undefined, pageSize);

@@ -1,4 +1,4 @@
-import { listBeneficiaries, type Beneficiary } from './beneficiaries.js';
+import { listBeneficiaries, listUnitBeneficiaries, type Beneficiary } from './beneficiaries.js';
 import { keys } from './keys.js';
 import type { Table } from './table.js';
 
@@ -41,6 +41,11 @@ export const getPaymentEntries = (table: Table, campaignId: string, people: read
 /** The beneficiaries who stay in the register: approved and paid. */
 export async function includedBeneficiaries(table: Table, campaignId: string): Promise<BeneficiaryRecord[]> {
   return (await listBeneficiaryRecords(table, campaignId)).filter((b) => !isExcluded(b));
+}
+
+/** One unit's beneficiaries who stay in the register (its list), read from the unit's index entries only. */
+export async function includedUnitBeneficiaries(table: Table, campaignId: string, unit: string): Promise<BeneficiaryRecord[]> {
+  return ((await listUnitBeneficiaries(table, campaignId, unit)) as BeneficiaryRecord[]).filter((b) => !isExcluded(b));
 }
 
 /**

@@ -9,6 +9,12 @@ const uploadParts = (campaignId: string, uploadId: string) => `${V}#CAMPAIGN#${c
 /** Sequence numbers sort as numbers. */
 const seq = (n: number) => String(n).padStart(6, '0');
 
+/**
+ * The table's one secondary index: beneficiaries by unit, so that a unit's list (for its approvers
+ * and its posting) is read without the whole register. Sparse: only beneficiaries carry its key.
+ */
+export const UNIT_LIST_INDEX = { name: 'unitList', partitionKey: 'unitList', sortKey: 'sk' } as const;
+
 export const keys = {
   campaign: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: 'META' }),
   campaignList: () => ({ pk: `${V}#CAMPAIGNS` }),
@@ -30,6 +36,8 @@ export const keys = {
     sk: `${projectCode}#${idHash}`,
   }),
   beneficiaryPartition: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#BENEFICIARIES` }),
+  /** A beneficiary's entry in UNIT_LIST_INDEX: its unit's list (a unit never changes once stored). */
+  unitList: (campaignId: string, unit: string) => ({ [UNIT_LIST_INDEX.partitionKey]: `${V}#CAMPAIGN#${campaignId}#UNIT#${unit}` }),
   payment: (campaignId: string, projectCode: string, idHash: string) => ({
     pk: `${V}#CAMPAIGN#${campaignId}#PAYMENTS`,
     sk: `${projectCode}#${idHash}`,

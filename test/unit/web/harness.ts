@@ -29,6 +29,7 @@ import { finishIntake, prepareIntake, storeIntakeBatches } from '../../../functi
 import { failIntake } from '../../../functions/steps/intake-failure.js';
 import { createApp } from '../../../functions/web/app.js';
 import { deployWorkflow, intakeWorkflow, reviewWorkflow } from '../../../workflows/phases.js';
+import { tableDefinition } from '../../support/table.js';
 
 export const ORIGIN = 'http://localhost';
 /** Stand-in functions whose invocations still running can be waited for. */
@@ -124,12 +125,7 @@ export async function startWeb(options: { publicUrl?: string } = {}) {
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const ddb = new DynamoDBClient({ endpoint: `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`, region: 'us-east-1', credentials });
   await ddb.send(
-    new CreateTableCommand({
-      TableName: 'nuanliu',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
+    new CreateTableCommand(tableDefinition('nuanliu')),
   );
   const table = new Table(DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } }), 'nuanliu');
 
