@@ -71,8 +71,12 @@ export async function startLocalCloud(options: LocalCloudOptions) {
     closers.push(() => secretsServer.close());
 
     // Functions reach the local services through the SDK's own endpoint settings. Workers
-    // start on first use, after the Step Functions endpoint below is known.
-    const baseEnv: Record<string, string> = { ...CREDENTIALS, AWS_ENDPOINT_URL_DYNAMODB: db.endpoint, AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsServer.endpoint };
+    // start on first use, after the Step Functions endpoint below is known. The functions run on
+    // nodejs22.x: the SDK's warning about an older Node.js concerns this host, which warns once itself.
+    const baseEnv: Record<string, string> = {
+      ...CREDENTIALS, AWS_ENDPOINT_URL_DYNAMODB: db.endpoint, AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsServer.endpoint,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
     const host = new LambdaHost({ region, account: ACCOUNT, baseEnv });
     closers.push(() => host.close());
     // Started (its running executions resumed) only once the functions they call are registered, below.
