@@ -47,7 +47,8 @@ export class CampaignDriver {
   }
 
   private status = () => this.client.status(this.campaignId);
-  private wait = <T>(what: string, probe: () => Promise<T | undefined>) => until(what, probe, this.timeoutMs);
+  /** Waits as a coordinator watching the campaign page does: a look every second (each reads the whole register). */
+  private wait = <T>(what: string, probe: () => Promise<T | undefined>) => until(what, probe, this.timeoutMs, 1000);
   private atGate = (phase: string) => this.wait(`the ${phase} gate`, async () => {
     const s = await this.status();
     return s.phase === phase && s.phaseStatus === 'awaiting' ? s : undefined;
@@ -172,7 +173,7 @@ export class CampaignDriver {
         await this.wait('the postings to close', async () => ((await this.status()).postings.every((p) => !ids.has(p.postingId) || p.status === 'closed') ? true : undefined));
         moved = true;
       }
-      if (!moved) await sleep(250);
+      if (!moved) await sleep(1000);
     }
   }
 
