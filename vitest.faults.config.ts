@@ -4,8 +4,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/faults/**/*.test.ts'],
-    // The crash-and-resume run (about 7 minutes, not yet reliably green) runs only on request: npm run test:crash.
-    exclude: process.env.FAULT_CRASH === '1' ? [] : ['test/faults/crash-resume.test.ts'],
     // One file at a time: each starts a local cloud of its own, and load figures mean little when files share 2 cores.
     fileParallelism: false,
     testTimeout: 1_200_000,

@@ -2,7 +2,7 @@
 // are retried while it is down, and an action whose answer was lost is checked and, if it did not
 // land, done again, as a person would after reloading the page.
 import { DemoClient, sleep, until, type CampaignStatus } from '../../../infra/local/demo-client.js';
-import type { FaultCampaign } from './fault-campaign.js';
+import { APPROVERS, COORDINATOR, type MinhangCampaign } from '../../support/minhang/generate.js';
 
 export const PHASES = ['intake', 'approvals', 'payments', 'sampling'] as const;
 export type FaultPhase = (typeof PHASES)[number];
@@ -41,7 +41,7 @@ export class ResilientCampaign {
   campaignId = '';
   private readonly used: string[] = [];
 
-  constructor(readonly base: string, readonly campaign: FaultCampaign, private readonly log: (line: string) => void = () => undefined) {
+  constructor(readonly base: string, readonly campaign: MinhangCampaign, private readonly log: (line: string) => void = () => undefined) {
     this.client = new DemoClient(base, { patienceMs: PATIENCE_MS });
   }
 
@@ -71,12 +71,8 @@ export class ResilientCampaign {
   }
 
   async create(name: string): Promise<void> {
-    const c = this.campaign;
-    await this.client.signIn('coordinator@nuanliu.local');
-    const created = await this.client.post('/campaigns', {
-      name, units: c.units.join('\n'), categories: c.categories.join('\n'), projects: c.projects.map((p) => `${p.code},${p.name},${p.yuan}`).join('\n'),
-      approvers: c.approvers.join('\n'), callbackStaff: c.callbackStaff,
-    });
+    await this.client.signIn(COORDINATOR);
+    const created = await this.client.post('/campaigns', { ...this.campaign.form, name });
     this.campaignId = /\/campaigns\/([0-9a-f-]{36})/.exec(created.headers.get('location') ?? '')?.[1] ?? '';
     if (!this.campaignId) throw new Error(`campaign not created: HTTP ${created.status}`);
     await this.atGate('survey');
@@ -97,18 +93,29 @@ export class ResilientCampaign {
     throw new Error(`${phase} did not start after 5 clicks`);
   }
 
+  /** A CSV file posted as a form's `file`. */
+  private file(path: string, fileName: string, csv: string) {
+    const body = new FormData();
+    body.set('file', new Blob([csv], { type: 'text/csv' }), fileName);
+    return this.client.request(path, { method: 'POST', body });
+  }
+
   /**
-   * 排摸: every unit uploads its list (again if its answer was lost, or if it seems stuck after a
-   * restart: the same file is the same upload, and its intake starts if it never did); the phase closes.
+   * 排摸: the registers are imported (the same file again loads nothing twice), every unit uploads
+   * its list (again if its answer was lost, or if it seems stuck after a restart: the same file is
+   * the same upload, and its intake starts if it never did); the phase closes.
    */
   async intake(): Promise<CampaignStatus> {
-    const lists = this.campaign.lists.length;
+    for (const r of this.campaign.registers) {
+      await this.act(`import ${r.fileName}`, () => this.file(`/campaigns/${this.campaignId}/registers`, r.fileName, r.csv), async () => false);
+    }
+    const lists = this.campaign.intake.length;
     for (let round = 1; ; round++) {
       const s = await until('the uploads', patient(this.status), LONG_MS);
-      for (const list of this.campaign.lists) {
+      for (const list of this.campaign.intake) {
         if (s.uploads.some((u) => u.fileName === list.fileName && u.state === 'done')) continue;
         const present = async () => round === 1 && (await this.status()).uploads.some((u) => u.fileName === list.fileName);
-        await this.act(`upload ${list.fileName}`, () => this.client.upload(this.campaignId, list.fileName, list.content), present);
+        await this.act(`upload ${list.fileName}`, () => this.client.upload(this.campaignId, list.fileName, list.csv), present);
       }
       const done = await this.waitFor('every upload processed', (x) => (x.uploads.length === lists && x.uploads.every((u) => u.state === 'done') ? x : undefined), 90_000).catch(() => undefined);
       if (done) break;
@@ -119,20 +126,30 @@ export class ResilientCampaign {
     return surveyed;
   }
 
-  /** 部署 through both approval steps and the posting between them. */
+  /** 部署: conflicts resolved, projects imported, then both approval steps and the posting between them. */
   async approvals(): Promise<void> {
     await this.atGate('deploy');
-    await this.act('import the projects', () => this.importProjects(), async () => false);
+    await this.resolveConflicts();
+    await this.act('import the projects', () => this.file(`/campaigns/${this.campaignId}/projects/import`, '帮困项目表.csv', this.campaign.projectsCsv), async () => false);
     await this.startPhase('deploy');
-    await this.approve(this.campaign.approvers[0]);
+    await this.approve(APPROVERS[0]);
     await this.passPostings();
-    await this.approve(this.campaign.approvers[1]);
+    await this.approve(APPROVERS[1]);
   }
 
-  private importProjects() {
-    const body = new FormData();
-    body.set('file', new Blob([this.campaign.projectsCsv], { type: 'text/csv' }), '帮困项目表.csv');
-    return this.client.request(`/campaigns/${this.campaignId}/projects/import`, { method: 'POST', body });
+  /** Keeps the civil-affairs nomination of every open conflict, through the forms on the campaign page, until none is open. */
+  private async resolveConflicts(): Promise<void> {
+    const open = async () => ((await this.status()) as CampaignStatus & { conflicts: { open: number } }).conflicts.open;
+    for (let round = 1; (await until('the conflicts', patient(open), LONG_MS)) > 0; round++) {
+      if (round > 5) throw new Error('conflicts still open after 5 rounds');
+      const page = await until('the campaign page', patient(async () => (await this.client.request(`/campaigns/${this.campaignId}`)).text()), LONG_MS);
+      for (const [, action, form] of page.matchAll(/action="(\/campaigns\/[^"]+\/conflicts\/[^"]+\/resolve)"([\s\S]*?)<\/form>/g)) {
+        const keep = [...form.matchAll(/name="keep" value="([^"]+)"/g)].map((m) => m[1]).find((code) => this.campaign.exclusivePairs.some(([civil]) => civil === code));
+        if (!keep) throw new Error(`a conflict without a civil-affairs project: ${action}`);
+        // A resolution whose answer was lost is found resolved on the next round's page.
+        await this.client.post(action, { keep, reason: '按民政优先原则保留民政项目' }).catch(() => undefined);
+      }
+    }
   }
 
   approvalLinks(approver: string): Promise<string[]> {
@@ -145,7 +162,7 @@ export class ResilientCampaign {
    * answer is lost, they open their links again: each shows 已处理 once its list is decided.
    */
   private async approve(approver: string): Promise<void> {
-    const units = this.campaign.units.length;
+    const units = this.campaign.intake.length;
     const browser = new DemoClient(this.base, { patienceMs: PATIENCE_MS });
     const page = async (link: string) => (await browser.request(link)).text();
     const pending = async () => {
@@ -163,7 +180,7 @@ export class ResilientCampaign {
   }
 
   private async approveOnce(approver: string, browser: DemoClient, pending: () => Promise<string | undefined>, first: boolean, allDecided: () => Promise<boolean>) {
-    const units = this.campaign.units.length;
+    const units = this.campaign.intake.length;
     const page = async (link: string) => (await browser.request(link)).text();
     await this.act(`${approver} approves all`, async () => {
       const link = await pending();
@@ -184,7 +201,7 @@ export class ResilientCampaign {
 
   /** 张榜公示: once every list is posted the clock moves past the period (again, if a restart kept the postings open). */
   private async passPostings(): Promise<void> {
-    const lists = this.campaign.units.length;
+    const lists = this.campaign.intake.length;
     const open = await this.waitFor(`${lists} lists posted`, (s) => {
       const p = s.postings.filter((x) => x.status === 'open');
       return p.length === lists ? p : undefined;
@@ -227,7 +244,7 @@ export class ResilientCampaign {
     const paid = await phase('payments', () => this.payments());
     const done = await phase('sampling', () => this.sampling());
     const approvalLinks: Record<string, string[]> = {};
-    for (const a of this.campaign.approvers) approvalLinks[a] = await this.approvalLinks(a);
+    for (const a of APPROVERS) approvalLinks[a] = await this.approvalLinks(a);
     return { campaignId: this.campaignId, surveyed, paid, done, approvalLinks, usedLinks: [...this.used], phaseMs };
   }
 }
