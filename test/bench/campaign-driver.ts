@@ -9,6 +9,8 @@ export const BANK_FAILURE_RATE = 0.001;
 export const CALLBACKS_RECORDED = 5;
 /** Lines per bank result file uploaded (the route takes files up to 4 MB). */
 const RESULT_LINES_PER_FILE = 20_000;
+/** Reads of the campaign page in a row that may fail before the run gives up. */
+const MAX_PAGE_READS = 10;
 /** Times one failed upload is uploaded again before the run gives up. */
 const MAX_UPLOAD_RETRIES = 3;
 
@@ -46,7 +48,19 @@ export class CampaignDriver {
     return result;
   }
 
-  private status = () => this.client.status(this.campaignId);
+  /** Campaign-page reads that failed (a 5xx, e.g. the function's time limit) and were made again, as a person reloads. */
+  failedPageReads = 0;
+
+  private async status(): Promise<CampaignStatus> {
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.client.request(`/api/campaigns/${this.campaignId}`);
+      if (res.ok) return (await res.json()) as CampaignStatus;
+      if (attempt === MAX_PAGE_READS) throw new Error(`the campaign page failed ${attempt} times running (HTTP ${res.status})`);
+      this.failedPageReads++;
+      this.log(`  the campaign page answered HTTP ${res.status}; reloading`);
+      await sleep(1000);
+    }
+  }
   /** Waits as a coordinator watching the campaign page does: a look every second (each reads the whole register). */
   private wait = <T>(what: string, probe: () => Promise<T | undefined>) => until(what, probe, this.timeoutMs, 1000);
   private atGate = (phase: string) => this.wait(`the ${phase} gate`, async () => {

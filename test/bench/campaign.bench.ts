@@ -80,6 +80,7 @@ async function run(index: number) {
       seconds: +seconds.toFixed(2),
       phases: driver.phases,
       uploadRetries: [...driver.retries.values()].reduce((a, b) => a + b, 0),
+      failedPageReads: driver.failedPageReads,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       itemsWritten: written.items,
       writeUnits: written.writeUnits,
@@ -135,6 +136,7 @@ const figures = {
   loadAverage: +os.loadavg()[0].toFixed(2),
   seconds: m((r) => r.seconds),
   uploadRetries: m((r) => r.uploadRetries),
+  failedPageReads: m((r) => r.failedPageReads),
   phases: Object.fromEntries(Object.keys(results[0].phases).map((p) => [p, m((r) => r.phases[p])])),
   peakRssMb: m((r) => r.peakRssMb),
   itemsWritten: m((r) => r.itemsWritten),
@@ -153,7 +155,7 @@ const figures = {
 const line = (label: string, value: string) => console.log(`${label.padEnd(30)} ${value}`);
 const med = RUNS > 1 ? ' (median)' : '';
 for (const [p, s] of Object.entries(figures.phases)) line(`  ${p}${med}`, `${s} s`);
-line(`total${med}`, `${figures.seconds} s (failed uploads uploaded again: ${figures.uploadRetries})`);
+line(`total${med}`, `${figures.seconds} s (failed uploads uploaded again: ${figures.uploadRetries}; campaign page reads failed and reloaded: ${figures.failedPageReads})`);
 line('peak RSS (whole local cloud)', `${figures.peakRssMb} MB`);
 line('DynamoDB items written', `${figures.itemsWritten.toLocaleString('en-US')} (${figures.writeUnits.toLocaleString('en-US')} WRU, ${figures.readUnits.toLocaleString('en-US')} RRU)`);
 line('raw write floor', `${figures.floorSeconds} s for as many items; campaign ${figures.ratio}× the floor`);
