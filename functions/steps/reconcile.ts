@@ -5,6 +5,7 @@ import { paymentReference } from '../core/payment-reference.js';
 import type { SealKeys } from '../core/seal.js';
 import { attemptOf, getPayment, recordOutcome, statusOf, type Payment } from '../data/payments.js';
 import type { Table } from '../data/table.js';
+import { inWaves } from '../data/waves.js';
 import { loadPayments, type PaymentView } from './bank-file.js';
 
 /** What one line of a result file did: matched as paid or failed (changed, or recorded before), or unknown, and why. */
@@ -29,32 +30,26 @@ function referenceIndex(keys: SealKeys, views: readonly PaymentView[]) {
  * reference and amount, and that attempt goes from issued to paid or failed with one conditional
  * write. A reference of no payment, of an older attempt, or an amount that differs is unknown and
  * changes nothing. Reading the same file again changes nothing: its lines were recorded before.
+ * Lines are applied a wave at a time; the same reference twice in one file is recorded once.
  */
 export async function reconcile(table: Table, keys: SealKeys, campaignId: string, lines: readonly ResultLine[], now: Date): Promise<LineOutcome[]> {
   const index = referenceIndex(keys, await loadPayments(table, campaignId));
-  const outcomes: LineOutcome[] = [];
-  for (const line of lines) {
+  return inWaves(lines, async (line): Promise<LineOutcome> => {
     const base = { row: line.row, reference: line.reference, amountFen: line.amountFen };
     const found = index.get(line.reference);
-    if (!found) {
-      outcomes.push({ ...base, kind: 'unknown', why: '本活动没有这个付款参考号' });
-      continue;
-    }
+    if (!found) return { ...base, kind: 'unknown', why: '本活动没有这个付款参考号' };
     const { view, attempt } = found;
     const current = attemptOf(view.payment);
     if (attempt < current) {
-      outcomes.push({ ...base, kind: 'unknown', why: `该参考号属于第${attempt}次发放，这笔付款已改为第${current}次发放（新的参考号），本行不予处理` });
-      continue;
+      return { ...base, kind: 'unknown', why: `该参考号属于第${attempt}次发放，这笔付款已改为第${current}次发放（新的参考号），本行不予处理` };
     }
     if (line.amountFen !== view.payment.amountFen) {
-      outcomes.push({ ...base, kind: 'unknown', why: `金额不符：结果文件为 ${formatYuan(line.amountFen)}，应付 ${formatYuan(view.payment.amountFen)}` });
-      continue;
+      return { ...base, kind: 'unknown', why: `金额不符：结果文件为 ${formatYuan(line.amountFen)}，应付 ${formatYuan(view.payment.amountFen)}` };
     }
     const who = view.beneficiary ? lineLabel({ ...view.beneficiary, unit: view.unit }) : view.unit;
     const applied = await apply(table, view.payment, line, now);
-    outcomes.push(applied.kind === 'unknown' ? { ...base, ...applied } : { ...base, ...applied, who, attempt });
-  }
-  return outcomes;
+    return applied.kind === 'unknown' ? { ...base, ...applied } : { ...base, ...applied, who, attempt };
+  });
 }
 
 /** Records the line's outcome on the payment read, or says why it was recorded before or cannot be. */

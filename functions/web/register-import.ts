@@ -6,10 +6,8 @@ import { validateRegisterRows } from '../core/register-rows.js';
 import type { Campaign } from '../data/campaigns.js';
 import { getRegisterUpload, saveRegisterUpload, storeRegisteredHousehold, type RegisterUpload } from '../data/registers.js';
 import type { Table } from '../data/table.js';
+import { inWaves } from '../data/waves.js';
 import type { RowError } from '../data/uploads.js';
-
-/** Households written at once while a register loads. */
-const CONCURRENT_WRITES = 16;
 
 /**
  * Loads a base register file (低保、特困 rolls …) into a campaign: every valid row is stored as a
@@ -31,19 +29,17 @@ export async function importRegister(
     ? { accepted: [], errors: content.problems.map((reason): RowError => ({ row: 0, column: '文件', reason })) }
     : validateRegisterRows(content.rows, campaign.units, content.rowNumbers);
   const registers: Record<string, number> = {};
-  for (let i = 0; i < accepted.length; i += CONCURRENT_WRITES) {
-    await Promise.all(accepted.slice(i, i + CONCURRENT_WRITES).map((row) =>
-      storeRegisteredHousehold(deps.table, {
-        campaignId: campaign.id,
-        register: row.register,
-        idHash: keyedIdHash(deps.idHashKey, row.idNumber),
-        idMasked: maskIdNumber(row.idNumber),
-        name: row.name,
-        unit: row.unit,
-        uploadId: id,
-        row: row.row,
-      })));
-  }
+  await inWaves(accepted, (row) =>
+    storeRegisteredHousehold(deps.table, {
+      campaignId: campaign.id,
+      register: row.register,
+      idHash: keyedIdHash(deps.idHashKey, row.idNumber),
+      idMasked: maskIdNumber(row.idNumber),
+      name: row.name,
+      unit: row.unit,
+      uploadId: id,
+      row: row.row,
+    }));
   for (const row of accepted) registers[row.register] = (registers[row.register] ?? 0) + 1;
   const upload: RegisterUpload = {
     campaignId: campaign.id,

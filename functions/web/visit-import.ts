@@ -7,9 +7,7 @@ import type { Campaign } from '../data/campaigns.js';
 import { includedBeneficiaries } from '../data/exclusions.js';
 import type { Table } from '../data/table.js';
 import { storeVisit } from '../data/visits.js';
-
-/** Visits written at once. */
-const CONCURRENT_WRITES = 16;
+import { inWaves } from '../data/waves.js';
 
 export interface VisitImport {
   rowCount: number;
@@ -55,11 +53,7 @@ export async function storeVisits(
       date: row.date, leader: row.leader, title: row.title, note: row.note, recordedBy: by.recordedBy, recordedAt: by.at.toISOString(),
     }];
   });
-  let stored = 0;
-  for (let i = 0; i < visits.length; i += CONCURRENT_WRITES) {
-    const fresh = await Promise.all(visits.slice(i, i + CONCURRENT_WRITES).map((v) => storeVisit(deps.table, v)));
-    stored += fresh.filter(Boolean).length;
-  }
+  const stored = (await inWaves(visits, (v) => storeVisit(deps.table, v))).filter(Boolean).length;
   return { stored, existing: visits.length - stored, errors };
 }
 

@@ -61,6 +61,18 @@ describe('bank file and reconciliation', () => {
     expect(await getPayment(table, CAMPAIGN.id, 'MZ01', hash(2))).toMatchObject({ status: 'failed', failure: '账户已冻结', attempts: [{ attempt: 1, outcome: 'failed' }] });
   });
 
+  it('records a line listed twice in one file once, and answers every line in the file\'s order', async () => {
+    const lines = [
+      { row: 2, reference: ref(3), amountFen: 50_000, outcome: 'paid' as const },
+      { row: 3, reference: 'NOSUCHREFERENCE', amountFen: 50_000, outcome: 'paid' as const },
+      { row: 4, reference: ref(3), amountFen: 50_000, outcome: 'paid' as const },
+    ];
+    const outcomes = await reconcile(table, KEYS, CAMPAIGN.id, lines, new Date());
+    expect(outcomes.map((o) => [o.row, o.kind])).toEqual([[2, 'paid'], [3, 'unknown'], [4, 'paid']]);
+    expect(outcomes.filter((o) => 'changed' in o && o.changed)).toHaveLength(1);
+    expect((await getPayment(table, CAMPAIGN.id, 'MZ01', hash(3)))?.attempts).toEqual([expect.objectContaining({ attempt: 1, outcome: 'paid' })]);
+  });
+
   it('makes one attempt of two retries at once; the old reference then matches as unknown', async () => {
     const retry = (account: string) => retryPayment(table, KEYS, { campaignId: CAMPAIGN.id, projectCode: 'MZ01', idHash: hash(2), attempt: 1, account: { account, bank: '中国银行' } }, new Date());
     const accounts = ['6217001234567890001', '6217001234567890002'];
