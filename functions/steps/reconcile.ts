@@ -3,10 +3,11 @@ import { formatYuan } from '../core/money.js';
 import { lineLabel } from '../core/plan.js';
 import { paymentReference } from '../core/payment-reference.js';
 import type { SealKeys } from '../core/seal.js';
-import { attemptOf, getPayment, recordOutcome, statusOf, type Payment } from '../data/payments.js';
+import { getBeneficiaries } from '../data/beneficiaries.js';
+import { beneficiaryKey } from '../data/exclusions.js';
+import { attemptOf, getPayment, listPayments, recordOutcome, statusOf, type Payment } from '../data/payments.js';
 import type { Table } from '../data/table.js';
 import { inWaves } from '../data/waves.js';
-import { loadPayments, type PaymentView } from './bank-file.js';
 
 /** What one line of a result file did: matched as paid or failed (changed, or recorded before), or unknown, and why. */
 export type LineOutcome = { row: number; reference: string; amountFen: number } & (
@@ -17,12 +18,21 @@ export type LineOutcome = { row: number; reference: string; amountFen: number } 
 const OUTCOME_TEXT = { paid: '成功', failed: '失败' } as const;
 
 /** Every reference any attempt of the campaign's payments was given, with its payment and attempt. */
-function referenceIndex(keys: SealKeys, views: readonly PaymentView[]) {
-  const index = new Map<string, { view: PaymentView; attempt: number }>();
-  for (const view of views) {
-    for (let attempt = 1; attempt <= attemptOf(view.payment); attempt++) index.set(paymentReference(keys, view.payment, attempt), { view, attempt });
+function referenceIndex(keys: SealKeys, payments: readonly Payment[]) {
+  const index = new Map<string, { payment: Payment; attempt: number }>();
+  for (const payment of payments) {
+    for (let attempt = 1; attempt <= attemptOf(payment); attempt++) index.set(paymentReference(keys, payment, attempt), { payment, attempt });
   }
   return index;
+}
+
+/** Who each matched payment pays, as lines name them (masked): read for the file's lines only, not the whole register. */
+async function whoIsPaid(table: Table, campaignId: string, payments: readonly Payment[]): Promise<Map<string, string>> {
+  const people = await getBeneficiaries(table, campaignId, payments);
+  return new Map(payments.map((p, i) => {
+    const b = people[i];
+    return [beneficiaryKey(p), b ? lineLabel({ ...b, unit: p.unit ?? b.unit }) : (p.unit ?? '')];
+  }));
 }
 
 /**
@@ -33,22 +43,23 @@ function referenceIndex(keys: SealKeys, views: readonly PaymentView[]) {
  * Lines are applied a wave at a time; the same reference twice in one file is recorded once.
  */
 export async function reconcile(table: Table, keys: SealKeys, campaignId: string, lines: readonly ResultLine[], now: Date): Promise<LineOutcome[]> {
-  const index = referenceIndex(keys, await loadPayments(table, campaignId));
+  const index = referenceIndex(keys, await listPayments(table, campaignId));
+  const matched = [...new Map(lines.flatMap((l) => index.get(l.reference) ?? []).map((m) => [beneficiaryKey(m.payment), m.payment])).values()];
+  const names = await whoIsPaid(table, campaignId, matched);
   return inWaves(lines, async (line): Promise<LineOutcome> => {
     const base = { row: line.row, reference: line.reference, amountFen: line.amountFen };
     const found = index.get(line.reference);
     if (!found) return { ...base, kind: 'unknown', why: '本活动没有这个付款参考号' };
-    const { view, attempt } = found;
-    const current = attemptOf(view.payment);
+    const { payment, attempt } = found;
+    const current = attemptOf(payment);
     if (attempt < current) {
       return { ...base, kind: 'unknown', why: `该参考号属于第${attempt}次发放，这笔付款已改为第${current}次发放（新的参考号），本行不予处理` };
     }
-    if (line.amountFen !== view.payment.amountFen) {
-      return { ...base, kind: 'unknown', why: `金额不符：结果文件为 ${formatYuan(line.amountFen)}，应付 ${formatYuan(view.payment.amountFen)}` };
+    if (line.amountFen !== payment.amountFen) {
+      return { ...base, kind: 'unknown', why: `金额不符：结果文件为 ${formatYuan(line.amountFen)}，应付 ${formatYuan(payment.amountFen)}` };
     }
-    const who = view.beneficiary ? lineLabel({ ...view.beneficiary, unit: view.unit }) : view.unit;
-    const applied = await apply(table, view.payment, line, now);
-    return applied.kind === 'unknown' ? { ...base, ...applied } : { ...base, ...applied, who, attempt };
+    const applied = await apply(table, payment, line, now);
+    return applied.kind === 'unknown' ? { ...base, ...applied } : { ...base, ...applied, who: names.get(beneficiaryKey(payment)) ?? '', attempt };
   });
 }
 
