@@ -26,8 +26,7 @@ export interface PaymentsPage {
   missing: Record<BankChannel, number>;
   totals: PaymentTotals;
   notice?: string;
-  /** After an upload: the outcome of each line, or why the file was refused. */
-  outcomes?: readonly LineOutcome[];
+  /** After an upload of a file that was refused: why. */
   fileErrors?: readonly ResultError[];
 }
 
@@ -65,8 +64,7 @@ function uploadSection(page: PaymentsPage): Html {
 </form>
 ${page.fileErrors?.length
     ? html`<div class="errors"><p><b>结果文件未导入</b>，请修改后重新上传：</p><ul>${page.fileErrors.map((e) => html`<li>${e.row ? `第${e.row}行 ` : ''}${e.column}：${e.reason}</li>`)}</ul></div>`
-    : ''}
-${page.outcomes ? outcomeTable(page.outcomes) : ''}`;
+    : ''}`;
 }
 
 function outcomeTable(outcomes: readonly LineOutcome[]): Html {
@@ -124,5 +122,18 @@ ${downloads(page)}
 ${uploadSection(page)}
 ${failedSection(page)}
 ${totalsSection(page.totals)}`,
+  );
+}
+
+/**
+ * After a result file: its lines' outcomes alone (the payments page, with every payment and the
+ * totals, is a link away: at district scale it takes as long again to read).
+ */
+export function reconciledPage(page: Pick<PaymentsPage, 'user' | 'campaign'> & { outcomes: readonly LineOutcome[] }): Html {
+  const { campaign } = page;
+  return layout(
+    { title: `对账结果：${campaign.name}`, user: page.user },
+    html`<p><a href="/campaigns/${campaign.id}/payments">← 返回发放与对账（发放情况、失败付款更正、各资金来源合计）</a></p>
+${outcomeTable(page.outcomes)}`,
   );
 }

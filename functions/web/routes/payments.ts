@@ -16,7 +16,7 @@ import { reconcile } from '../../steps/reconcile.js';
 import { bankFileCsv, bankFileWorkbook } from '../bank-file.js';
 import type { AppDeps, WebEnv } from '../context.js';
 import { BadRequest, NotFound, TooLarge } from '../errors.js';
-import { CHANNEL_SLUGS, paymentsPage, type PaymentsPage } from '../pages/payments.js';
+import { CHANNEL_SLUGS, paymentsPage, reconciledPage, type PaymentsPage } from '../pages/payments.js';
 import { attachment, campaignOf, XLSX_TYPE } from './campaigns.js';
 import { formBody } from './util.js';
 
@@ -88,9 +88,9 @@ export function paymentRoutes(app: Hono<WebEnv>, deps: AppDeps) {
       const file = (await formBody(c)).file;
       if (!(file instanceof File) || file.size === 0) throw new BadRequest('请选择银行返回的结果文件。');
       const read = await readResultFile(Buffer.from(await file.arrayBuffer()), file.name);
-      if (!read.ok) return c.html(paymentsPage(await pageOf(c, campaign, { fileErrors: read.errors, notice: undefined })), 400);
+      if (!read.ok) return c.html(paymentsPage(await pageOf(c, campaign, { fileErrors: read.errors })), 400);
       const outcomes = await reconcile(deps.table, await keysOf(deps), campaign.id, read.lines, deps.now());
-      return c.html(paymentsPage(await pageOf(c, campaign, { outcomes, notice: undefined })));
+      return c.html(reconciledPage({ user: c.var.coordinator.email, campaign, outcomes }));
     },
   );
 
