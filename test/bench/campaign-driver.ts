@@ -7,8 +7,11 @@ import { APPROVERS, CALLBACK_STAFF, COORDINATOR, type MinhangCampaign } from '..
 /** Bank lines the bank's result file reports failed (at least one), and calls recorded in 回访. */
 export const BANK_FAILURE_RATE = 0.001;
 export const CALLBACKS_RECORDED = 5;
-/** Lines per bank result file uploaded (the route takes files up to 4 MB). */
-const RESULT_LINES_PER_FILE = 20_000;
+/**
+ * Lines per bank result file uploaded, as a bank returns them in batches: at 1× one upload of
+ * 20,000 lines outlasted the HTTP API's 30 s (reading the campaign's payments is most of it).
+ */
+const RESULT_LINES_PER_FILE = 5_000;
 /** Reads of the campaign page in a row that may fail before the run gives up. */
 const MAX_PAGE_READS = 10;
 /** Times one failed upload is uploaded again before the run gives up. */
@@ -48,7 +51,7 @@ export class CampaignDriver {
     return result;
   }
 
-  /** Campaign-page reads that failed (a 5xx, e.g. the function's time limit) and were made again, as a person reloads. */
+  /** Page reads and result uploads that failed (a 5xx, e.g. the HTTP API's time limit) and were made again, as a person reloads. */
   failedPageReads = 0;
 
   private async status(): Promise<CampaignStatus> {
@@ -220,7 +223,15 @@ export class CampaignDriver {
     const results = lines.map(([, reference, , , , , amount], i) => [reference, amount, i < failures ? '失败' : '成功', i < failures ? '账户已销户' : ''].join(','));
     for (let from = 0; from < results.length; from += RESULT_LINES_PER_FILE) {
       const csv = ['付款参考号,金额（元）,处理结果,失败原因', ...results.slice(from, from + RESULT_LINES_PER_FILE)].join('\n');
-      this.expectStatus(await this.file(`/campaigns/${this.campaignId}/payments/results`, `代发结果-${from / RESULT_LINES_PER_FILE + 1}.csv`, csv), 200, 'upload the bank results');
+      const name = `代发结果-${from / RESULT_LINES_PER_FILE + 1}.csv`;
+      // An answer lost to the time limit is uploaded again, as a person would: lines recorded before change nothing.
+      for (let attempt = 1; ; attempt++) {
+        const res = await this.file(`/campaigns/${this.campaignId}/payments/results`, name, csv);
+        if (res.status === 200) break;
+        if (res.status !== 503 || attempt === MAX_PAGE_READS) this.expectStatus(res, 200, `upload ${name}`);
+        this.failedPageReads++;
+        this.log(`  ${name} answered HTTP 503; uploaded again`);
+      }
     }
     this.seen.bankLines = lines.length;
     this.seen.bankFailures = failures;
