@@ -118,7 +118,7 @@ function mismatches(c: Awaited<ReturnType<typeof run>>['correctness']): string[]
 log(`Campaign benchmark: Minhang-shaped, seed “${SEED}”, scale ${SCALE}× (${expected.rows.toLocaleString('en-US')} intake rows, ${campaign.intake.length} unit files, ${campaign.projects.length} projects); ${RUNS} run(s), Node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 const results: Awaited<ReturnType<typeof run>>[] = [];
 for (let i = 0; i < RUNS; i++) results.push(await run(i));
-const m = (pick: (r: (typeof results)[number]) => number) => +median(results.map(pick)).toFixed(2);
+const m = (pick: (r: (typeof results)[number]) => number, digits = 2) => +median(results.map(pick)).toFixed(digits);
 const usage = {
   transitions: m((r) => r.transitions),
   lambdaRequests: m((r) => r.lambdaRequests),
@@ -143,7 +143,7 @@ const figures = {
   floorSeconds: m((r) => r.floorSeconds),
   ratio: m((r) => r.ratio),
   executions: m((r) => r.executions),
-  transitionsPerBeneficiary: m((r) => r.transitionsPerBeneficiary),
+  transitionsPerBeneficiary: m((r) => r.transitionsPerBeneficiary, 4),
   ...usage,
   awsCostUsd: awsCost(usage),
   awsPricesUsd: AWS_PRICES_USD,
@@ -155,7 +155,7 @@ const figures = {
 const line = (label: string, value: string) => console.log(`${label.padEnd(30)} ${value}`);
 const med = RUNS > 1 ? ' (median)' : '';
 for (const [p, s] of Object.entries(figures.phases)) line(`  ${p}${med}`, `${s} s`);
-line(`total${med}`, `${figures.seconds} s (failed uploads uploaded again: ${figures.uploadRetries}; campaign page reads failed and reloaded: ${figures.failedPageReads})`);
+line(`total${med}`, `${figures.seconds} s (failed uploads uploaded again: ${figures.uploadRetries}; page reads and uploads answered 5xx and made again: ${figures.failedPageReads})`);
 line('peak RSS (whole local cloud)', `${figures.peakRssMb} MB`);
 line('DynamoDB items written', `${figures.itemsWritten.toLocaleString('en-US')} (${figures.writeUnits.toLocaleString('en-US')} WRU, ${figures.readUnits.toLocaleString('en-US')} RRU)`);
 line('raw write floor', `${figures.floorSeconds} s for as many items; campaign ${figures.ratio}× the floor`);
