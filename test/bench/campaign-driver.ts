@@ -2,6 +2,7 @@
 // mailed links only (as infra/local/demo-campaign.ts does), each phase timed.
 import { parse as parseCsv } from 'csv-parse/sync';
 import { DemoClient, sleep, until, type CampaignStatus } from '../../infra/local/demo-client.js';
+import { civilAffairsResolutions, RESOLUTION_REASON } from '../support/minhang/conflicts.js';
 import { APPROVERS, CALLBACK_STAFF, COORDINATOR, type MinhangCampaign } from '../support/minhang/generate.js';
 
 /** Bank lines the bank's result file reports failed (at least one), and calls recorded in 回访. */
@@ -154,11 +155,9 @@ export class CampaignDriver {
   /** Keeps the civil-affairs nomination of every conflict, through the forms on the campaign page. */
   private async resolveConflicts(): Promise<void> {
     const page = await (await this.client.request(`/campaigns/${this.campaignId}`)).text();
-    const forms = [...page.matchAll(/action="(\/campaigns\/[^"]+\/conflicts\/[^"]+\/resolve)"([\s\S]*?)<\/form>/g)];
-    for (const [, action, form] of forms) {
-      const keep = [...form.matchAll(/name="keep" value="([^"]+)"/g)].map((m) => m[1]).find((code) => this.c.exclusivePairs.some(([civil]) => civil === code));
-      if (!keep) throw new Error(`a conflict without a civil-affairs project: ${action}`);
-      this.expectStatus(await this.client.post(action, { keep, reason: '按民政优先原则保留民政项目' }), 303, 'resolve a conflict');
+    const forms = civilAffairsResolutions(page, this.c);
+    for (const { action, keep } of forms) {
+      this.expectStatus(await this.client.post(action, { keep, reason: RESOLUTION_REASON }), 303, 'resolve a conflict');
     }
     const s = (await this.status()) as CampaignStatus & { conflicts: { open: number; resolved: number } };
     if (s.conflicts.open !== 0) throw new Error(`${s.conflicts.open} conflicts still open after resolving ${forms.length}`);

@@ -2,6 +2,7 @@
 // are retried while it is down, and an action whose answer was lost is checked and, if it did not
 // land, done again, as a person would after reloading the page.
 import { DemoClient, sleep, until, type CampaignStatus } from '../../../infra/local/demo-client.js';
+import { civilAffairsResolutions, RESOLUTION_REASON } from '../../support/minhang/conflicts.js';
 import { APPROVERS, COORDINATOR, type MinhangCampaign } from '../../support/minhang/generate.js';
 
 export const PHASES = ['intake', 'approvals', 'payments', 'sampling'] as const;
@@ -143,11 +144,9 @@ export class ResilientCampaign {
     for (let round = 1; (await until('the conflicts', patient(open), LONG_MS)) > 0; round++) {
       if (round > 5) throw new Error('conflicts still open after 5 rounds');
       const page = await until('the campaign page', patient(async () => (await this.client.request(`/campaigns/${this.campaignId}`)).text()), LONG_MS);
-      for (const [, action, form] of page.matchAll(/action="(\/campaigns\/[^"]+\/conflicts\/[^"]+\/resolve)"([\s\S]*?)<\/form>/g)) {
-        const keep = [...form.matchAll(/name="keep" value="([^"]+)"/g)].map((m) => m[1]).find((code) => this.campaign.exclusivePairs.some(([civil]) => civil === code));
-        if (!keep) throw new Error(`a conflict without a civil-affairs project: ${action}`);
+      for (const { action, keep } of civilAffairsResolutions(page, this.campaign)) {
         // A resolution whose answer was lost is found resolved on the next round's page.
-        await this.client.post(action, { keep, reason: '按民政优先原则保留民政项目' }).catch(() => undefined);
+        await this.client.post(action, { keep, reason: RESOLUTION_REASON }).catch(() => undefined);
       }
     }
   }
