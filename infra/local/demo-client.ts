@@ -37,6 +37,12 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
   }
 }
 
+/** A JSON answer's body; any other answer (a 503 while the server restarts) is an error, never a state. */
+async function jsonOf<T>(res: Response): Promise<T> {
+  if (!res.ok) throw new Error(`${new URL(res.url).pathname}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
 export type PostingStatus = CampaignStatus['postings'][number];
 
 export interface DemoClientOptions {
@@ -86,7 +92,7 @@ export class DemoClient {
 
   /** Every link in mail to `to`, newest mail first. */
   async links(to: string): Promise<string[]> {
-    const mails = (await (await this.reach(`${this.base}/_local/mail.json?to=${encodeURIComponent(to)}`, {}, true)).json()) as { links: string[]; date: string }[];
+    const mails = await jsonOf<{ links: string[]; date: string }[]>(await this.reach(`${this.base}/_local/mail.json?to=${encodeURIComponent(to)}`, {}, true));
     return mails.sort((a, b) => b.date.localeCompare(a.date)).flatMap((m) => m.links);
   }
 
@@ -105,7 +111,7 @@ export class DemoClient {
   }
 
   async status(campaignId: string): Promise<CampaignStatus> {
-    return (await (await this.request(`/api/campaigns/${campaignId}`)).json()) as CampaignStatus;
+    return jsonOf<CampaignStatus>(await this.request(`/api/campaigns/${campaignId}`));
   }
 
   atGate(campaignId: string, phase: string): Promise<CampaignStatus> {
