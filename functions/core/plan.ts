@@ -101,7 +101,11 @@ export function computePlan(projects: readonly Project[], register: readonly Pla
 
   const groupBy = (keyOf: (l: PlanLine) => string) => {
     const groups = new Map<string, PlanLine[]>();
-    for (const l of lines) groups.set(keyOf(l), [...(groups.get(keyOf(l)) ?? []), l]);
+    for (const l of lines) {
+      const group = groups.get(keyOf(l));
+      if (group) group.push(l);
+      else groups.set(keyOf(l), [l]);
+    }
     return [...groups].map(([key, ls]) => total(key, ls)).sort((a, b) => a.key.localeCompare(b.key, 'zh-CN'));
   };
   const all = total('', lines);

@@ -1,4 +1,5 @@
 import { listBeneficiaries, listUnitBeneficiaries, type Beneficiary } from './beneficiaries.js';
+import type { PlanEntry } from '../core/plan.js';
 import { keys } from './keys.js';
 import type { Table } from './table.js';
 
@@ -21,15 +22,21 @@ export const isExcluded = (b: Pick<BeneficiaryRecord, 'excludedBy'>) => Boolean(
 /** Every beneficiary of a campaign, excluded ones included, each with its exclusion mark. */
 export const listBeneficiaryRecords = (table: Table, campaignId: string) => listBeneficiaries(table, campaignId) as Promise<BeneficiaryRecord[]>;
 
-/** What a payment plan reads of each beneficiary: its key, its unit and its exclusion mark. */
-export type RegisterEntry = Pick<BeneficiaryRecord, 'projectCode' | 'idHash' | 'unit' | 'excludedBy'>;
-
-/** Every beneficiary of a campaign, excluded ones included, with only what a payment plan reads (up to 1 MB a page). */
-export async function listRegisterEntries(table: Table, campaignId: string): Promise<RegisterEntry[]> {
-  const entries: RegisterEntry[] = [];
-  for await (const page of table.query<RegisterEntry>(keys.beneficiaryPartition(campaignId).pk, undefined, 5000, ['projectCode', 'idHash', 'unit', 'excludedBy'])) entries.push(...page);
+/** Every beneficiary of a campaign, excluded ones included, with only the `fields` a reader needs (up to 1 MB a page). */
+async function listRegisterFields<F extends keyof BeneficiaryRecord>(table: Table, campaignId: string, fields: readonly F[]): Promise<Pick<BeneficiaryRecord, F>[]> {
+  const entries: Pick<BeneficiaryRecord, F>[] = [];
+  for await (const page of table.query<Pick<BeneficiaryRecord, F>>(keys.beneficiaryPartition(campaignId).pk, undefined, 5000, fields)) entries.push(...page);
   return entries;
 }
+
+const REGISTER_ENTRY_FIELDS = ['projectCode', 'idHash', 'unit', 'excludedBy'] as const;
+/** What a payment plan reads of each beneficiary: its key, its unit and its exclusion mark. */
+export type RegisterEntry = Pick<BeneficiaryRecord, (typeof REGISTER_ENTRY_FIELDS)[number]>;
+export const listRegisterEntries = (table: Table, campaignId: string): Promise<RegisterEntry[]> => listRegisterFields(table, campaignId, REGISTER_ENTRY_FIELDS);
+
+/** What the plan and the campaign's totals read of each beneficiary: no contact details, no sealed ID or account. */
+const PLAN_ENTRY_FIELDS = ['projectCode', 'idHash', 'idMasked', 'name', 'unit', 'category', 'householdSize', 'amountFen', 'excludedBy'] as const;
+export const listPlanEntries = (table: Table, campaignId: string): Promise<PlanEntry[]> => listRegisterFields(table, campaignId, PLAN_ENTRY_FIELDS);
 
 /** What a payment reads of its beneficiary: its key, amount, channel and unit, and its exclusion mark. */
 export type PaymentEntry = RegisterEntry & Pick<BeneficiaryRecord, 'amountFen' | 'paymentMethod'>;

@@ -3,9 +3,9 @@ import { computePlan, type Plan } from '../core/plan.js';
 import type { Campaign } from '../data/campaigns.js';
 import { listConflicts, type Conflict } from '../data/conflicts.js';
 import { getCoverage, type CoverageReport } from '../data/coverage.js';
-import { isExcluded, listBeneficiaryRecords } from '../data/exclusions.js';
+import { isExcluded, listPlanEntries } from '../data/exclusions.js';
 import { getGate, type Gate } from '../data/gates.js';
-import { listPayments } from '../data/payments.js';
+import { listPaymentAmounts } from '../data/payments.js';
 import { attemptOf, getUpload, listUploads, type Upload } from '../data/uploads.js';
 import type { AppDeps } from './context.js';
 import { intakeStatus } from './workflows.js';
@@ -59,8 +59,8 @@ export async function loadFacts(deps: AppDeps, campaign: Campaign): Promise<Camp
   const [gateList, uploads, records, payments, conflicts, coverage] = await Promise.all([
     Promise.all(PHASES.map((p) => getGate(deps.table, campaign.id, p))),
     listUploads(deps.table, campaign.id),
-    listBeneficiaryRecords(deps.table, campaign.id),
-    listPayments(deps.table, campaign.id),
+    listPlanEntries(deps.table, campaign.id),
+    listPaymentAmounts(deps.table, campaign.id),
     listConflicts(deps.table, campaign.id),
     getCoverage(deps.table, campaign.id),
   ]);
@@ -70,10 +70,12 @@ export async function loadFacts(deps: AppDeps, campaign: Campaign): Promise<Camp
   PHASES.forEach((p, i) => {
     if (gateList[i]) gates[p] = gateList[i];
   });
-  const projects = campaign.projects.map((p) => {
-    const mine = beneficiaries.filter((b) => b.projectCode === p.code);
-    return { code: p.code, name: p.name, count: mine.length, totalFen: mine.reduce((n, b) => n + b.amountFen, 0) };
-  });
+  const byProject = new Map<string, { count: number; totalFen: number }>();
+  for (const b of beneficiaries) {
+    const total = byProject.get(b.projectCode) ?? { count: 0, totalFen: 0 };
+    byProject.set(b.projectCode, { count: total.count + 1, totalFen: total.totalFen + b.amountFen });
+  }
+  const projects = campaign.projects.map((p) => ({ code: p.code, name: p.name, ...(byProject.get(p.code) ?? { count: 0, totalFen: 0 }) }));
   return {
     campaign,
     gates,
