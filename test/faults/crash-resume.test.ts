@@ -41,8 +41,11 @@ function counts(run: CampaignRun) {
 describe('crash and resume under SIGKILL', () => {
   const dirs: string[] = [];
   const clouds: CloudProcess[] = [];
+  let passed = false;
   afterAll(async () => {
     for (const cloud of clouds) await cloud.kill();
+    // A failed run keeps its stores and workflow journals, to read what happened.
+    if (!passed) return log(`kept for inspection: ${dirs.join(', ')}`);
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   });
   const newCloud = async () => {
@@ -127,5 +130,6 @@ describe('crash and resume under SIGKILL', () => {
     expect(JSON.stringify(answers.filter((a) => a.opened !== 200 || !a.openedDecided || a.posted !== 200 || !a.postedDecided))).toBe('[]');
     expect(answers.map((a) => a.link).sort()).toEqual([...links].sort());
     expect(links.length).toBeGreaterThanOrEqual(2 * campaign.intake.length);
+    passed = true;
   }, 1_200_000);
 });

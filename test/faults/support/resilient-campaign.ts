@@ -181,15 +181,18 @@ export class ResilientCampaign {
   private async approveOnce(approver: string, browser: DemoClient, pending: () => Promise<string | undefined>, first: boolean, allDecided: () => Promise<boolean>) {
     const units = this.campaign.intake.length;
     const page = async (link: string) => (await browser.request(link)).text();
+    // The first time, every unit's list waiting at once; after a crash (an approval whose answer was
+    // lost may have decided some lists before it), the rest of them.
+    let all = first;
     await this.act(`${approver} approves all`, async () => {
       const link = await pending();
       if (!link) return new Response(null, { status: 200 });
       this.used.push(link);
-      // The first time, every unit's list waiting at once (after a crash, the rest of them).
       const html = await until(`lists waiting for ${approver}`, patient(async () => {
         const text = await page(link);
-        return text.includes('已处理') || text.includes(first ? `全部同意（共 ${units} 份` : 'name="seen"') ? text : undefined;
+        return text.includes('已处理') || text.includes(all ? `全部同意（共 ${units} 份` : 'name="seen"') ? text : undefined;
       }), LONG_MS);
+      all = false;
       if (html.includes('已处理')) return new Response(null, { status: 200 });
       const decision = html.includes('value="approve-all"') ? 'approve-all' : 'approve';
       const body = new URLSearchParams({ decision, seen: /name="seen" value="([a-f0-9]{64})"/.exec(html)?.[1] ?? '' });
