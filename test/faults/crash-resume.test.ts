@@ -39,19 +39,17 @@ function counts(run: CampaignRun) {
 }
 
 describe('crash and resume under SIGKILL', () => {
-  const dirs: string[] = [];
   const clouds: CloudProcess[] = [];
   let passed = false;
   afterAll(async () => {
     for (const cloud of clouds) await cloud.kill();
-    // A failed run keeps its stores and workflow journals, to read what happened.
-    if (!passed) return log(`kept for inspection: ${dirs.join(', ')}`);
-    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+    // A failed run keeps its stores, workflow journals and the cloud's output, to read what happened.
+    const kept = clouds.flatMap((c) => [c.dataDir, c.logFile]);
+    if (!passed) return log(`kept for inspection: ${kept.join(', ')}`);
+    for (const path of kept) fs.rmSync(path, { recursive: true, force: true });
   });
   const newCloud = async () => {
-    const dir = tempDir('nuanliu-crash-');
-    dirs.push(dir);
-    const cloud = new CloudProcess(dir);
+    const cloud = new CloudProcess(tempDir('nuanliu-crash-'));
     clouds.push(cloud);
     await cloud.start();
     return cloud;

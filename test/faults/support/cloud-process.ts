@@ -1,6 +1,7 @@
 // The local cloud as `npm start` runs it, in a child process that a test can kill with SIGKILL and
 // start again on the same data directory and the same ports (so mailed links keep their address).
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,12 @@ export class CloudProcess {
   dynamodb = '';
   readonly startupsMs: number[] = [];
 
-  constructor(readonly dataDir: string) {}
+  /** Everything each run of the cloud printed, appended: next to its data, to read after a failure. */
+  readonly logFile: string;
+
+  constructor(readonly dataDir: string) {
+    this.logFile = `${dataDir}.log`;
+  }
 
   /** Starts `npm start` on the data directory; resolves once it prints that it is ready. */
   async start(): Promise<void> {
@@ -39,6 +45,11 @@ export class CloudProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    const log = fs.createWriteStream(this.logFile, { flags: 'a' });
+    log.write(`--- started ${new Date().toISOString()}\n`);
+    child.stdout!.pipe(log, { end: false });
+    child.stderr!.pipe(log, { end: false });
+    child.once('exit', (code, signal) => log.end(`--- exited ${new Date().toISOString()} (${signal ?? code})\n`));
     const tail: string[] = [];
     child.stderr!.on('data', (chunk: Buffer) => tail.push(chunk.toString()) > 20 && tail.shift());
     await new Promise<void>((resolve, reject) => {
