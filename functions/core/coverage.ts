@@ -2,6 +2,7 @@
  * 广覆盖、不遗漏: every household on a base register (低保, 特困 …) should be covered by at least one
  * project. A household is matched to beneficiaries by the keyed hash of its ID number.
  */
+import { byZh } from './zh-order.js';
 
 /** One household as a base register lists it: the ID number only hashed and masked. */
 export interface RegisterEntry {
@@ -73,7 +74,7 @@ export function coverageByUnit(entries: readonly RegisterEntry[], covered: Reado
   const order = options.unitOrder ?? [];
   const rank = (unit: string) => (order.includes(unit) ? order.indexOf(unit) : order.length);
   const sorted = [...units.values()]
-    .sort((a, b) => rank(a.unit) - rank(b.unit) || a.unit.localeCompare(b.unit, 'zh-CN'))
+    .sort((a, b) => rank(a.unit) - rank(b.unit) || byZh(a.unit, b.unit))
     .map(({ gaps, ...unit }): UnitCoverage => {
       const listed = gaps.slice(0, Math.max(0, budget));
       budget -= listed.length;

@@ -9,6 +9,7 @@ import { FUNDING_SOURCE_KEYS, sourceName, splitEach, sumSources, zeroSources, ty
 import { maskName } from './masking.js';
 import { formatYuan } from './money.js';
 import { basisOf, isEligible, QUOTA_UNITS, sourceBudgets, type Project } from './project.js';
+import { byZh } from './zh-order.js';
 
 /** A stored beneficiary as the plan reads it (see data/beneficiaries.ts); never a raw ID number. */
 export interface PlanEntry {
@@ -72,19 +73,17 @@ const addSources = (into: SourceTotals, add: SourceTotals | undefined) => {
 export function computePlan(projects: readonly Project[], register: readonly PlanEntry[]): Plan {
   const order = new Map(projects.map((p, i) => [p.code, i]));
   const included = register.filter((b) => !b.excludedBy);
-  const unknown = included.filter((b) => !order.has(b.projectCode));
+  const byCode = groupsOf(included, (b) => b.projectCode);
   const problems: PlanProblem[] = [];
-  for (const code of new Set(unknown.map((b) => b.projectCode))) {
-    const mine = unknown.filter((b) => b.projectCode === code);
-    problems.push({ projectCode: code, reason: `项目${code}不在本活动的帮困项目中，涉及 ${mine.length} 条`, lines: mine.map(lineLabel) });
+  for (const [code, mine] of byCode) {
+    if (!order.has(code)) problems.push({ projectCode: code, reason: `项目${code}不在本活动的帮困项目中，涉及 ${mine.length} 条`, lines: mine.map(lineLabel) });
   }
 
   const lines: PlanLine[] = [];
   const byProject: Plan['byProject'] = [];
   for (const project of projects) {
-    const mine = included
-      .filter((b) => b.projectCode === project.code)
-      .sort((a, b) => a.unit.localeCompare(b.unit, 'zh-CN') || a.idHash.localeCompare(b.idHash));
+    const mine = (byCode.get(project.code) ?? [])
+      .sort((a, b) => byZh(a.unit, b.unit) || (a.idHash < b.idHash ? -1 : a.idHash > b.idHash ? 1 : 0));
     const budgets = sourceBudgets(project);
     const funded = budgets !== undefined && sumSources(budgets) > 0;
     const splits = funded ? splitEach(mine.map((b) => b.amountFen), budgets) : [];
@@ -99,15 +98,7 @@ export function computePlan(projects: readonly Project[], register: readonly Pla
     });
   }
 
-  const groupBy = (keyOf: (l: PlanLine) => string) => {
-    const groups = new Map<string, PlanLine[]>();
-    for (const l of lines) {
-      const group = groups.get(keyOf(l));
-      if (group) group.push(l);
-      else groups.set(keyOf(l), [l]);
-    }
-    return [...groups].map(([key, ls]) => total(key, ls)).sort((a, b) => a.key.localeCompare(b.key, 'zh-CN'));
-  };
+  const groupBy = (keyOf: (l: PlanLine) => string) => [...groupsOf(lines, keyOf)].map(([key, ls]) => total(key, ls)).sort((a, b) => byZh(a.key, b.key));
   const all = total('', lines);
   return {
     lines,
@@ -121,6 +112,17 @@ export function computePlan(projects: readonly Project[], register: readonly Pla
     problems,
     ok: problems.length === 0,
   };
+}
+
+/** Items grouped by key, in one pass, each group in the items' order. */
+function groupsOf<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(keyOf(item));
+    if (group) group.push(item);
+    else groups.set(keyOf(item), [item]);
+  }
+  return groups;
 }
 
 function total(key: string, lines: readonly PlanLine[]): PlanTotal {

@@ -4,6 +4,7 @@
  */
 import { fenToYuanText } from './money.js';
 import { SIGNED_FOR_METHODS, type PaymentMethod } from './payment-methods.js';
+import { byZh } from './zh-order.js';
 
 export interface SignatureLine {
   name: string;
@@ -56,9 +57,9 @@ export function signatureSheets(
   }
   const rank = (u: string) => (units.includes(u) ? units.indexOf(u) : units.length);
   return [...sheets]
-    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b, 'zh-CN'))
+    .sort(([a], [b]) => rank(a) - rank(b) || byZh(a, b))
     .map(([unit, lines]) => ({
       unit,
-      lines: lines.sort((a, b) => a.order - b.order || a.name.localeCompare(b.name, 'zh-CN')).map(({ order: _order, ...line }) => line),
+      lines: lines.sort((a, b) => a.order - b.order || byZh(a.name, b.name)).map(({ order: _order, ...line }) => line),
     }));
 }

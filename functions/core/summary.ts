@@ -8,6 +8,7 @@
 import { FUNDING_SOURCE_KEYS, zeroSources, type FundingSource } from './funding.js';
 import type { Plan, SourceTotals } from './plan.js';
 import { standardText, type Project } from './project.js';
+import { byZh } from './zh-order.js';
 
 /** People (person-times: one per person and project) and money, in all and per source. */
 export interface MoneyRow {
@@ -127,7 +128,7 @@ function entryOf<T>(map: Map<string, T>, key: string, make: () => T): T {
 function listedOrder(listed: readonly string[]) {
   return (a: string, b: string) => {
     const rank = (x: string) => (listed.includes(x) ? listed.indexOf(x) : listed.length);
-    return rank(a) - rank(b) || a.localeCompare(b, 'zh-CN');
+    return rank(a) - rank(b) || byZh(a, b);
   };
 }
 

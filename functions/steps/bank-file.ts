@@ -6,6 +6,7 @@ import { listBeneficiaries, type Beneficiary } from '../data/beneficiaries.js';
 import type { Campaign } from '../data/campaigns.js';
 import { attemptOf, listPayments, statusOf, type Payment } from '../data/payments.js';
 import type { Table } from '../data/table.js';
+import { byZh } from '../core/zh-order.js';
 
 /** One row of a bank file (see web/bank-file.ts for its layout). */
 export interface BankFileRow {
@@ -79,6 +80,6 @@ export function bankFileRows(keys: SealKeys, campaign: Pick<Campaign, 'id' | 'na
       unit,
     });
   }
-  rows.sort((a, b) => a.unit.localeCompare(b.unit, 'zh-CN') || a.project.localeCompare(b.project) || a.reference.localeCompare(b.reference));
+  rows.sort((a, b) => byZh(a.unit, b.unit) || a.project.localeCompare(b.project) || a.reference.localeCompare(b.reference));
   return { rows, missing };
 }

@@ -7,6 +7,7 @@ import { listBeneficiaryRecords } from '../data/exclusions.js';
 import { listUploads, type RowError } from '../data/uploads.js';
 import type { Table } from '../data/table.js';
 import type { SendMail } from '../shared/mailer.js';
+import { byZh } from '../core/zh-order.js';
 
 /** Reasons listed one by one in the mail; the rest are counted together. */
 export const LISTED_REASONS = 20;
@@ -23,7 +24,7 @@ export function rejectedByReason(errors: readonly RowError[]): { reason: string;
     const reason = e.reason.split('：')[0].replace(/第\d+行/g, '另一行').trim();
     counts.set(reason, (counts.get(reason) ?? 0) + 1);
   }
-  const sorted = [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason, 'zh-CN'));
+  const sorted = [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || byZh(a.reason, b.reason));
   if (sorted.length <= LISTED_REASONS) return sorted;
   const rest = sorted.slice(LISTED_REASONS - 1).reduce((n, r) => n + r.count, 0);
   return [...sorted.slice(0, LISTED_REASONS - 1), { reason: '其他原因', count: rest }];

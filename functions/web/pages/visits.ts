@@ -4,6 +4,7 @@ import type { Campaign } from '../../data/campaigns.js';
 import type { Visit } from '../../data/visits.js';
 import type { VisitImport } from '../visit-import.js';
 import { fieldErrors, layout, noticeOf, type Html } from './layout.js';
+import { byZh } from '../../core/zh-order.js';
 
 /** Visits listed on the page; the counts cover them all. */
 export const VISITS_SHOWN = 500;
@@ -28,7 +29,7 @@ function perUnit(campaign: Campaign, visits: readonly Visit[]) {
     units.set(v.unit, u);
   }
   const rank = (unit: string) => (campaign.units.includes(unit) ? campaign.units.indexOf(unit) : campaign.units.length);
-  return [...units].sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b, 'zh-CN'));
+  return [...units].sort(([a], [b]) => rank(a) - rank(b) || byZh(a, b));
 }
 
 const errorTable = (errors: readonly VisitRowError[]) => html`<table>
@@ -51,7 +52,7 @@ export function visitsPage(view: VisitsPageView): Html {
   const input = (name: string, label: string, column: string, type = 'text') =>
     html`<label for="${name}">${label}</label><input type="${type}" id="${name}" name="${name}" value="${values[name] ?? ''}">${fieldErrors(errorsOf(column))}`;
   const units = perUnit(campaign, visits);
-  const shown = [...visits].sort((a, b) => b.date.localeCompare(a.date) || a.unit.localeCompare(b.unit, 'zh-CN')).slice(0, VISITS_SHOWN);
+  const shown = [...visits].sort((a, b) => b.date.localeCompare(a.date) || byZh(a.unit, b.unit)).slice(0, VISITS_SHOWN);
   return layout(
     { title: `走访慰问：${campaign.name}`, user: view.user },
     html`<p><a href="/campaigns/${campaign.id}">← 返回活动：${campaign.name}</a></p>
