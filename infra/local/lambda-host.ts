@@ -27,6 +27,8 @@ export interface LambdaHostOptions {
   account?: string;
   /** Variables every function gets under its own (e.g. credentials, AWS_ENDPOINT_URL_DYNAMODB). */
   baseEnv?: Record<string, string>;
+  /** A sandbox with nothing to do for this long is ended, as AWS reclaims idle ones (default 30). */
+  idleSeconds?: number;
 }
 
 type Pending = { resolve: (payload: string | undefined) => void; reject: (err: Error) => void; timer?: NodeJS.Timeout };
@@ -38,6 +40,8 @@ interface Sandbox {
   pending: Map<number, Pending>;
   /** Set after a timeout: no new invocations; terminated once the others settle. */
   draining: boolean;
+  /** Runs while nothing is pending: ends the sandbox when it fires. */
+  idle?: NodeJS.Timeout;
 }
 
 const here = fileURLToPath(import.meta.url);
@@ -109,6 +113,7 @@ export class LambdaHost implements LambdaInvoker {
     if (!config) throw new StatesError('Lambda.ResourceNotFoundException', `Function not found: ${functionName}`);
     signal?.throwIfAborted();
     const sandbox = this.sandboxFor(config);
+    clearTimeout(sandbox.idle);
     await sandbox.ready;
     const requestId = randomUUID();
     const timeoutSeconds = config.timeoutSeconds ?? 3;
@@ -119,7 +124,9 @@ export class LambdaHost implements LambdaInvoker {
         clearTimeout(entry.timer);
         signal?.removeEventListener('abort', onAbort);
         sandbox.pending.delete(id);
-        if (sandbox.draining && sandbox.pending.size === 0) void this.retire(sandbox);
+        if (sandbox.pending.size > 0) return;
+        if (sandbox.draining) void this.retire(sandbox);
+        else this.retireWhenIdle(sandbox);
       };
       entry.resolve = (value) => (settle(), resolve(value));
       entry.reject = (err) => (settle(), reject(err));
@@ -205,11 +212,21 @@ export class LambdaHost implements LambdaInvoker {
     return sandbox;
   }
 
+  /** Ends the sandbox unless an invocation comes within the idle time (invoke clears the timer). */
+  private retireWhenIdle(sandbox: Sandbox): void {
+    clearTimeout(sandbox.idle);
+    sandbox.idle = setTimeout(() => {
+      if (sandbox.pending.size === 0) void this.retire(sandbox);
+    }, (this.options.idleSeconds ?? 30) * 1000);
+    sandbox.idle.unref();
+  }
+
   private fail(sandbox: Sandbox, err: Error): void {
     for (const entry of [...sandbox.pending.values()]) entry.reject(err);
   }
 
   private async retire(sandbox: Sandbox): Promise<void> {
+    clearTimeout(sandbox.idle);
     for (const [name, s] of this.sandboxes) if (s === sandbox) this.sandboxes.delete(name);
     if (!this.all.delete(sandbox)) return;
     sandbox.worker.removeAllListeners('exit');

@@ -99,6 +99,26 @@ describe('LambdaHost', () => {
     expect(await host.invoke('slow', {})).toMatchObject({ invocations: 1 });
   });
 
+  it('ends a sandbox idle for its idle time, never one with an invocation running', async () => {
+    const idleHost = new LambdaHost({ idleSeconds: 0.3 });
+    idleHost.register({ name: 'alpha', codeDir: dir, handler: 'index.handler' });
+    try {
+      const invocations = async (event: object = {}) => ((await idleHost.invoke('alpha', event)) as any).invocations;
+      expect(await invocations()).toBe(1);
+      // Longer than the idle time, but running: the quick one beside it does not leave the sandbox idle.
+      const long = invocations({ sleepMs: 700 });
+      expect(await invocations()).toBe(3);
+      // The same module: the long one counts the quick one too.
+      expect(await long).toBe(3);
+      expect(await invocations()).toBe(4);
+      await new Promise((r) => setTimeout(r, 600));
+      // Idle for longer than 0.3 s: a fresh sandbox, its module state starting over.
+      expect(await invocations()).toBe(1);
+    } finally {
+      await idleHost.close();
+    }
+  });
+
   it('lets other invocations finish when one times out', async () => {
     const late = host.invoke('drain', { sleepMs: 3000 }).catch((e: Error) => e);
     await new Promise((r) => setTimeout(r, 500));
