@@ -95,8 +95,12 @@ export async function startLocalCloud(options: LocalCloudOptions) {
       secretsmanager: secretsServer.endpoint,
       mailbox: `${gateway.url}/_local/mail`,
     });
+    // The gateway listens before the template (which needs its address) registers the functions.
+    let functionsRegistered = () => undefined as void;
+    const ready = new Promise<void>((resolve) => (functionsRegistered = resolve));
     const gateway = await startGateway({
       invoker: host,
+      ready,
       routes: httpApi(draft)!.routes,
       port: port('PORT', 3000),
       localPaths: ['/health'],
@@ -136,6 +140,7 @@ export async function startLocalCloud(options: LocalCloudOptions) {
     await ensureTables(db.endpoint, tables);
     const functions = lambdaFunctions(template);
     for (const fn of functions) host.register(fn);
+    functionsRegistered();
     engine.start();
     for (const machine of stateMachines(template)) {
       const existing = engine.store.machines.get(machine.arn);

@@ -24,6 +24,8 @@ export interface GatewayOptions {
   account?: string;
   /** HTTP APIs give up on an integration after 30 s (503). */
   timeoutMs?: number;
+  /** Settles once the functions behind the routes are there: a request made while the cloud starts waits for it. */
+  ready?: Promise<void>;
 }
 
 export interface LocalGateway {
@@ -139,6 +141,12 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown, reque
   res.end(text);
 }
 
+/** Waits for `ready`, or rejects with the signal's reason (a TimeoutError) when it fires first. */
+function untilReady(ready: Promise<void> | undefined, signal: AbortSignal): Promise<void> | undefined {
+  if (!ready) return undefined;
+  return Promise.race([ready, new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }))]);
+}
+
 export async function startGateway(options: GatewayOptions): Promise<LocalGateway> {
   const apiId = options.apiId ?? 'local';
   const account = options.account ?? '123456789012';
@@ -157,7 +165,9 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
       const event = toEvent(req, await readBody(req), matched, { apiId, account, requestId });
       let result: unknown;
       try {
-        result = await options.invoker.invoke(matched.functionName, event, AbortSignal.timeout(timeoutMs));
+        const signal = AbortSignal.timeout(timeoutMs);
+        await untilReady(options.ready, signal);
+        result = await options.invoker.invoke(matched.functionName, event, signal);
       } catch (err) {
         if ((err as Error).name === 'TimeoutError') return sendJson(res, 503, { message: 'Service Unavailable' }, requestId);
         console.error(`[gateway] ${matched.functionName} failed:`, (err as Error).name, (err as Error).message);

@@ -137,6 +137,35 @@ describe('local HTTP API gateway', () => {
     expect(await slow.json()).toEqual({ message: 'Service Unavailable' });
   });
 
+  it('holds a request made while the cloud starts until its functions are registered, within the time limit', async () => {
+    const starting = new LambdaHost();
+    let registered = () => undefined as void;
+    const ready = new Promise<void>((resolve) => (registered = resolve));
+    const early = await startGateway({ invoker: starting, routes: [{ routeKey: 'ANY /{proxy+}', functionName: 'web' }], port: 0, timeoutMs: 1000, ready });
+    try {
+      const answer = fetch(`${early.url}/plain`);
+      await new Promise((r) => setTimeout(r, 200));
+      starting.register({ name: 'web', codeDir: dir, handler: 'index.handler' });
+      registered();
+      expect((await answer).status).toBe(200);
+      expect(await (await answer).json()).toEqual({ hello: 'world' });
+    } finally {
+      await early.close();
+      await starting.close();
+    }
+  });
+
+  it('answers 503 when the cloud has not finished starting within the time limit', async () => {
+    const early = await startGateway({ invoker: new LambdaHost(), routes: [{ routeKey: 'ANY /{proxy+}', functionName: 'web' }], port: 0, timeoutMs: 300, ready: new Promise(() => undefined) });
+    try {
+      const res = await fetch(`${early.url}/plain`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ message: 'Service Unavailable' });
+    } finally {
+      await early.close();
+    }
+  });
+
   it('serves /_local/* itself, never through the function', async () => {
     const res = await fetch(`${gateway.url}/_local/health?x=1`);
     expect(await res.text()).toBe('local /_local/health?x=1');
