@@ -56,14 +56,14 @@ export async function uploadView(deps: AppDeps, upload: Upload): Promise<UploadV
 }
 
 export async function loadFacts(deps: AppDeps, campaign: Campaign): Promise<CampaignFacts> {
-  const [gateList, uploads, records, payments, conflicts, coverage] = await Promise.all([
+  const [gateList, uploads, conflicts, coverage] = await Promise.all([
     Promise.all(PHASES.map((p) => getGate(deps.table, campaign.id, p))),
-    listUploads(deps.table, campaign.id),
-    listPlanEntries(deps.table, campaign.id),
-    listPaymentAmounts(deps.table, campaign.id),
+    listUploads(deps.table, campaign.id).then((list) => Promise.all(list.sort((a, b) => a.uploadedAt.localeCompare(b.uploadedAt)).map((u) => uploadView(deps, u)))),
     listConflicts(deps.table, campaign.id),
     getCoverage(deps.table, campaign.id),
   ]);
+  // Read after the uploads' states, so every row of an upload shown done is counted.
+  const [records, payments] = await Promise.all([listPlanEntries(deps.table, campaign.id), listPaymentAmounts(deps.table, campaign.id)]);
   const beneficiaries = records.filter((b) => !isExcluded(b));
   const open = conflicts.filter((c) => c.status === 'open').length;
   const gates: Partial<Record<Phase, Gate>> = {};
@@ -79,7 +79,7 @@ export async function loadFacts(deps: AppDeps, campaign: Campaign): Promise<Camp
   return {
     campaign,
     gates,
-    uploads: await Promise.all(uploads.sort((a, b) => a.uploadedAt.localeCompare(b.uploadedAt)).map((u) => uploadView(deps, u))),
+    uploads,
     beneficiaries: { count: beneficiaries.length, totalFen: beneficiaries.reduce((n, b) => n + b.amountFen, 0), projects, excluded: records.length - beneficiaries.length },
     payments: { count: payments.length, totalFen: payments.reduce((n, p) => n + p.amountFen, 0) },
     conflicts: {

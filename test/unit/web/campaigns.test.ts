@@ -2,9 +2,10 @@ import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getCampaign } from '../../../functions/data/campaigns.js';
+import type { Table } from '../../../functions/data/table.js';
 import { getGate, passGate } from '../../../functions/data/gates.js';
 import { getUpload, listUploads, saveUpload } from '../../../functions/data/uploads.js';
-import { uploadView } from '../../../functions/web/campaign-facts.js';
+import { loadFacts, uploadView } from '../../../functions/web/campaign-facts.js';
 import type { AppDeps } from '../../../functions/web/context.js';
 import { executionArnOf } from '../../../functions/web/workflows.js';
 import {
@@ -220,6 +221,22 @@ describe('uploads', () => {
     const { processedAt: _, ...readBeforeFinish } = stored!;
     const deps = { table: web.table, sfn: web.sfn, intakeWorkflowArn: web.intakeWorkflowArn } as unknown as AppDeps;
     expect((await uploadView(deps, readBeforeFinish)).state).toBe('done');
+  });
+
+  it('reads the register only once the uploads\' states are read, so an upload shown done has every row counted', async () => {
+    const id = await createCampaignVia(web, b);
+    await processed(id, uploadIdOf(await upload(b, id, `${GOOD_CSV}\n`)));
+    const reads: string[] = [];
+    const kind = (pk: string, sk?: string) => (pk.endsWith('#BENEFICIARIES') ? 'register' : String(sk).startsWith('UPLOAD#') ? 'upload' : 'other');
+    const watched = Object.create(web.table) as Table;
+    watched.query = async function* (pk: string, skPrefix?: string, ...rest: unknown[]) {
+      reads.push(`${kind(pk, skPrefix)} start`);
+      yield* (web.table.query as (...a: unknown[]) => AsyncGenerator<never[]>).call(watched, pk, skPrefix, ...rest);
+      reads.push(`${kind(pk, skPrefix)} end`);
+    } as Table['query'];
+    const facts = await loadFacts({ table: watched, sfn: web.sfn, intakeWorkflowArn: web.intakeWorkflowArn } as unknown as AppDeps, (await getCampaign(web.table, id))!);
+    expect(facts.uploads.map((u) => u.state)).toEqual(['done']);
+    expect(reads.indexOf('register start')).toBeGreaterThan(reads.lastIndexOf('upload end'));
   });
 
   it('starts a second attempt when a failed file is uploaded again, and shows it done', async () => {
