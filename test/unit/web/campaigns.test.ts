@@ -7,7 +7,7 @@ import { getGate, passGate } from '../../../functions/data/gates.js';
 import { getUpload, listUploads, saveUpload } from '../../../functions/data/uploads.js';
 import { loadFacts, uploadView } from '../../../functions/web/campaign-facts.js';
 import type { AppDeps } from '../../../functions/web/context.js';
-import { executionArnOf } from '../../../functions/web/workflows.js';
+import { executionArnOf, intakeStatus } from '../../../functions/web/workflows.js';
 import {
   browser,
   createCampaignVia,
@@ -220,6 +220,7 @@ describe('uploads', () => {
     // As a page read it while Finish was still running: no processedAt yet, the execution since SUCCEEDED.
     const { processedAt: _, ...readBeforeFinish } = stored!;
     const deps = { table: web.table, sfn: web.sfn, intakeWorkflowArn: web.intakeWorkflowArn } as unknown as AppDeps;
+    await eventually(async () => ((await intakeStatus(deps, stored!)) === 'SUCCEEDED' ? true : undefined), 'the intake execution to end');
     expect((await uploadView(deps, readBeforeFinish)).state).toBe('done');
   });
 
