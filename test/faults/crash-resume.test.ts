@@ -11,7 +11,7 @@ import { APPROVERS, generateMinhang } from '../support/minhang/generate.js';
 import { Chaos, planKills } from './support/chaos.js';
 import { CloudProcess } from './support/cloud-process.js';
 import { PHASES, ResilientCampaign, type CampaignRun, type FaultPhase, type PhaseHooks } from './support/resilient-campaign.js';
-import { storeFacts } from './support/store-facts.js';
+import { sampleCallsOfSeed, storeFacts } from './support/store-facts.js';
 
 /** A fixed seed unless FAULT_SEED gives one (FAULT_SEED=random draws one): CI repeats the same kills. */
 const SEED = process.env.FAULT_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FAULT_SEED ?? 2020);
@@ -33,7 +33,6 @@ function counts(run: CampaignRun) {
     payments: run.done.payments.count,
     paidFen: run.done.payments.totalFen,
     postings: run.done.postings.length,
-    sample: run.done.sample?.size,
     sampledFrom: run.done.sample?.population,
   };
 }
@@ -64,6 +63,7 @@ describe('crash and resume under SIGKILL', () => {
     const quiet: PhaseHooks = { enter: () => undefined, leave: async () => undefined };
     const reference = await new ResilientCampaign(calm.url, campaign).run('崩溃恢复对照', quiet);
     const referenceFacts = await storeFacts(calm.dynamodb, reference.campaignId);
+    const referenceSample = await sampleCallsOfSeed(calm.dynamodb, reference.campaignId, reference.done.sample!.seed);
     await calm.kill();
     log(`uninterrupted: ${JSON.stringify(counts(reference))}; phases ${JSON.stringify(reference.phaseMs)} ms`);
     const { expected } = campaign;
@@ -100,6 +100,7 @@ describe('crash and resume under SIGKILL', () => {
       },
     });
     const crashedFacts = await storeFacts(cloud.dynamodb, crashed.campaignId);
+    const crashedSample = await sampleCallsOfSeed(cloud.dynamodb, crashed.campaignId, crashed.done.sample!.seed);
     const links = Object.values(crashed.approvalLinks).flat();
     await cloud.kill();
 
@@ -107,6 +108,7 @@ describe('crash and resume under SIGKILL', () => {
       seed: SEED,
       kills: chaos.kills.map((k) => ({ phase: k.phase, ms: k.msIntoPhase, atPhaseEnd: k.atPhaseEnd, before: k.before, restartMs: k.restartMs })),
       counts: counts(crashed),
+      sampleCalls: { reference: reference.done.sample?.size, referenceSeedGives: referenceSample, crashed: crashed.done.sample?.size, crashedSeedGives: crashedSample },
       approvalLinks: links.length,
       linksUsed: crashed.usedLinks.length,
       linksMailedBeforeAnApprovalKill: mailedBeforeKill.size,
@@ -117,6 +119,8 @@ describe('crash and resume under SIGKILL', () => {
     expect(chaos.kills).toHaveLength(KILLS);
     expect(new Set(chaos.kills.map((k) => k.phase))).toEqual(new Set(PHASES));
     expect(counts(crashed)).toEqual(counts(reference));
+    // Each run commits a seed of its own: its sample is exactly what that seed draws, none lost or doubled.
+    expect({ reference: reference.done.sample?.size, crashed: crashed.done.sample?.size }).toEqual({ reference: referenceSample, crashed: crashedSample });
     // No intake row lost or doubled: the same people (by phone, project and amount), each once.
     expect(crashedFacts.people).toEqual(referenceFacts.people);
     expect(new Set(crashedFacts.people).size).toBe(crashedFacts.people.length);

@@ -3,9 +3,11 @@
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { listApprovalTasks } from '../../../functions/data/approval-tasks.js';
+import { getCampaign } from '../../../functions/data/campaigns.js';
 import { beneficiaryKey, includedBeneficiaries } from '../../../functions/data/exclusions.js';
 import { attemptOf, listPayments } from '../../../functions/data/payments.js';
 import { Table } from '../../../functions/data/table.js';
+import { drawCallLists, paidPopulation } from '../../../functions/steps/sampling.js';
 import { localDynamoClient } from '../../../infra/local/dynamodb.js';
 
 export interface StoreFacts {
@@ -20,9 +22,13 @@ export interface StoreFacts {
   tasksApproved: number;
 }
 
-export async function storeFacts(dynamodb: string, campaignId: string): Promise<StoreFacts> {
+async function tableAt(dynamodb: string): Promise<Table> {
   const ddb = localDynamoClient(dynamodb);
-  const table = new Table(DynamoDBDocumentClient.from(ddb), (await ddb.send(new ListTablesCommand({}))).TableNames![0]);
+  return new Table(DynamoDBDocumentClient.from(ddb), (await ddb.send(new ListTablesCommand({}))).TableNames![0]);
+}
+
+export async function storeFacts(dynamodb: string, campaignId: string): Promise<StoreFacts> {
+  const table = await tableAt(dynamodb);
   const [people, payments, tasks] = await Promise.all([includedBeneficiaries(table, campaignId), listPayments(table, campaignId), listApprovalTasks(table, campaignId)]);
   const payable = new Set(people.map(beneficiaryKey));
   const paid = new Set(payments.map(beneficiaryKey));
@@ -35,4 +41,14 @@ export async function storeFacts(dynamodb: string, campaignId: string): Promise<
     tasks: tasks.length,
     tasksApproved: tasks.filter((t) => t.decision?.outcome === 'approved').length,
   };
+}
+
+/**
+ * How many calls the campaign's revealed sampling seed gives, drawn again from its stored payments:
+ * what its sample must hold (a seed of its own per campaign, so two runs' samples differ in size).
+ */
+export async function sampleCallsOfSeed(dynamodb: string, campaignId: string, seed: string): Promise<number> {
+  const table = await tableAt(dynamodb);
+  const { lists } = drawCallLists(seed, await paidPopulation(table, campaignId), (await getCampaign(table, campaignId))!);
+  return Object.values(lists).reduce((n, list) => n + list.length, 0);
 }
