@@ -41,6 +41,8 @@ export interface ApprovalTask {
   stage: TaskStage;
   taskToken?: string;
   decision?: TaskDecision;
+  /** How the decision reached the workflow: 'closed' if its wait no longer waited. Absent until then. */
+  delivered?: 'sent' | 'closed';
 }
 
 export type TaskRef = Pick<ApprovalTask, 'campaignId' | 'unit' | 'round' | 'step'>;

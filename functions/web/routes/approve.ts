@@ -6,7 +6,7 @@ import { checkLink, releaseLink, setLinkOutcome, useLink, type Link } from '../.
 import { getSession } from '../../data/sessions.js';
 import { shownFor } from '../../steps/approval.js';
 import { shownHash } from '../../steps/list-summary.js';
-import { decideAndDeliver } from '../approval-delivery.js';
+import { decideAndDeliver, redeliverLostDecision } from '../approval-delivery.js';
 import type { AppDeps, WebEnv } from '../context.js';
 import { BadRequest, Forbidden, Gone } from '../errors.js';
 import { alreadyHandledPage, approvalClosedPage, decisionDonePage, decisionPage, otherApproverPage, taskDecidedPage, type PendingList } from '../pages/approve.js';
@@ -63,7 +63,10 @@ export function approvalRoutes(app: Hono<WebEnv>, deps: AppDeps) {
   const open = async (c: Context): Promise<Opened | Response> => {
     const { linkKey } = await deps.secrets();
     const result = await checkLink(deps.table, linkKey, c.req.param('credential') ?? '', 'approval', deps.now());
-    if (!result.ok && result.problem === 'used') return c.html(alreadyHandledPage(result.link?.outcome));
+    if (!result.ok && result.problem === 'used') {
+      if (result.link?.task && result.link.campaignId) await redeliverLostDecision(deps, { campaignId: result.link.campaignId, ...result.link.task });
+      return c.html(alreadyHandledPage(result.link?.outcome));
+    }
     if (!result.ok && result.problem === 'expired') throw new Gone('此审批链接已过期。如仍需审批，请联系活动协调员。');
     if (!result.ok || !result.link.task || !result.link.campaignId) throw new Forbidden('链接无效。请使用邮件中的完整链接。', '链接无效');
     const { link } = result;
@@ -73,7 +76,10 @@ export function approvalRoutes(app: Hono<WebEnv>, deps: AppDeps) {
     if (session && session.email.toLowerCase() !== link.email.toLowerCase()) return c.html(otherApproverPage(), 403);
     const [task, campaign] = await Promise.all([getApprovalTask(deps.table, { campaignId, ...ref }), getCampaign(deps.table, campaignId)]);
     if (!task || !campaign) throw new Gone('此审批已不存在。如有疑问，请联系活动协调员。', '审批已关闭');
-    if (task.decision) return c.html(taskDecidedPage(task.decision.outcome, task.decision.by));
+    if (task.decision) {
+      await redeliverLostDecision(deps, task);
+      return c.html(taskDecidedPage(task.decision.outcome, task.decision.by));
+    }
     if (!roleOf(task, link.email)) throw new Forbidden('您不是这份名单此级的审批人。');
     // Each list shown is read from its unit's index entries, not from the whole register.
     const shown = await shownFor(deps.table, task, campaign);

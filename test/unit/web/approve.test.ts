@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { listApprovalTasks } from '../../../functions/data/approval-tasks.js';
+import { decideTask, listApprovalTasks } from '../../../functions/data/approval-tasks.js';
 import { storeBeneficiary } from '../../../functions/data/beneficiaries.js';
 import { keys } from '../../../functions/data/keys.js';
 import { checkLink, type Link } from '../../../functions/data/links.js';
@@ -196,6 +196,28 @@ describe('approval links', () => {
     expect((await approver.form(path, { decision: 'approve', seen })).status).toBe(200);
     const link = await web.table.get<Link>(keys.link(credential.split('.')[0]));
     expect(link?.outcome).toBe('approved');
+  });
+
+  it('hands a decision recorded but lost on its way to the workflow (the server died between) to it when the link is opened again', async () => {
+    const { path, campaignId, mailed } = await approvalRequested();
+    const [task] = await listApprovalTasks(web.table, campaignId);
+    const at = new Date(Date.now() - 60_000).toISOString();
+    expect(await decideTask(web.table, task, { outcome: 'approved', by: FIRST, at, linkId: 'lost', summaryHash: 'f'.repeat(64), batch: false })).toBe(true);
+    expect(await (await browser(web).get(path)).text()).toContain('已处理');
+    // The workflow got the decision: it asks the next step.
+    await mailedLink(SECOND, mailed);
+    expect((await listApprovalTasks(web.table, campaignId))[0].delivered).toBe('sent');
+  });
+
+  it('hands a lost decision to the workflow when the coordinator looks at the campaign in 部署', async () => {
+    const { campaignId, mailed } = await approvalRequested();
+    const [task] = await listApprovalTasks(web.table, campaignId);
+    const decision = { outcome: 'approved' as const, by: FIRST, at: new Date(Date.now() - 60_000).toISOString(), linkId: 'lost', summaryHash: 'f'.repeat(64), batch: false };
+    expect(await decideTask(web.table, task, decision)).toBe(true);
+    await web.table.update(keys.campaign(campaignId), { phase: 'deploy', phaseStatus: 'running' });
+    expect((await coordinator.get(`/api/campaigns/${campaignId}`)).status).toBe(200);
+    await mailedLink(SECOND, mailed);
+    expect((await listApprovalTasks(web.table, campaignId))[0].delivered).toBe('sent');
   });
 
   it('refuses a decision posted from another site', async () => {
