@@ -157,6 +157,11 @@ export async function startSmtp(options: { dataDir: string; port?: number }): Pr
       });
     },
   });
+  // A client gone mid-message (a function sandbox ended, a process killed) is its own failure, not the server's:
+  // smtp-server emits it here, and unheard it would end the local cloud.
+  server.on('error', (err: Error & { code?: string }) => {
+    if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') console.error(`[smtp] ${err.code ?? err.name}: ${err.message}`);
+  });
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
     server.listen(options.port ?? portFromEnv('SMTP_PORT', 2525), '127.0.0.1', () => resolve());

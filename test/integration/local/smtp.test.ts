@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
@@ -55,6 +56,22 @@ describe('local SMTP', () => {
     expect((await smtp.readMail(list[0].id))!.links).toEqual([]);
     // Another reader of the same directory sees the same mail.
     expect((await new Mailbox(path.join(dataDir, 'mail')).list()).map((m) => m.id)).toEqual(list.map((m) => m.id));
+  });
+
+  it('carries on when a client resets its connection mid-session (a function sandbox ended)', async () => {
+    const socket = net.connect(smtp.port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('data', () => resolve()));
+    // In the middle of a message: after MAIL FROM, when a reset counts as an error.
+    for (const line of ['EHLO sandbox', 'MAIL FROM:<a@example.com>', 'RCPT TO:<b@example.com>']) {
+      socket.write(`${line}\r\n`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    socket.resetAndDestroy();
+    await new Promise((r) => setTimeout(r, 100));
+    // An uncaught 'error' would end the process (vitest reports it as an unhandled error); mail still goes through.
+    const before = (await smtp.listMail()).length;
+    await transport().sendMail({ from: 'a@example.com', to: 'b@example.com', subject: '重置之后', text: 'still here' });
+    expect((await smtp.listMail()).length).toBe(before + 1);
   });
 
   it('reads nothing for unknown or malicious ids', async () => {
