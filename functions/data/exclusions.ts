@@ -22,12 +22,9 @@ export const isExcluded = (b: Pick<BeneficiaryRecord, 'excludedBy'>) => Boolean(
 /** Every beneficiary of a campaign, excluded ones included, each with its exclusion mark. */
 export const listBeneficiaryRecords = (table: Table, campaignId: string) => listBeneficiaries(table, campaignId) as Promise<BeneficiaryRecord[]>;
 
-/** Every beneficiary of a campaign, excluded ones included, with only the `fields` a reader needs (up to 1 MB a page). */
-async function listRegisterFields<F extends keyof BeneficiaryRecord>(table: Table, campaignId: string, fields: readonly F[]): Promise<Pick<BeneficiaryRecord, F>[]> {
-  const entries: Pick<BeneficiaryRecord, F>[] = [];
-  for await (const page of table.query<Pick<BeneficiaryRecord, F>>(keys.beneficiaryPartition(campaignId).pk, undefined, 5000, fields)) entries.push(...page);
-  return entries;
-}
+/** Every beneficiary of a campaign, excluded ones included, with only the `fields` a reader needs. */
+const listRegisterFields = <F extends keyof BeneficiaryRecord>(table: Table, campaignId: string, fields: readonly F[]) =>
+  table.all<Pick<BeneficiaryRecord, F>>(keys.beneficiaryPartition(campaignId).pk, undefined, fields);
 
 const REGISTER_ENTRY_FIELDS = ['projectCode', 'idHash', 'unit', 'excludedBy'] as const;
 /** What a payment plan reads of each beneficiary: its key, its unit and its exclusion mark. */

@@ -249,9 +249,13 @@ export class Table {
     return items;
   }
 
-  async all<T>(pk: string, skPrefix?: string): Promise<T[]> {
+  /**
+   * Every item of a partition (optionally under a sort-key prefix); with `attributes`, only those of
+   * each, as many to a page as 1 MB holds.
+   */
+  async all<T>(pk: string, skPrefix?: string, attributes?: readonly string[]): Promise<T[]> {
     const items: T[] = [];
-    for await (const page of this.query<T>(pk, skPrefix)) items.push(...page);
+    for await (const page of this.query<T>(pk, skPrefix, attributes ? 5000 : undefined, attributes)) items.push(...page);
     return items;
   }
 
