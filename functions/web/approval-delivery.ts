@@ -1,4 +1,5 @@
 import { decideTask, getApprovalTask, listApprovalTasks, markDelivered, undecideTask, type ApprovalTask, type TaskDecision, type TaskRef } from '../data/approval-tasks.js';
+import type { Campaign } from '../data/campaigns.js';
 import { SENT_BACK_ERRORS } from '../steps/approval-errors.js';
 import type { AppDeps } from './context.js';
 import { completeTask } from './workflows.js';
@@ -59,10 +60,11 @@ export const redeliverLostDecision = (deps: AppDeps, ref: TaskRef) =>
     if (task) await redeliverIfLost(deps, task);
   });
 
-/** When the coordinator looks at a campaign in 部署. */
-export const redeliverLostDecisions = (deps: AppDeps, campaignId: string) =>
+/** When the coordinator looks at a campaign: in 部署, the only phase whose lists wait on decisions. */
+export const redeliverLostDecisions = (deps: AppDeps, campaign: Pick<Campaign, 'id' | 'phase'>) =>
   quietly(async () => {
-    for (const task of await listApprovalTasks(deps.table, campaignId)) await redeliverIfLost(deps, task);
+    if (campaign.phase !== 'deploy') return;
+    for (const task of await listApprovalTasks(deps.table, campaign.id)) await redeliverIfLost(deps, task);
   });
 
 const workflowOutcome = (decision: TaskDecision) =>

@@ -51,7 +51,7 @@ export function campaignRoutes(app: Hono<WebEnv>, deps: AppDeps) {
 
   app.get('/campaigns/:id', async (c) => {
     const campaign = await campaignOf(c, deps);
-    if (campaign.phase === 'deploy') await redeliverLostDecisions(deps, campaign.id);
+    await redeliverLostDecisions(deps, campaign);
     const [facts, callbacks] = await Promise.all([loadFacts(deps, campaign), callbackProgress(deps.table, campaign.id)]);
     let history: HistoryLine[] = [];
     let historyUnavailable = false;
@@ -71,7 +71,7 @@ export function campaignRoutes(app: Hono<WebEnv>, deps: AppDeps) {
   /** The JSON API: a campaign's state and counts, for tools and the demo. No personal data. */
   app.get('/api/campaigns/:id', async (c) => {
     const campaign = await campaignOf(c, deps);
-    if (campaign.phase === 'deploy') await redeliverLostDecisions(deps, campaign.id);
+    await redeliverLostDecisions(deps, campaign);
     const [facts, sample, postings, callbacks] = await Promise.all([loadFacts(deps, campaign), getSample(deps.table, campaign.id), listPostings(deps.table, campaign.id), callbackProgress(deps.table, campaign.id)]);
     return c.json({
       id: campaign.id,
