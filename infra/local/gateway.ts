@@ -152,6 +152,9 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
   const account = options.account ?? '123456789012';
   const timeoutMs = options.timeoutMs ?? 30_000;
   const route = router(options.routes);
+  // Once the functions are there, requests no longer wait on it (nor add a listener each).
+  let ready = options.ready;
+  void ready?.then(() => (ready = undefined));
   const server = http.createServer(async (req, res) => {
     const requestId = randomBytes(12).toString('base64');
     try {
@@ -166,7 +169,7 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
       let result: unknown;
       try {
         const signal = AbortSignal.timeout(timeoutMs);
-        await untilReady(options.ready, signal);
+        await untilReady(ready, signal);
         result = await options.invoker.invoke(matched.functionName, event, signal);
       } catch (err) {
         if ((err as Error).name === 'TimeoutError') return sendJson(res, 503, { message: 'Service Unavailable' }, requestId);
