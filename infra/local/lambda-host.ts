@@ -185,7 +185,9 @@ export class LambdaHost implements LambdaInvoker {
       entry: workerEntry,
       tsxApi,
     };
-    const worker = new Worker(BOOT, { eval: true, env, workerData: data, name: `lambda:${config.name}` });
+    // The heap holds the function's configured memory, as its Lambda sandbox does: past it, the invocation fails.
+    const resourceLimits = { maxOldGenerationSizeMb: data.memoryMb };
+    const worker = new Worker(BOOT, { eval: true, env, workerData: data, name: `lambda:${config.name}`, resourceLimits });
     const sandbox: Sandbox = { worker, pending: new Map(), draining: false, ready: undefined as unknown as Promise<void> };
     sandbox.ready = new Promise<void>((resolve, reject) => {
       worker.on('message', (msg: FromWorker) => {

@@ -14,6 +14,8 @@ export const handler = async (event, context) => {
   if (event.fail) { const e = new Error(event.fail); e.name = 'PaymentRefused'; throw e; }
   if (event.sleepMs) await new Promise((r) => setTimeout(r, event.sleepMs));
   if (event.spin) for (;;) {}
+  const hoard = [];
+  for (let mb = 0; mb < (event.hoardMb ?? 0); mb++) hoard.push(new Array(131072).fill(mb));
   return { who, secret: process.env.SHARED ?? null, invocations, functionName: context.functionName,
     arn: context.invokedFunctionArn, requestId: context.awsRequestId, remaining: context.getRemainingTimeInMillis(),
     waits: context.callbackWaitsForEmptyEventLoop, region: process.env.AWS_REGION, sourceMaps: process.sourceMapsEnabled, event };
@@ -37,6 +39,7 @@ beforeAll(() => {
   host.register({ name: 'callback', codeDir: dir, handler: 'index.callback' });
   host.register({ name: 'missing', codeDir: dir, handler: 'index.absent' });
   host.register({ name: 'plain', codeDir: dir, handler: 'index.handler' });
+  host.register({ name: 'small', codeDir: dir, handler: 'index.handler', memoryMb: 64 });
   host.register({ name: 'mapped', codeDir: dir, handler: 'index.handler', environment: { NODE_OPTIONS: '--enable-source-maps' } });
 });
 
@@ -97,6 +100,14 @@ describe('LambdaHost', () => {
     expect(err.message).toMatch(/^RequestId: [0-9a-f-]{36} Error: Task timed out after 1\.00 seconds$/);
     // The spinning worker is gone: a fresh one answers (its module state starts over).
     expect(await host.invoke('slow', {})).toMatchObject({ invocations: 1 });
+  });
+
+  it('holds a sandbox to its function\'s memory: past it the invocation fails and a fresh sandbox serves the next', async () => {
+    expect(await host.invoke('small', { hoardMb: 16 })).toMatchObject({ invocations: 1 });
+    const err = (await host.invoke('small', { hoardMb: 256 }).catch((e: Error) => e)) as Error;
+    expect(err.name).toBe('Runtime.ExitError');
+    expect(err.message).toMatch(/memory limit/);
+    expect(await host.invoke('small', {})).toMatchObject({ invocations: 1 });
   });
 
   it('ends a sandbox idle for its idle time, never one with an invocation running', async () => {
