@@ -1,7 +1,6 @@
-import ExcelJS from 'exceljs';
 import { fenToYuanText } from '../core/money.js';
 import type { BankFileRow } from '../steps/bank-file.js';
-import { neutralise, toCsv } from './spreadsheet.js';
+import { neutralise, streamedWorkbook, toCsv } from './spreadsheet.js';
 
 /**
  * 银行代发文件: one row per payment waiting for the bank, in the layout README.md describes.
@@ -16,12 +15,10 @@ const cellsOf = (r: BankFileRow, i: number) =>
 /** UTF-8 with BOM, as Excel opens it. */
 export const bankFileCsv = (rows: readonly BankFileRow[]) => toCsv([[...BANK_FILE_COLUMNS], ...rows.map(cellsOf)]);
 
-export async function bankFileWorkbook(sheetName: string, rows: readonly BankFileRow[]): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = '暖流';
-  const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = BANK_FILE_COLUMNS.map((header) => ({ header, width: header === '序号' ? 6 : header === '用途' || header === '帮困项目' || header === '开户银行' ? 26 : 22, style: { numFmt: '@' } }));
-  sheet.getRow(1).font = { bold: true };
-  rows.forEach((r, i) => sheet.addRow(cellsOf(r, i).map(neutralise)));
-  return Buffer.from(await workbook.xlsx.writeBuffer());
-}
+export const bankFileWorkbook = (sheetName: string, rows: readonly BankFileRow[]): Promise<Buffer> =>
+  streamedWorkbook((workbook) => {
+    const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
+    sheet.columns = BANK_FILE_COLUMNS.map((header) => ({ header, width: header === '序号' ? 6 : header === '用途' || header === '帮困项目' || header === '开户银行' ? 26 : 22, style: { numFmt: '@' } }));
+    sheet.getRow(1).font = { bold: true };
+    rows.forEach((r, i) => sheet.addRow(cellsOf(r, i).map(neutralise)).commit());
+  });

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 
 /**
@@ -5,6 +6,27 @@ import ExcelJS from 'exceljs';
  * first) gets a leading apostrophe, so a name like `=HYPERLINK(...)` stays text (CSV/formula injection).
  */
 export const neutralise = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+
+export type WorkbookWriter = ExcelJS.stream.xlsx.WorkbookWriter;
+
+/**
+ * A workbook zipped as it is built, for sheets of a whole district's people: a row committed
+ * (`row.commit()`) is written out, so memory holds the compressed file, not every cell.
+ */
+export async function streamedWorkbook(build: (workbook: WorkbookWriter) => void): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk);
+      done();
+    },
+  });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+  workbook.creator = '暖流';
+  build(workbook);
+  await workbook.commit();
+  return Buffer.concat(chunks);
+}
 
 /** CSV for Excel: UTF-8 with BOM, CRLF, every cell quoted and neutralised. */
 export function toCsv(rows: readonly (readonly (string | number)[])[]): string {
