@@ -7,7 +7,7 @@ import { getBeneficiaries } from '../data/beneficiaries.js';
 import { beneficiaryKey } from '../data/exclusions.js';
 import { attemptOf, getPayment, listPayments, recordOutcome, statusOf, type Payment } from '../data/payments.js';
 import type { Table } from '../data/table.js';
-import { inWaves } from '../data/waves.js';
+import { inFlight } from '../data/in-flight.js';
 
 /** What one line of a result file did: matched as paid or failed (changed, or recorded before), or unknown, and why. */
 export type LineOutcome = { row: number; reference: string; amountFen: number } & (
@@ -40,13 +40,13 @@ async function whoIsPaid(table: Table, campaignId: string, payments: readonly Pa
  * reference and amount, and that attempt goes from issued to paid or failed with one conditional
  * write. A reference of no payment, of an older attempt, or an amount that differs is unknown and
  * changes nothing. Reading the same file again changes nothing: its lines were recorded before.
- * Lines are applied a wave at a time; the same reference twice in one file is recorded once.
+ * Lines are applied a few at once; the same reference twice in one file is recorded once.
  */
 export async function reconcile(table: Table, keys: SealKeys, campaignId: string, lines: readonly ResultLine[], now: Date): Promise<LineOutcome[]> {
   const index = referenceIndex(keys, await listPayments(table, campaignId));
   const matched = [...new Map(lines.flatMap((l) => index.get(l.reference) ?? []).map((m) => [beneficiaryKey(m.payment), m.payment])).values()];
   const names = await whoIsPaid(table, campaignId, matched);
-  return inWaves(lines, async (line): Promise<LineOutcome> => {
+  return inFlight(lines, async (line): Promise<LineOutcome> => {
     const base = { row: line.row, reference: line.reference, amountFen: line.amountFen };
     const found = index.get(line.reference);
     if (!found) return { ...base, kind: 'unknown', why: '本活动没有这个付款参考号' };

@@ -6,7 +6,7 @@ import { validateRegisterRows } from '../core/register-rows.js';
 import type { Campaign } from '../data/campaigns.js';
 import { getRegisterUpload, saveRegisterUpload, storeRegisteredHousehold, type RegisterUpload } from '../data/registers.js';
 import type { Table } from '../data/table.js';
-import { inWaves } from '../data/waves.js';
+import { inFlight } from '../data/in-flight.js';
 import type { RowError } from '../data/uploads.js';
 
 /**
@@ -29,7 +29,7 @@ export async function importRegister(
     ? { accepted: [], errors: content.problems.map((reason): RowError => ({ row: 0, column: '文件', reason })) }
     : validateRegisterRows(content.rows, campaign.units, content.rowNumbers);
   const registers: Record<string, number> = {};
-  await inWaves(accepted, (row) =>
+  await inFlight(accepted, (row) =>
     storeRegisteredHousehold(deps.table, {
       campaignId: campaign.id,
       register: row.register,

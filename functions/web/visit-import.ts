@@ -7,7 +7,7 @@ import type { Campaign } from '../data/campaigns.js';
 import { includedBeneficiaries } from '../data/exclusions.js';
 import type { Table } from '../data/table.js';
 import { storeVisit } from '../data/visits.js';
-import { inWaves } from '../data/waves.js';
+import { inFlight } from '../data/in-flight.js';
 
 export interface VisitImport {
   rowCount: number;
@@ -53,7 +53,7 @@ export async function storeVisits(
       date: row.date, leader: row.leader, title: row.title, note: row.note, recordedBy: by.recordedBy, recordedAt: by.at.toISOString(),
     }];
   });
-  const stored = (await inWaves(visits, (v) => storeVisit(deps.table, v))).filter(Boolean).length;
+  const stored = (await inFlight(visits, (v) => storeVisit(deps.table, v))).filter(Boolean).length;
   return { stored, existing: visits.length - stored, errors };
 }
 
