@@ -1,11 +1,15 @@
 import { createRequire } from 'node:module';
+import { parseUpdate, updateItemRequest, type UpdateTemplate } from './partiql-update.js';
 
 /*
- * BatchExecuteStatement for the local store, which dynalite lacks: up to 25 PartiQL INSERT
- * statements in one request, each inserting one item only if no item has its key (else its answer
- * is the error DuplicateItem), as DynamoDB does. Each item goes through dynalite's own PutItem
- * validation and action, on dynalite's store, without a request of its own. Other statements are
- * refused with a ValidationException that says so: nothing is silently done differently.
+ * BatchExecuteStatement for the local store, which dynalite lacks: up to 25 PartiQL statements in
+ * one request, each answered on its own, as DynamoDB does.
+ * - INSERT inserts one item only if no item has its key (else the error DuplicateItem).
+ * - UPDATE … SET … WHERE changes one existing item if its condition holds (else the error
+ *   ConditionalCheckFailed); see partiql-update.ts.
+ * Each goes through dynalite's own PutItem or UpdateItem validation and action, on dynalite's
+ * store, without a request of its own. Other statements are refused with a ValidationException
+ * that says so: nothing is silently done differently.
  */
 
 const require = createRequire(import.meta.url);
@@ -14,7 +18,10 @@ const validations = require('dynalite/validations') as {
   checkValidations(data: unknown, rules: unknown, custom: unknown, store: unknown): void;
 };
 const putItemRules = require('dynalite/validations/putItem') as { types: unknown; validations: unknown; custom: unknown };
-const putItem = require('dynalite/actions/putItem') as (store: DynaliteStore, data: Record<string, unknown>, cb: (err: DynaliteError | null) => void) => void;
+const putItem = require('dynalite/actions/putItem') as DynaliteAction;
+const updateItemRules = require('dynalite/validations/updateItem') as typeof putItemRules;
+const updateItem = require('dynalite/actions/updateItem') as DynaliteAction;
+type DynaliteAction = (store: DynaliteStore, data: Record<string, unknown>, cb: (err: DynaliteError | null) => void) => void;
 
 type AttributeValue = Record<string, unknown>;
 interface KeyElement {
@@ -58,6 +65,12 @@ interface Insert {
   item: Record<string, AttributeValue>;
 }
 
+interface Update {
+  tableName: string;
+  template: UpdateTemplate;
+  parameters: readonly AttributeValue[];
+}
+
 /** An INSERT statement's table and fields: each a literal value, or null for a parameter (?). */
 interface InsertTemplate {
   tableName: string;
@@ -65,17 +78,19 @@ interface InsertTemplate {
 }
 
 /** Statements parsed before: a batch usually repeats one statement with other parameters. */
-const templates = new Map<string, InsertTemplate | string>();
+const templates = new Map<string, InsertTemplate | UpdateTemplate | string>();
 
-/** The table and item of an INSERT statement; a string is the reason it cannot be run ('' if it is no INSERT). */
-function parseInsert(statement: string, parameters: readonly AttributeValue[] = []): Insert | string {
+/** What a statement does; a string is the reason it cannot be run ('' if it is neither INSERT nor UPDATE). */
+function parseStatement(statement: string, parameters: readonly AttributeValue[] = []): Insert | Update | string {
   let template = templates.get(statement);
   if (template === undefined) {
-    template = parseTemplate(statement);
+    const update = parseUpdate(statement);
+    template = update === '' ? parseTemplate(statement) : update;
     if (templates.size >= 1000) templates.clear();
     templates.set(statement, template);
   }
   if (typeof template === 'string') return template;
+  if ('sets' in template) return { tableName: template.tableName, template, parameters };
   if (template.fields.filter(([, value]) => value === null).length !== parameters.length) return "Number of parameters in request and statement don't match.";
   let used = 0;
   const item: Record<string, AttributeValue> = {};
@@ -120,8 +135,8 @@ const getTable = (store: DynaliteStore, name: string) =>
     store.getTable(name, (err, table) => (err ? (err.name === 'NotFoundError' ? resolve(undefined) : reject(err)) : resolve(table))),
   );
 
-/** Runs a BatchExecuteStatement request of INSERT statements; one answer per statement, in order. */
-export async function batchExecuteInserts(store: DynaliteStore, request: StatementRequest): Promise<{ Responses: StatementAnswer[] }> {
+/** Runs a BatchExecuteStatement request of INSERT and UPDATE statements; one answer per statement, in order. */
+export async function batchExecuteStatements(store: DynaliteStore, request: StatementRequest): Promise<{ Responses: StatementAnswer[] }> {
   const statements = request.Statements ?? [];
   if (statements.length < 1 || statements.length > MAX_STATEMENTS) {
     throw new StatementRequestError(
@@ -129,62 +144,98 @@ export async function batchExecuteInserts(store: DynaliteStore, request: Stateme
       `1 validation error detected: Value at 'statements' failed to satisfy constraint: Member must have length between 1 and ${MAX_STATEMENTS}`,
     );
   }
-  const inserts = statements.map((s) => parseInsert(s.Statement ?? '', s.Parameters ?? []));
-  const unsupported = inserts.findIndex((i) => i === '');
+  const parsed = statements.map((s) => parseStatement(s.Statement ?? '', s.Parameters ?? []));
+  const unsupported = parsed.findIndex((i) => i === '');
   if (unsupported >= 0) {
     throw new StatementRequestError(
       'com.amazon.coral.validate#ValidationException',
-      `The local store runs only INSERT statements in BatchExecuteStatement; statement ${unsupported + 1} is not one`,
+      `The local store runs only INSERT and UPDATE statements in BatchExecuteStatement; statement ${unsupported + 1} is not one`,
     );
   }
   const tables = new Map<string, Promise<{ KeySchema: KeyElement[] } | undefined>>();
   const tableOf = (name: string) => tables.get(name) ?? tables.set(name, getTable(store, name)).get(name)!;
-  // The store as dynalite's PutItem sees it, with each table read once for the whole request.
+  // The store as dynalite's actions see it, with each table read once for the whole request.
   const requestStore: DynaliteStore = Object.create(store, {
     getTable: { value: (name: string, cb: Parameters<DynaliteStore['getTable']>[1]) => void tableOf(name).then((t) => (t ? cb(null, t) : store.getTable(name, cb)), (err) => cb(err)) },
   });
 
+  // Each statement as one dynalite action on one item, or its error.
+  const actions = await Promise.all(
+    parsed.map(async (statement): Promise<{ action: Action } | { error: StatementAnswer }> => {
+      if (typeof statement === 'string') return { error: { Error: { Code: 'ValidationError', Message: statement } } };
+      const table = await tableOf(statement.tableName);
+      if (!table) return { error: { Error: { Code: 'ResourceNotFound', Message: 'Cannot do operations on a non-existent table' } } };
+      const action = actionOf(statement, table.KeySchema);
+      return typeof action === 'string' ? { error: { Error: { Code: 'ValidationError', Message: action }, TableName: statement.tableName } } : { action };
+    }),
+  );
+
   // Two statements on one item are refused as a whole, as DynamoDB does.
   const seen = new Set<string>();
-  for (const insert of inserts) {
-    if (typeof insert === 'string') continue;
-    const table = await tableOf(insert.tableName);
-    if (!table) continue;
-    const id = JSON.stringify([insert.tableName, ...table.KeySchema.map((k) => insert.item[k.AttributeName])]);
+  for (const a of actions) {
+    if (!('action' in a)) continue;
+    const id = JSON.stringify([a.action.tableName, a.action.key]);
     if (seen.has(id)) throw new StatementRequestError('com.amazon.coral.validate#ValidationException', 'Provided list of item keys contains duplicates');
     seen.add(id);
   }
 
   const Responses = await Promise.all(
-    inserts.map(async (insert): Promise<StatementAnswer> => {
-      if (typeof insert === 'string') return { Error: { Code: 'ValidationError', Message: insert } };
-      const table = await tableOf(insert.tableName);
-      if (!table) return { Error: { Code: 'ResourceNotFound', Message: 'Cannot do operations on a non-existent table' } };
-      const missing = table.KeySchema.find((k) => !(k.AttributeName in insert.item));
-      if (missing) return { Error: { Code: 'ValidationError', Message: `Key attribute should be present in the item: Key ${missing.AttributeName}` }, TableName: insert.tableName };
-      const error = await insertItem(requestStore, insert, table.KeySchema);
-      return error ? { Error: error, TableName: insert.tableName } : { TableName: insert.tableName };
+    actions.map(async (a): Promise<StatementAnswer> => {
+      if (!('action' in a)) return a.error;
+      const error = await run(requestStore, a.action);
+      return error ? { Error: error, TableName: a.action.tableName } : { TableName: a.action.tableName };
     }),
   );
   return { Responses };
 }
 
-/** One item put with dynalite's PutItem validation and action, only if its key is new; the error, if any. */
-async function insertItem(store: DynaliteStore, insert: Insert, keySchema: KeyElement[]): Promise<StatementAnswer['Error']> {
-  const request = {
-    TableName: insert.tableName,
-    Item: insert.item,
-    Expected: Object.fromEntries(keySchema.map((k) => [k.AttributeName, { Exists: false }])),
+/** One statement as a dynalite request: its rules, its action, and what a failed condition means. */
+interface Action {
+  tableName: string;
+  key: AttributeValue[];
+  request: Record<string, unknown>;
+  rules: typeof putItemRules;
+  action: DynaliteAction;
+  conditionFailed: NonNullable<StatementAnswer['Error']>;
+}
+
+function actionOf(statement: Insert | Update, keySchema: KeyElement[]): Action | string {
+  const keyNames = keySchema.map((k) => k.AttributeName);
+  if ('item' in statement) {
+    const missing = keyNames.find((k) => !(k in statement.item));
+    if (missing) return `Key attribute should be present in the item: Key ${missing}`;
+    return {
+      tableName: statement.tableName,
+      key: keyNames.map((k) => statement.item[k]),
+      request: { TableName: statement.tableName, Item: statement.item, Expected: Object.fromEntries(keyNames.map((k) => [k, { Exists: false }])) },
+      rules: putItemRules,
+      action: putItem,
+      conditionFailed: { Code: 'DuplicateItem', Message: 'Duplicate primary key exists in table' },
+    };
+  }
+  const request = updateItemRequest(statement.template, statement.parameters, keyNames);
+  if (typeof request === 'string') return request;
+  return {
+    tableName: statement.tableName,
+    key: keyNames.map((k) => request.Key[k]),
+    request: { ...request },
+    rules: updateItemRules,
+    action: updateItem,
+    conditionFailed: { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' },
   };
+}
+
+/** One action run with dynalite's validation; the error, if any. */
+async function run(store: DynaliteStore, a: Action): Promise<StatementAnswer['Error']> {
   try {
-    const data = validations.checkTypes(request, putItemRules.types);
-    validations.checkValidations(data, putItemRules.validations, putItemRules.custom, store);
-    await new Promise<void>((resolve, reject) => putItem(store, data, (err) => (err ? reject(err) : resolve())));
+    const data = validations.checkTypes(a.request, a.rules.types);
+    validations.checkValidations(data, a.rules.validations, a.rules.custom, store);
+    await new Promise<void>((resolve, reject) => a.action(store, data, (err) => (err ? reject(err) : resolve())));
     return undefined;
   } catch (err) {
     const e = err as DynaliteError;
     const type = e.body?.__type ?? '';
-    if (type.endsWith('#ConditionalCheckFailedException')) return { Code: 'DuplicateItem', Message: 'Duplicate primary key exists in table' };
+    if (type.endsWith('#ConditionalCheckFailedException')) return a.conditionFailed;
     if (e.statusCode === 400) return { Code: 'ValidationError', Message: e.body?.message ?? e.body?.Message ?? e.message };
     return { Code: 'InternalServerError', Message: e.message };
   }

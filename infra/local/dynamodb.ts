@@ -12,7 +12,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { batchExecuteInserts, StatementRequestError, type DynaliteStore, type StatementRequest } from './dynamodb-statements.js';
+import { batchExecuteStatements, StatementRequestError, type DynaliteStore, type StatementRequest } from './dynamodb-statements.js';
 import { meterEnabled, meterRequest } from './dynamodb-meter.js';
 import { portFromEnv } from './env.js';
 import type { TableSpec } from './template-resources.js';
@@ -98,7 +98,7 @@ async function answerStatements(store: DynaliteStore, req: IncomingMessage, res:
     } catch {
       return send(400, { __type: 'com.amazon.coral.service#SerializationException' });
     }
-    send(200, await batchExecuteInserts(store, request as StatementRequest));
+    send(200, await batchExecuteStatements(store, request as StatementRequest));
   } catch (err) {
     if (err instanceof StatementRequestError) send(400, { __type: err.type, message: err.message });
     else send(500, { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: (err as Error).message });

@@ -102,7 +102,51 @@ describe('local DynamoDB', () => {
     // The whole request: two statements on one item, more than 25 statements, a statement other than INSERT.
     await expect(run([insert('4'), insert('4')])).rejects.toMatchObject({ name: 'ValidationException', message: 'Provided list of item keys contains duplicates' });
     await expect(run(Array.from({ length: 26 }, (_, i) => insert(`m${i}`)))).rejects.toMatchObject({ name: 'ValidationException' });
-    await expect(run([{ Statement: `SELECT * FROM "Test-campaigns" WHERE pk = ?`, Parameters: [{ S: 'C#1' }] }])).rejects.toThrow(/only INSERT statements/);
+    await expect(run([{ Statement: `SELECT * FROM "Test-campaigns" WHERE pk = ?`, Parameters: [{ S: 'C#1' }] }])).rejects.toThrow(/only INSERT and UPDATE statements/);
+    client.destroy();
+  });
+
+  it('runs batches of PartiQL UPDATEs as DynamoDB does: each changes an existing item only if its condition holds', async () => {
+    await ensureTables(db.endpoint, dynamoTables(new LocalTemplate(TEMPLATE, OPTIONS)));
+    const client = localDynamoClient(db.endpoint);
+    const run = (Statements: { Statement: string; Parameters?: object[] }[]) => client.send(new BatchExecuteStatementCommand({ Statements: Statements as never }));
+    const put = (sk: string, fields: Record<string, object>) => client.send(new PutItemCommand({ TableName: 'Test-campaigns', Item: { pk: { S: 'C#1' }, sk: { S: sk }, ...fields } as never }));
+    const get = async (sk: string) => (await client.send(new GetItemCommand({ TableName: 'Test-campaigns', Key: { pk: { S: 'C#1' }, sk: { S: sk } } }))).Item;
+    await put('a', { status: { S: 'issued' }, attempt: { N: '1' } });
+    await put('b', {});
+    await put('c', { status: { S: 'paid' }, attempt: { N: '1' } });
+    await put('d', { status: { S: 'issued' }, attempt: { N: '2' } });
+    const record = (sk: string) => ({
+      Statement: `UPDATE "Test-campaigns" SET "status" = ? SET "attempts" = ?, "n" = 7 WHERE "pk" = ? AND "sk" = ? AND ("status" IS MISSING OR "status" = 'issued') AND (attempt IS MISSING OR attempt = ?)`,
+      Parameters: [{ S: 'paid' }, { L: [{ M: { outcome: { S: 'paid' } } }] }, { S: 'C#1' }, { S: sk }, { N: '1' }],
+    });
+
+    // a and b (no status, no attempt) hold; c is paid already; d is at attempt 2; e does not exist, and UPDATE creates nothing.
+    const answers = await run(['a', 'b', 'c', 'd', 'e'].map(record));
+    expect(answers.Responses?.map((r) => r.Error?.Code ?? 'ok')).toEqual(['ok', 'ok', 'ConditionalCheckFailed', 'ConditionalCheckFailed', 'ConditionalCheckFailed']);
+    expect(await get('a')).toEqual({ pk: { S: 'C#1' }, sk: { S: 'a' }, status: { S: 'paid' }, attempt: { N: '1' }, attempts: { L: [{ M: { outcome: { S: 'paid' } } }] }, n: { N: '7' } });
+    expect((await get('b'))?.status).toEqual({ S: 'paid' });
+    expect((await get('c'))?.attempts).toBeUndefined();
+    expect((await get('d'))?.status).toEqual({ S: 'issued' });
+    expect(await get('e')).toBeUndefined();
+    // The same again: nothing holds any more.
+    expect((await run([record('a')])).Responses?.[0].Error?.Code).toBe('ConditionalCheckFailed');
+
+    // NOT, <> and IS NOT MISSING.
+    const flag = { Statement: `UPDATE "Test-campaigns" SET flagged = ? WHERE pk = ? AND sk = ? AND NOT (status <> 'paid') AND attempt IS NOT MISSING`, Parameters: [{ BOOL: true }, { S: 'C#1' }, { S: 'c' }] };
+    expect((await run([flag])).Responses).toEqual([{ TableName: 'Test-campaigns' }]);
+    expect((await get('c'))?.flagged).toEqual({ BOOL: true });
+
+    // Per statement: no key in WHERE, a key attribute set, parameters that do not match, a malformed statement.
+    const wrong = await run([
+      { Statement: `UPDATE "Test-campaigns" SET v = ? WHERE pk = ?`, Parameters: [{ S: 'x' }, { S: 'C#1' }] },
+      { Statement: `UPDATE "Test-campaigns" SET sk = ? WHERE pk = ? AND sk = ?`, Parameters: [{ S: 'x' }, { S: 'C#1' }, { S: 'a' }] },
+      { Statement: `UPDATE "Test-campaigns" SET v = ? WHERE pk = ? AND sk = ?`, Parameters: [{ S: 'x' }] },
+      { Statement: `UPDATE "Test-campaigns" SET v = WHERE pk = ? AND sk = ?`, Parameters: [{ S: 'C#1' }, { S: 'a' }] },
+    ]);
+    expect(wrong.Responses?.map((r) => r.Error?.Code)).toEqual(['ValidationError', 'ValidationError', 'ValidationError', 'ValidationError']);
+    // Two statements on one item, even an INSERT and an UPDATE, are refused as a whole.
+    await expect(run([record('a'), { Statement: `INSERT INTO "Test-campaigns" VALUE {'pk': ?, 'sk': ?}`, Parameters: [{ S: 'C#1' }, { S: 'a' }] }])).rejects.toMatchObject({ message: 'Provided list of item keys contains duplicates' });
     client.destroy();
   });
 

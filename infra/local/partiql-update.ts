@@ -1,0 +1,193 @@
+/*
+ * PartiQL UPDATE statements of the shape DynamoDB runs in BatchExecuteStatement, read into an
+ * UpdateItem request for the local store:
+ *
+ *   UPDATE "table" SET "a" = ? [SET "b" = 'text' | 12 | ?]… WHERE "pk" = ? AND "sk" = ? [AND condition]
+ *
+ * The key is the WHERE clause's top-level equalities on the table's key attributes; the rest is
+ * the condition, of =, <>, IS [NOT] MISSING, AND, OR, NOT and parentheses. As on DynamoDB, an
+ * UPDATE changes an item that exists: it never creates one. Anything else is refused with its reason.
+ */
+
+type AttributeValue = Record<string, unknown>;
+
+/** A value in a statement: a literal, or the index of its parameter (?). */
+type Operand = { literal: AttributeValue } | { parameter: number };
+
+type Condition =
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition }
+  | { compare: '=' | '<>'; name: string; value: Operand }
+  | { missing: boolean; name: string };
+
+export interface UpdateTemplate {
+  tableName: string;
+  sets: [string, Operand][];
+  where: Condition;
+  parameters: number;
+}
+
+export interface UpdateItemRequest {
+  TableName: string;
+  Key: Record<string, AttributeValue>;
+  UpdateExpression: string;
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, AttributeValue>;
+}
+
+export const MALFORMED = "Statement wasn't well formed, can't be processed";
+
+const TOKEN = /\s*(?:"((?:[^"]|"")+)"|'((?:[^']|'')*)'|(-?\d+(?:\.\d+)?)|(<>|[=?(),;])|([A-Za-z_][A-Za-z0-9_.-]*))/y;
+
+type Token = { name: string } | { text: string } | { number: string } | { symbol: string } | { word: string };
+
+function tokenize(statement: string): Token[] | undefined {
+  const tokens: Token[] = [];
+  TOKEN.lastIndex = 0;
+  while (TOKEN.lastIndex < statement.length) {
+    if (/^\s*$/.test(statement.slice(TOKEN.lastIndex))) break;
+    const m = TOKEN.exec(statement);
+    if (!m) return undefined;
+    const [, quoted, text, number, symbol, word] = m;
+    if (quoted !== undefined) tokens.push({ name: quoted.replaceAll('""', '"') });
+    else if (text !== undefined) tokens.push({ text: text.replaceAll("''", "'") });
+    else if (number !== undefined) tokens.push({ number });
+    else if (symbol !== undefined) tokens.push({ symbol });
+    else tokens.push({ word: word! });
+  }
+  return tokens;
+}
+
+/** Reads the statement; a string is why it cannot be run ('' if it is no UPDATE). */
+export function parseUpdate(statement: string): UpdateTemplate | string {
+  if (!/^\s*UPDATE\b/i.test(statement)) return '';
+  const tokens = tokenize(statement);
+  if (!tokens) return MALFORMED;
+  let at = 0;
+  let parameters = 0;
+  const peek = () => tokens[at];
+  const isWord = (w: string, t = peek()) => t !== undefined && 'word' in t && t.word.toUpperCase() === w;
+  const isSymbol = (s: string, t = peek()) => t !== undefined && 'symbol' in t && t.symbol === s;
+  const fail = (): never => {
+    throw new SyntaxError(MALFORMED);
+  };
+  const expectWord = (w: string) => (isWord(w) ? at++ : fail());
+  const expectSymbol = (s: string) => (isSymbol(s) ? at++ : fail());
+  const name = (): string => {
+    const t = tokens[at++];
+    if (t && 'name' in t) return t.name;
+    if (t && 'word' in t && !['SET', 'WHERE', 'AND', 'OR', 'NOT', 'IS', 'MISSING'].includes(t.word.toUpperCase())) return t.word;
+    return fail();
+  };
+  const operand = (): Operand => {
+    const t = tokens[at++];
+    if (t && 'symbol' in t && t.symbol === '?') return { parameter: parameters++ };
+    if (t && 'text' in t) return { literal: { S: t.text } };
+    if (t && 'number' in t) return { literal: { N: t.number } };
+    return fail();
+  };
+  const primary = (): Condition => {
+    if (isWord('NOT')) {
+      at++;
+      return { not: primary() };
+    }
+    if (isSymbol('(')) {
+      at++;
+      const inner = disjunction();
+      expectSymbol(')');
+      return inner;
+    }
+    const attribute = name();
+    if (isWord('IS')) {
+      at++;
+      const negated = isWord('NOT') ? (at++, true) : false;
+      expectWord('MISSING');
+      return { missing: !negated, name: attribute };
+    }
+    const t = tokens[at++];
+    if (!t || !('symbol' in t) || (t.symbol !== '=' && t.symbol !== '<>')) return fail();
+    return { compare: t.symbol, name: attribute, value: operand() };
+  };
+  const conjunction = (): Condition => {
+    const terms = [primary()];
+    while (isWord('AND')) {
+      at++;
+      terms.push(primary());
+    }
+    return terms.length === 1 ? terms[0] : { all: terms };
+  };
+  const disjunction = (): Condition => {
+    const terms = [conjunction()];
+    while (isWord('OR')) {
+      at++;
+      terms.push(conjunction());
+    }
+    return terms.length === 1 ? terms[0] : { any: terms };
+  };
+
+  try {
+    expectWord('UPDATE');
+    const tableName = name();
+    const sets: [string, Operand][] = [];
+    while (isWord('SET')) {
+      do {
+        at++;
+        const attribute = name();
+        expectSymbol('=');
+        sets.push([attribute, operand()]);
+      } while (isSymbol(','));
+    }
+    if (sets.length === 0) return 'The local store runs UPDATE statements with SET only';
+    expectWord('WHERE');
+    const where = disjunction();
+    if (isSymbol(';')) at++;
+    if (at !== tokens.length) return fail();
+    return { tableName, sets, where, parameters };
+  } catch (err) {
+    if (err instanceof SyntaxError) return err.message;
+    throw err;
+  }
+}
+
+/** The UpdateItem request of a statement read by parseUpdate, with its parameters; a string is why not. */
+export function updateItemRequest(template: UpdateTemplate, parameters: readonly AttributeValue[], keyNames: readonly string[]): UpdateItemRequest | string {
+  if (parameters.length !== template.parameters) return "Number of parameters in request and statement don't match.";
+  const names: Record<string, string> = {};
+  const values: Record<string, AttributeValue> = {};
+  const nameOf = (attribute: string) => {
+    const placeholder = `#n${Object.keys(names).length}`;
+    names[placeholder] = attribute;
+    return placeholder;
+  };
+  const valueOf = (operand: Operand) => {
+    const placeholder = `:v${Object.keys(values).length}`;
+    values[placeholder] = 'literal' in operand ? operand.literal : parameters[operand.parameter];
+    return placeholder;
+  };
+
+  const terms = 'all' in template.where ? template.where.all : [template.where];
+  const Key: Record<string, AttributeValue> = {};
+  const rest: Condition[] = [];
+  for (const term of terms) {
+    if ('compare' in term && term.compare === '=' && keyNames.includes(term.name) && !(term.name in Key)) {
+      Key[term.name] = 'literal' in term.value ? term.value.literal : parameters[term.value.parameter];
+    } else rest.push(term);
+  }
+  const absent = keyNames.find((k) => !(k in Key));
+  if (absent) return `Where clause does not contain a mandatory equality on all key attributes: ${absent}`;
+  if (template.sets.some(([attribute]) => keyNames.includes(attribute))) return 'Cannot update attribute of the key';
+
+  const render = (c: Condition): string => {
+    if ('all' in c) return `(${c.all.map(render).join(' AND ')})`;
+    if ('any' in c) return `(${c.any.map(render).join(' OR ')})`;
+    if ('not' in c) return `(NOT ${render(c.not)})`;
+    if ('missing' in c) return `${c.missing ? 'attribute_not_exists' : 'attribute_exists'}(${nameOf(c.name)})`;
+    return `${nameOf(c.name)} ${c.compare} ${valueOf(c.value)}`;
+  };
+  // The item must exist: UPDATE never creates one.
+  const condition = [`attribute_exists(${nameOf(keyNames[0])})`, ...rest.map(render)].join(' AND ');
+  const UpdateExpression = `SET ${template.sets.map(([attribute, operand]) => `${nameOf(attribute)} = ${valueOf(operand)}`).join(', ')}`;
+  return { TableName: template.tableName, Key, UpdateExpression, ConditionExpression: condition, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+}
