@@ -21,7 +21,7 @@ export interface NuanliuStackProps extends StackProps {
 }
 
 /** What a function may do to the table; QueryUnitLists: Query on UNIT_LIST_INDEX, a unit's list. */
-type TableAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'PartiQLInsert' | 'UpdateItem' | 'Query' | 'DeleteItem' | 'QueryUnitLists';
+type TableAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'PartiQLInsert' | 'PartiQLUpdate' | 'UpdateItem' | 'Query' | 'DeleteItem' | 'QueryUnitLists';
 
 /** The ARN pattern of a state machine's executions (their names are chosen at run time). */
 const executionsOf = (stack: Stack, machine: StateMachine) =>
@@ -135,11 +135,12 @@ export class NuanliuStack extends Stack {
     const campaign = machine('CampaignWorkflow', campaignWorkflow(this, { table, gate, phases }), Duration.days(365));
     // The coordinator's and approvers' decisions complete the task tokens of these workflows.
     // BatchGetItem: the people of a callback list and of the follow-up cases, 100 to a request.
+    // PartiQLUpdate: a bank result file's outcomes, 25 to a request, each conditional on its payment.
     const http = fn('HttpFunction', 'http', {
       ...mail,
       CAMPAIGN_WORKFLOW_ARN: campaign.stateMachineArn,
       INTAKE_WORKFLOW_ARN: intakeMachine.stateMachineArn,
-    }, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query', 'QueryUnitLists']);
+    }, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'PartiQLUpdate', 'Query', 'QueryUnitLists']);
     campaign.grantStartExecution(http);
     campaign.grantTaskResponse(http);
     phases.deploy.grantTaskResponse(http);

@@ -138,8 +138,12 @@ export const beneficiaryPages = (table: Table, campaignId: string, pageSize: num
   table.query<Beneficiary>(keys.beneficiaryPartition(campaignId).pk, undefined, pageSize);
 
 /** The stored beneficiaries of (project, person) pairs, in their order; undefined where there is none. */
-export const getBeneficiaries = (table: Table, campaignId: string, people: readonly Pick<Beneficiary, 'projectCode' | 'idHash'>[]) =>
-  table.getMany<Beneficiary>(people.map((p) => keys.beneficiary(campaignId, p.projectCode, p.idHash)));
+export function getBeneficiaries(table: Table, campaignId: string, people: readonly Pick<Beneficiary, 'projectCode' | 'idHash'>[]): Promise<(Beneficiary | undefined)[]>;
+/** With `attributes`, only those of each person. */
+export function getBeneficiaries<K extends keyof Beneficiary>(table: Table, campaignId: string, people: readonly Pick<Beneficiary, 'projectCode' | 'idHash'>[], attributes: readonly K[]): Promise<(Pick<Beneficiary, K> | undefined)[]>;
+export function getBeneficiaries(table: Table, campaignId: string, people: readonly Pick<Beneficiary, 'projectCode' | 'idHash'>[], attributes?: readonly string[]) {
+  return table.getMany<Beneficiary>(people.map((p) => keys.beneficiary(campaignId, p.projectCode, p.idHash)), attributes);
+}
 
 export const getBeneficiary = (table: Table, campaignId: string, projectCode: string, idHash: string) =>
   table.get<Beneficiary>(keys.beneficiary(campaignId, projectCode, idHash));

@@ -1,6 +1,6 @@
 import type { PaymentMethod } from '../core/payment-methods.js';
 import { keys } from './keys.js';
-import type { Table } from './table.js';
+import { conditionOf, type FieldsHold, type Table } from './table.js';
 
 /**
  * Where a payment stands. 'issued': recorded once by the implement workflow, handed to its channel
@@ -46,34 +46,43 @@ export interface PaymentAttempt {
 export const statusOf = (p: Pick<Payment, 'status'>): PaymentStatus => p.status ?? 'issued';
 export const attemptOf = (p: Pick<Payment, 'attempt'>): number => p.attempt ?? 1;
 
-/** The condition that the payment still stands at `status`, attempt `attempt` (items without them read as 'issued', 1). */
-function standsAt(status: PaymentStatus, attempt: number) {
-  const statusHolds = status === 'issued' ? '(attribute_not_exists(#status) OR #status = :status)' : '#status = :status';
-  const attemptHolds = attempt === 1 ? '(attribute_not_exists(#attempt) OR #attempt = :attempt)' : '#attempt = :attempt';
-  return { expression: `attribute_exists(pk) AND ${statusHolds} AND ${attemptHolds}`, names: { '#status': 'status', '#attempt': 'attempt' }, values: { ':status': status, ':attempt': attempt } };
-}
+/** That the payment still stands at `status`, attempt `attempt` (items without them read as 'issued', 1). */
+const standsAt = (status: PaymentStatus, attempt: number): FieldsHold => ({
+  status: { equals: status, orMissing: status === 'issued' },
+  attempt: { equals: attempt, orMissing: attempt === 1 },
+});
 
 const keyOf = (p: Pick<Payment, 'campaignId' | 'projectCode' | 'idHash'>) => keys.payment(p.campaignId, p.projectCode, p.idHash);
 
 export const getPayment = (table: Table, campaignId: string, projectCode: string, idHash: string) =>
   table.get<Payment>(keys.payment(campaignId, projectCode, idHash));
 
+/** What recordOutcomes reads of a payment: its key, where it stands, and its attempts so far. */
+export type PaymentStanding = Pick<Payment, 'campaignId' | 'projectCode' | 'idHash' | 'status' | 'attempt' | 'attempts'>;
+
 /**
- * Records the bank's outcome of the payment's current attempt: issued → paid or failed, only while
- * it is still issued at that attempt, so a result file read twice changes nothing the second time.
- * `payment` is the item as read. True if this call recorded it.
+ * Records the bank's outcome of each payment's current attempt: issued → paid or failed, only
+ * while it is still issued at that attempt, so a result file read twice changes nothing the second
+ * time. Each payment as read; 25 to a request. Per outcome, in order: true if this call recorded it.
+ * The payments must be distinct.
  */
-export function recordOutcome(table: Table, payment: Payment, outcome: Omit<PaymentAttempt, 'attempt'>): Promise<boolean> {
-  const attempt = attemptOf(payment);
-  const { failure: _previous, ...rest } = payment;
-  const item = {
-    ...rest,
-    status: outcome.outcome,
-    attempt,
-    ...(outcome.outcome === 'failed' ? { failure: outcome.reason ?? '' } : {}),
-    attempts: [...(payment.attempts ?? []), { ...outcome, attempt }],
-  };
-  return table.replaceIf(keyOf(payment), item, standsAt('issued', attempt));
+export function recordOutcomes(table: Table, outcomes: readonly { payment: PaymentStanding; outcome: Omit<PaymentAttempt, 'attempt'> }[]): Promise<boolean[]> {
+  return table.updateMany(
+    outcomes.map(({ payment, outcome }) => {
+      const attempt = attemptOf(payment);
+      return {
+        key: keyOf(payment),
+        fields: {
+          status: outcome.outcome,
+          attempt,
+          failure: outcome.outcome === 'failed' ? (outcome.reason ?? '') : undefined,
+          // The attempts as read: they change only with the status this write requires to be 'issued'.
+          attempts: [...(payment.attempts ?? []), { ...outcome, attempt }],
+        },
+        where: standsAt('issued', attempt),
+      };
+    }),
+  );
 }
 
 /**
@@ -83,11 +92,8 @@ export function recordOutcome(table: Table, payment: Payment, outcome: Omit<Paym
 export function reissue(table: Table, payment: Payment, at: Date, corrected?: Pick<Payment, 'sealedAccount' | 'accountDigest'>): Promise<boolean> {
   const attempt = attemptOf(payment);
   const { failure: _failure, ...rest } = payment;
-  return table.replaceIf(keyOf(payment), { ...rest, ...corrected, status: 'issued', attempt: attempt + 1, reissuedAt: at.toISOString() }, standsAt('failed', attempt));
+  return table.replaceIf(keyOf(payment), { ...rest, ...corrected, status: 'issued', attempt: attempt + 1, reissuedAt: at.toISOString() }, conditionOf(standsAt('failed', attempt)));
 }
-
-/** insertMany requests in flight for one call of issuePayments. */
-const PARALLEL_REQUESTS = 4;
 
 /**
  * Records payments, each one conditional write keyed by (campaign, project, beneficiary), 25 to a
@@ -95,11 +101,8 @@ const PARALLEL_REQUESTS = 4;
  * nobody twice. Per payment, in order: true if this call recorded it, false if it was there
  * already. The payments must name distinct beneficiaries.
  */
-export async function issuePayments(table: Table, payments: readonly Payment[]): Promise<boolean[]> {
-  const items = payments.map((p) => ({ ...p, ...keys.payment(p.campaignId, p.projectCode, p.idHash) }));
-  const share = Math.ceil(items.length / PARALLEL_REQUESTS / 25) * 25 || 25;
-  const parts = Array.from({ length: Math.ceil(items.length / share) }, (_, i) => items.slice(i * share, (i + 1) * share));
-  return (await Promise.all(parts.map((part) => table.insertMany(part)))).flat();
+export function issuePayments(table: Table, payments: readonly Payment[]): Promise<boolean[]> {
+  return table.insertMany(payments.map((p) => ({ ...p, ...keys.payment(p.campaignId, p.projectCode, p.idHash) })));
 }
 
 /** One payment, as issuePayments records it. True if this call paid. */

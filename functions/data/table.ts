@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchExecuteStatementCommand, BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { inFlight } from './in-flight.js';
 
 type Key = { pk: string; sk: string };
 type Item = Record<string, unknown>;
@@ -7,9 +8,27 @@ type Item = Record<string, unknown>;
 /** Statement errors of BatchExecuteStatement that say "not now", not "never". */
 const RETRYABLE = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded', 'InternalServerError', 'TransactionConflict']);
 const MAX_ATTEMPTS = 8;
+/** Batch requests one call keeps in flight at once. */
+const REQUESTS_IN_FLIGHT = 4;
 /** A pause that grows with the attempt: 40 ms, 80 ms, … up to 1 s. */
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
 const definedFields = (item: Item): Item => Object.fromEntries(Object.entries(item).filter(([, v]) => v !== undefined));
+/** A table or attribute name as PartiQL quotes it. */
+const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** What must hold of an item's fields for a write: each equals its value, or (orMissing) is absent. */
+export type FieldsHold = Record<string, { equals: unknown; orMissing?: boolean }>;
+
+/** `where` as a condition expression, with the item required to exist. */
+export function conditionOf(where: FieldsHold): { expression: string; names: Record<string, string>; values: Item } {
+  const held = Object.entries(where);
+  const terms = held.map(([, h], i) => (h.orMissing ? `(attribute_not_exists(#c${i}) OR #c${i} = :c${i})` : `#c${i} = :c${i}`));
+  return {
+    expression: ['attribute_exists(pk)', ...terms].join(' AND '),
+    names: Object.fromEntries(held.map(([name], i) => [`#c${i}`, name])),
+    values: Object.fromEntries(held.map(([, h], i) => [`:c${i}`, h.equals])),
+  };
+}
 
 /** The single table, with the few operations the product uses. */
 export class Table {
@@ -66,36 +85,66 @@ export class Table {
   /**
    * Puts each item only if its key is new, 25 to a request (PartiQL INSERT, each statement
    * conditional on its own item). Per item, in order: true if inserted, false if the key existed.
-   * Items must have distinct keys. Statements the store could not run yet are sent again.
+   * Items must have distinct keys.
    */
-  async insertMany(items: readonly (Key & Item)[]): Promise<boolean[]> {
-    const inserted: boolean[] = new Array(items.length);
-    for (let from = 0; from < items.length; from += 25) {
-      let pending = items.slice(from, from + 25).map((item, i) => ({ at: from + i, item: definedFields(item) }));
+  insertMany(items: readonly (Key & Item)[]): Promise<boolean[]> {
+    return this.runStatements(
+      items.map((item) => {
+        const fields = definedFields(item);
+        return { Statement: `INSERT INTO ${quoted(this.name)} VALUE {${Object.keys(fields).map((a) => `'${a.replaceAll("'", "''")}': ?`).join(', ')}}`, Parameters: Object.values(fields), what: `INSERT of ${item.pk}/${item.sk}` };
+      }),
+      'DuplicateItem',
+    );
+  }
+
+  /**
+   * Sets fields of existing items, each only while `where` holds of it, 25 to a request (PartiQL
+   * UPDATE, each statement conditional on its own item). Per update, in order: true if made, false
+   * if its item is missing or `where` did not hold. The keys must be distinct.
+   */
+  updateMany(updates: readonly { key: Key; fields: Item; where: FieldsHold }[]): Promise<boolean[]> {
+    return this.runStatements(
+      updates.map(({ key, fields, where }) => {
+        const set = Object.entries(definedFields(fields));
+        const held = Object.entries(where);
+        const holds = held.map(([name, h]) => (h.orMissing ? `(${quoted(name)} IS MISSING OR ${quoted(name)} = ?)` : `${quoted(name)} = ?`));
+        return {
+          Statement: `UPDATE ${quoted(this.name)} ${set.map(([name]) => `SET ${quoted(name)} = ?`).join(' ')} WHERE "pk" = ? AND "sk" = ?${holds.map((h) => ` AND ${h}`).join('')}`,
+          Parameters: [...set.map(([, value]) => value), key.pk, key.sk, ...held.map(([, h]) => h.equals)],
+          what: `UPDATE of ${key.pk}/${key.sk}`,
+        };
+      }),
+      'ConditionalCheckFailed',
+    );
+  }
+
+  /**
+   * Runs statements 25 to a request, REQUESTS_IN_FLIGHT requests at once; per statement, in order:
+   * true if it ran, false if refused with `refused` (its condition). Statements the store could not
+   * run yet are sent again.
+   */
+  private async runStatements(statements: readonly { Statement: string; Parameters: unknown[]; what: string }[], refused: string): Promise<boolean[]> {
+    const ran: boolean[] = new Array(statements.length);
+    const requests = Array.from({ length: Math.ceil(statements.length / 25) }, (_, n) => n * 25);
+    await inFlight(requests, async (from) => {
+      let pending = statements.slice(from, from + 25).map((statement, i) => ({ at: from + i, statement }));
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt > 0) await pause(attempt);
         const { Responses = [] } = await this.client.send(
-          new BatchExecuteStatementCommand({
-            Statements: pending.map(({ item }) => ({ Statement: this.insertStatement(Object.keys(item)), Parameters: Object.values(item) })),
-          }),
+          new BatchExecuteStatementCommand({ Statements: pending.map(({ statement: { Statement, Parameters } }) => ({ Statement, Parameters })) }),
         );
         const retry: typeof pending = [];
         pending.forEach((p, i) => {
           const error = Responses[i]?.Error;
-          if (!error) inserted[p.at] = true;
-          else if (error.Code === 'DuplicateItem') inserted[p.at] = false;
+          if (!error) ran[p.at] = true;
+          else if (error.Code === refused) ran[p.at] = false;
           else if (RETRYABLE.has(error.Code ?? '') && attempt < MAX_ATTEMPTS) retry.push(p);
-          else throw new Error(`INSERT of ${p.item.pk}/${p.item.sk} failed: ${error.Code}: ${error.Message}`);
+          else throw new Error(`${p.statement.what} failed: ${error.Code}: ${error.Message}`);
         });
         pending = retry;
       }
-    }
-    return inserted;
-  }
-
-  private insertStatement(attributes: readonly string[]): string {
-    const quote = (s: string) => s.replaceAll("'", "''");
-    return `INSERT INTO "${this.name}" VALUE {${attributes.map((a) => `'${quote(a)}': ?`).join(', ')}}`;
+    }, REQUESTS_IN_FLIGHT);
+    return ran;
   }
 
   /** Replaces the whole item if `condition` holds; false when it does not. */

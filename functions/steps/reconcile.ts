@@ -5,7 +5,7 @@ import { paymentReference } from '../core/payment-reference.js';
 import type { SealKeys } from '../core/seal.js';
 import { getBeneficiaries } from '../data/beneficiaries.js';
 import { beneficiaryKey } from '../data/exclusions.js';
-import { attemptOf, getPayment, listPayments, recordOutcome, statusOf, type Payment } from '../data/payments.js';
+import { attemptOf, getPayment, listPayments, recordOutcomes, statusOf, type Payment } from '../data/payments.js';
 import type { Table } from '../data/table.js';
 import { inFlight } from '../data/in-flight.js';
 
@@ -28,7 +28,7 @@ function referenceIndex(keys: SealKeys, payments: readonly Payment[]) {
 
 /** Who each matched payment pays, as lines name them (masked): read for the file's lines only, not the whole register. */
 async function whoIsPaid(table: Table, campaignId: string, payments: readonly Payment[]): Promise<Map<string, string>> {
-  const people = await getBeneficiaries(table, campaignId, payments);
+  const people = await getBeneficiaries(table, campaignId, payments, ['unit', 'name', 'idMasked']);
   return new Map(payments.map((p, i) => {
     const b = people[i];
     return [beneficiaryKey(p), b ? lineLabel({ ...b, unit: p.unit ?? b.unit }) : (p.unit ?? '')];
@@ -40,44 +40,73 @@ async function whoIsPaid(table: Table, campaignId: string, payments: readonly Pa
  * reference and amount, and that attempt goes from issued to paid or failed with one conditional
  * write. A reference of no payment, of an older attempt, or an amount that differs is unknown and
  * changes nothing. Reading the same file again changes nothing: its lines were recorded before.
- * Lines are applied a few at once; the same reference twice in one file is recorded once.
+ * The writes go many to a request; a payment changed since it was read is read again and judged again.
  */
 export async function reconcile(table: Table, keys: SealKeys, campaignId: string, lines: readonly ResultLine[], now: Date): Promise<LineOutcome[]> {
   const index = referenceIndex(keys, await listPayments(table, campaignId));
   const matched = [...new Map(lines.flatMap((l) => index.get(l.reference) ?? []).map((m) => [beneficiaryKey(m.payment), m.payment])).values()];
   const names = await whoIsPaid(table, campaignId, matched);
-  return inFlight(lines, async (line): Promise<LineOutcome> => {
+  const at = now.toISOString();
+  const found = lines.map((line) => index.get(line.reference));
+  const verdicts = lines.map((line, i) => judge(line, found[i]));
+
+  // One request holds each payment once: a second line naming it goes the one-by-one way below.
+  const batched: number[] = [];
+  const writing = new Set<string>();
+  verdicts.forEach((verdict, i) => {
+    const key = verdict === 'record' ? beneficiaryKey(found[i]!.payment) : undefined;
+    if (key && !writing.has(key)) batched.push(i), writing.add(key);
+  });
+  const recorded = await recordOutcomes(table, batched.map((i) => ({ payment: found[i]!.payment, outcome: outcomeOf(lines[i], at) })));
+  const recordedAt = new Set(batched.filter((_, n) => recorded[n]));
+
+  return inFlight(lines, async (line, i): Promise<LineOutcome> => {
     const base = { row: line.row, reference: line.reference, amountFen: line.amountFen };
-    const found = index.get(line.reference);
-    if (!found) return { ...base, kind: 'unknown', why: '本活动没有这个付款参考号' };
-    const { payment, attempt } = found;
-    const current = attemptOf(payment);
-    if (attempt < current) {
-      return { ...base, kind: 'unknown', why: `该参考号属于第${attempt}次发放，这笔付款已改为第${current}次发放（新的参考号），本行不予处理` };
-    }
-    if (line.amountFen !== payment.amountFen) {
-      return { ...base, kind: 'unknown', why: `金额不符：结果文件为 ${formatYuan(line.amountFen)}，应付 ${formatYuan(payment.amountFen)}` };
-    }
-    const applied = await apply(table, payment, line, now);
-    return applied.kind === 'unknown' ? { ...base, ...applied } : { ...base, ...applied, who: names.get(beneficiaryKey(payment)) ?? '', attempt };
+    const verdict = verdicts[i];
+    const applied =
+      verdict !== 'record' ? verdict
+      : recordedAt.has(i) ? { kind: line.outcome, ...reasonOf(line), changed: true }
+      : await applyAgain(table, found[i]!.payment, line, at);
+    if (applied.kind === 'unknown') return { ...base, ...applied };
+    const { payment, attempt } = found[i]!;
+    return { ...base, ...applied, who: names.get(beneficiaryKey(payment)) ?? '', attempt };
   });
 }
 
-/** Records the line's outcome on the payment read, or says why it was recorded before or cannot be. */
-async function apply(table: Table, read: Payment, line: ResultLine, now: Date): Promise<{ kind: 'paid' | 'failed'; reason?: string; changed: boolean } | { kind: 'unknown'; why: string }> {
-  let payment: Payment | undefined = read;
-  for (let tries = 0; payment && tries < 2; tries++) {
-    const status = statusOf(payment);
-    const reason = line.outcome === 'failed' ? { reason: line.reason } : {};
-    if (status === line.outcome) return { kind: line.outcome, ...reason, changed: false };
-    if (status !== 'issued') {
-      return { kind: 'unknown', why: `这笔付款第${attemptOf(payment)}次发放已记为“${OUTCOME_TEXT[status]}”，与本行“${OUTCOME_TEXT[line.outcome]}”不符，未更改` };
-    }
-    const recorded = await recordOutcome(table, payment, { reference: line.reference, outcome: line.outcome, ...reason, at: now.toISOString() });
-    if (recorded) return { kind: line.outcome, ...reason, changed: true };
-    // Changed meanwhile (the same file read at once, or a retry): read again and judge again.
-    payment = await getPayment(table, read.campaignId, read.projectCode, read.idHash);
-    if (payment && attemptOf(payment) !== attemptOf(read)) return { kind: 'unknown', why: `这笔付款已改为第${attemptOf(payment)}次发放，本行不予处理` };
+type Verdict = { kind: 'paid' | 'failed'; reason?: string; changed: false } | { kind: 'unknown'; why: string };
+
+const reasonOf = (line: ResultLine) => (line.outcome === 'failed' ? { reason: line.reason } : {});
+const outcomeOf = (line: ResultLine, at: string) => ({ reference: line.reference, outcome: line.outcome, ...reasonOf(line), at });
+
+/** What a line means for the payment as read: recorded already, refused and why, or to be recorded. */
+function judge(line: ResultLine, found: { payment: Payment; attempt: number } | undefined): Verdict | 'record' {
+  if (!found) return { kind: 'unknown', why: '本活动没有这个付款参考号' };
+  const { payment, attempt } = found;
+  const current = attemptOf(payment);
+  if (attempt < current) {
+    return { kind: 'unknown', why: `该参考号属于第${attempt}次发放，这笔付款已改为第${current}次发放（新的参考号），本行不予处理` };
+  }
+  if (line.amountFen !== payment.amountFen) {
+    return { kind: 'unknown', why: `金额不符：结果文件为 ${formatYuan(line.amountFen)}，应付 ${formatYuan(payment.amountFen)}` };
+  }
+  const status = statusOf(payment);
+  if (status === line.outcome) return { kind: line.outcome, ...reasonOf(line), changed: false };
+  if (status !== 'issued') {
+    return { kind: 'unknown', why: `这笔付款第${attemptOf(payment)}次发放已记为“${OUTCOME_TEXT[status]}”，与本行“${OUTCOME_TEXT[line.outcome]}”不符，未更改` };
+  }
+  return 'record';
+}
+
+/** A line whose write found the payment changed since it was read (the same file read at once, or a retry): read again and judged again. */
+async function applyAgain(table: Table, read: Payment, line: ResultLine, at: string): Promise<{ kind: 'paid' | 'failed'; reason?: string; changed: boolean } | { kind: 'unknown'; why: string }> {
+  for (let tries = 0; tries < 2; tries++) {
+    const payment = await getPayment(table, read.campaignId, read.projectCode, read.idHash);
+    if (!payment) break;
+    if (attemptOf(payment) !== attemptOf(read)) return { kind: 'unknown', why: `这笔付款已改为第${attemptOf(payment)}次发放，本行不予处理` };
+    const verdict = judge(line, { payment, attempt: attemptOf(read) });
+    if (verdict !== 'record') return verdict;
+    const [recorded] = await recordOutcomes(table, [{ payment, outcome: outcomeOf(line, at) }]);
+    if (recorded) return { kind: line.outcome, ...reasonOf(line), changed: true };
   }
   return { kind: 'unknown', why: '这笔付款的状态正在变化，请稍后重新上传本文件' };
 }

@@ -9,7 +9,7 @@ import { tableDefinition } from '../support/table.js';
 import { beneficiaryPages, insertBeneficiaries, listUnitBeneficiaries, storeBeneficiary, upsertBeneficiary, type Beneficiary } from '../../functions/data/beneficiaries.js';
 import { getGate, openGate, passGate } from '../../functions/data/gates.js';
 import { checkLink, createLink, useLink } from '../../functions/data/links.js';
-import { payOnce } from '../../functions/data/payments.js';
+import { getPayment, payOnce, recordOutcomes, reissue } from '../../functions/data/payments.js';
 import { Table } from '../../functions/data/table.js';
 import { localDynamoClient, startDynamoDB } from '../../infra/local/dynamodb.js';
 import { tempDir } from '../support/engine.js';
@@ -80,6 +80,26 @@ describe.each(stores)('the data layer on $name', (store) => {
     const attempts = await Promise.all([payOnce(table, payment), payOnce(table, payment), payOnce(table, { ...payment, executionId: 'retry' })]);
     expect(attempts.filter(Boolean)).toHaveLength(1);
     expect(await payOnce(table, { ...payment, projectCode: 'MZ02' })).toBe(true);
+  });
+
+  it.skipIf(!store.available)('records bank outcomes many to a request, each only while its payment stands issued at that attempt', async () => {
+    const payment = (n: number) => ({ campaignId: 'c9', projectCode: 'MZ01', idHash: n.toString(16).padStart(64, '0'), amountFen: 50_000, paidAt: '2026-01-05T00:00:00.000Z', executionId: 'x' });
+    for (let n = 0; n < 30; n++) await payOnce(table, payment(n));
+    const outcome = (n: number, failed = false) => ({ reference: `NL${n}`, outcome: failed ? ('failed' as const) : ('paid' as const), ...(failed ? { reason: '账户已销户' } : {}), at: '2026-01-06T00:00:00.000Z' });
+    // 30 payments (two requests), one failed; then one never issued.
+    const first = await recordOutcomes(table, [...Array.from({ length: 30 }, (_, n) => ({ payment: payment(n), outcome: outcome(n, n === 7) })), { payment: payment(99), outcome: outcome(99) }]);
+    expect(first).toEqual([...Array.from({ length: 30 }, () => true), false]);
+    expect(await getPayment(table, 'c9', 'MZ01', payment(7).idHash)).toMatchObject({ status: 'failed', attempt: 1, failure: '账户已销户', attempts: [{ attempt: 1, reference: 'NL7', outcome: 'failed' }], executionId: 'x' });
+    expect(await getPayment(table, 'c9', 'MZ01', payment(0).idHash)).toMatchObject({ status: 'paid', attempt: 1, attempts: [{ attempt: 1, reference: 'NL0', outcome: 'paid' }], amountFen: 50_000 });
+    // The same file again changes nothing.
+    expect(await recordOutcomes(table, [{ payment: payment(0), outcome: outcome(0) }])).toEqual([false]);
+    // The failed one, issued again as attempt 2, takes an outcome for attempt 2 only.
+    const failed = (await getPayment(table, 'c9', 'MZ01', payment(7).idHash))!;
+    expect(await reissue(table, failed, new Date('2026-01-07T00:00:00Z'))).toBe(true);
+    expect(await recordOutcomes(table, [{ payment: failed, outcome: outcome(7) }])).toEqual([false]);
+    const reissued = (await getPayment(table, 'c9', 'MZ01', payment(7).idHash))!;
+    expect(await recordOutcomes(table, [{ payment: reissued, outcome: outcome(70) }])).toEqual([true]);
+    expect(await getPayment(table, 'c9', 'MZ01', payment(7).idHash)).toMatchObject({ status: 'paid', attempt: 2, attempts: [{ attempt: 1, outcome: 'failed' }, { attempt: 2, reference: 'NL70', outcome: 'paid' }] });
   });
 
   it.skipIf(!store.available)('passes a gate once, and only with its own token', async () => {

@@ -122,6 +122,8 @@ describe('payments from bank file to reconciliation', () => {
     expect(page).toContain('成功 2 行，失败 2 行，无法匹配 1 行');
     expect(page).toContain('本活动没有这个付款参考号');
     expect(page).toContain('账户已销户');
+    // Each matched line names whom it pays, masked.
+    expect(page).toMatch(/ 张\*（[0-9*X]{18}） 第1次发放/);
     const after = await payments();
     expect(Object.fromEntries(Object.entries(after).map(([n, p]) => [n, [statusOf(p), p.failure ?? '']]))).toEqual({
       张三: ['paid', ''], 李四: ['failed', '账户已销户'], 王五: ['paid', ''], 赵六: ['failed', '户名与账号不符'], 孙七: ['issued', ''],
