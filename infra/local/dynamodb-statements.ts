@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { parseUpdate, updateItemRequest, type UpdateTemplate } from './partiql-update.js';
+import { bindUpdate, parseUpdate, type BoundCondition, type BoundUpdate, type UpdateTemplate } from './partiql-update.js';
 
 /*
  * BatchExecuteStatement for the local store, which dynalite lacks: up to 25 PartiQL statements in
@@ -16,10 +16,11 @@ const require = createRequire(import.meta.url);
 const validations = require('dynalite/validations') as {
   checkTypes(data: unknown, types: unknown): Record<string, unknown>;
   checkValidations(data: unknown, rules: unknown, custom: unknown, store: unknown): void;
+  /** The reason an attribute value is invalid, if it is. */
+  validateAttributeValue(value: unknown): string | undefined;
 };
 const putItemRules = require('dynalite/validations/putItem') as { types: unknown; validations: unknown; custom: unknown };
 const putItem = require('dynalite/actions/putItem') as DynaliteAction;
-const updateItemRules = require('dynalite/validations/updateItem') as typeof putItemRules;
 const updateItem = require('dynalite/actions/updateItem') as DynaliteAction;
 type DynaliteAction = (store: DynaliteStore, data: Record<string, unknown>, cb: (err: DynaliteError | null) => void) => void;
 
@@ -189,12 +190,15 @@ export async function batchExecuteStatements(store: DynaliteStore, request: Stat
   return { Responses };
 }
 
-/** One statement as a dynalite request: its rules, its action, and what a failed condition means. */
+/**
+ * One statement as a dynalite action: its input (a request for `rules` to check, or one checked
+ * already), and what a failed condition means.
+ */
 interface Action {
   tableName: string;
   key: AttributeValue[];
   request: Record<string, unknown>;
-  rules: typeof putItemRules;
+  rules?: typeof putItemRules;
   action: DynaliteAction;
   conditionFailed: NonNullable<StatementAnswer['Error']>;
 }
@@ -213,23 +217,73 @@ function actionOf(statement: Insert | Update, keySchema: KeyElement[]): Action |
       conditionFailed: { Code: 'DuplicateItem', Message: 'Duplicate primary key exists in table' },
     };
   }
-  const request = updateItemRequest(statement.template, statement.parameters, keyNames);
-  if (typeof request === 'string') return request;
+  const update = bindUpdate(statement.template, statement.parameters, keyNames);
+  if (typeof update === 'string') return update;
+  const invalid = invalidValue(update);
+  if (invalid) return invalid;
   return {
     tableName: statement.tableName,
-    key: keyNames.map((k) => request.Key[k]),
-    request: { ...request },
-    rules: updateItemRules,
+    key: keyNames.map((k) => update.key[k]),
+    request: parsedUpdateItem(update, keyNames[0]),
     action: updateItem,
     conditionFailed: { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' },
   };
 }
 
-/** One action run with dynalite's validation; the error, if any. */
+/** The reason a value of the statement is invalid, if one is. */
+function invalidValue(update: BoundUpdate): string | undefined {
+  const values = [...Object.values(update.key), ...update.sets.map(([, value]) => value)];
+  const collect = (c: BoundCondition): void => {
+    if ('all' in c) c.all.forEach(collect);
+    else if ('any' in c) c.any.forEach(collect);
+    else if ('not' in c) collect(c.not);
+    else if ('value' in c) values.push(c.value);
+  };
+  if (update.condition) collect(update.condition);
+  for (const value of values) {
+    const reason = validations.validateAttributeValue(value);
+    if (reason) return reason;
+  }
+  return undefined;
+}
+
+/**
+ * UpdateItem's input as dynalite's validation would leave it, with the update and condition
+ * already parsed: dynalite would otherwise parse expression strings again for every statement,
+ * which took most of an UPDATE's time.
+ */
+function parsedUpdateItem(update: BoundUpdate, hashKey: string): Record<string, unknown> {
+  const names = new Set<string>();
+  const node = (c: BoundCondition): object => {
+    // dynalite's AND and OR take two arguments.
+    const pairs = (type: string, args: BoundCondition[]): object => args.map(node).reduce((left, right) => ({ type, args: [left, right] }));
+    if ('all' in c) return pairs('and', c.all);
+    if ('any' in c) return pairs('or', c.any);
+    if ('not' in c) return { type: 'not', args: [node(c.not)] };
+    names.add(c.name);
+    if ('missing' in c) return { type: 'function', name: c.missing ? 'attribute_not_exists' : 'attribute_exists', args: [[c.name]], attrType: null };
+    return { type: c.compare, args: [[c.name], c.value] };
+  };
+  // UPDATE changes an item that exists: it never creates one.
+  const exists: BoundCondition = { missing: false, name: hashKey };
+  const expression = node(update.condition ? { all: [exists, update.condition] } : exists);
+  return {
+    TableName: update.tableName,
+    Key: update.key,
+    _updates: {
+      sections: update.sets.map(([name, value]) => ({ type: 'set', path: [name], val: value, attrType: Object.keys(value)[0] })),
+      paths: update.sets.map(([name]) => [name]),
+      nestedPaths: {},
+    },
+    _condition: { expression, nestedPaths: {}, pathHeads: Object.fromEntries([...names].map((n) => [n, true])) },
+  };
+}
+
+/** One action run, checked first by its rules if it has them; the error, if any. */
 async function run(store: DynaliteStore, a: Action): Promise<StatementAnswer['Error']> {
   try {
-    const data = validations.checkTypes(a.request, a.rules.types);
-    validations.checkValidations(data, a.rules.validations, a.rules.custom, store);
+    const data = a.rules ? validations.checkTypes(a.request, a.rules.types) : a.request;
+    if (a.rules) validations.checkValidations(data, a.rules.validations, a.rules.custom, store);
     await new Promise<void>((resolve, reject) => a.action(store, data, (err) => (err ? reject(err) : resolve())));
     return undefined;
   } catch (err) {

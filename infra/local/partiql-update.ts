@@ -1,6 +1,6 @@
 /*
- * PartiQL UPDATE statements of the shape DynamoDB runs in BatchExecuteStatement, read into an
- * UpdateItem request for the local store:
+ * PartiQL UPDATE statements of the shape DynamoDB runs in BatchExecuteStatement, read for the
+ * local store into the item's key, the values to set, and the condition:
  *
  *   UPDATE "table" SET "a" = ? [SET "b" = 'text' | 12 | ?]… WHERE "pk" = ? AND "sk" = ? [AND condition]
  *
@@ -28,14 +28,21 @@ export interface UpdateTemplate {
   parameters: number;
 }
 
-export interface UpdateItemRequest {
-  TableName: string;
-  Key: Record<string, AttributeValue>;
-  UpdateExpression: string;
-  ConditionExpression: string;
-  ExpressionAttributeNames: Record<string, string>;
-  ExpressionAttributeValues: Record<string, AttributeValue>;
+/** A statement with its parameters: the item's key, the values to set, and the rest of the condition. */
+export interface BoundUpdate {
+  tableName: string;
+  key: Record<string, AttributeValue>;
+  sets: [string, AttributeValue][];
+  /** What must hold besides the item existing; undefined when nothing else. */
+  condition?: BoundCondition;
 }
+
+export type BoundCondition =
+  | { all: BoundCondition[] }
+  | { any: BoundCondition[] }
+  | { not: BoundCondition }
+  | { compare: '=' | '<>'; name: string; value: AttributeValue }
+  | { missing: boolean; name: string };
 
 export const MALFORMED = "Statement wasn't well formed, can't be processed";
 
@@ -151,43 +158,28 @@ export function parseUpdate(statement: string): UpdateTemplate | string {
   }
 }
 
-/** The UpdateItem request of a statement read by parseUpdate, with its parameters; a string is why not. */
-export function updateItemRequest(template: UpdateTemplate, parameters: readonly AttributeValue[], keyNames: readonly string[]): UpdateItemRequest | string {
+/** A statement read by parseUpdate, bound to its parameters; a string is why it cannot be run. */
+export function bindUpdate(template: UpdateTemplate, parameters: readonly AttributeValue[], keyNames: readonly string[]): BoundUpdate | string {
   if (parameters.length !== template.parameters) return "Number of parameters in request and statement don't match.";
-  const names: Record<string, string> = {};
-  const values: Record<string, AttributeValue> = {};
-  const nameOf = (attribute: string) => {
-    const placeholder = `#n${Object.keys(names).length}`;
-    names[placeholder] = attribute;
-    return placeholder;
-  };
-  const valueOf = (operand: Operand) => {
-    const placeholder = `:v${Object.keys(values).length}`;
-    values[placeholder] = 'literal' in operand ? operand.literal : parameters[operand.parameter];
-    return placeholder;
+  const valueOf = (operand: Operand) => ('literal' in operand ? operand.literal : parameters[operand.parameter]);
+  const bind = (c: Condition): BoundCondition => {
+    if ('all' in c) return { all: c.all.map(bind) };
+    if ('any' in c) return { any: c.any.map(bind) };
+    if ('not' in c) return { not: bind(c.not) };
+    if ('missing' in c) return c;
+    return { compare: c.compare, name: c.name, value: valueOf(c.value) };
   };
 
   const terms = 'all' in template.where ? template.where.all : [template.where];
-  const Key: Record<string, AttributeValue> = {};
-  const rest: Condition[] = [];
+  const key: Record<string, AttributeValue> = {};
+  const rest: BoundCondition[] = [];
   for (const term of terms) {
-    if ('compare' in term && term.compare === '=' && keyNames.includes(term.name) && !(term.name in Key)) {
-      Key[term.name] = 'literal' in term.value ? term.value.literal : parameters[term.value.parameter];
-    } else rest.push(term);
+    if ('compare' in term && term.compare === '=' && keyNames.includes(term.name) && !(term.name in key)) key[term.name] = valueOf(term.value);
+    else rest.push(bind(term));
   }
-  const absent = keyNames.find((k) => !(k in Key));
+  const absent = keyNames.find((k) => !(k in key));
   if (absent) return `Where clause does not contain a mandatory equality on all key attributes: ${absent}`;
   if (template.sets.some(([attribute]) => keyNames.includes(attribute))) return 'Cannot update attribute of the key';
-
-  const render = (c: Condition): string => {
-    if ('all' in c) return `(${c.all.map(render).join(' AND ')})`;
-    if ('any' in c) return `(${c.any.map(render).join(' OR ')})`;
-    if ('not' in c) return `(NOT ${render(c.not)})`;
-    if ('missing' in c) return `${c.missing ? 'attribute_not_exists' : 'attribute_exists'}(${nameOf(c.name)})`;
-    return `${nameOf(c.name)} ${c.compare} ${valueOf(c.value)}`;
-  };
-  // The item must exist: UPDATE never creates one.
-  const condition = [`attribute_exists(${nameOf(keyNames[0])})`, ...rest.map(render)].join(' AND ');
-  const UpdateExpression = `SET ${template.sets.map(([attribute, operand]) => `${nameOf(attribute)} = ${valueOf(operand)}`).join(', ')}`;
-  return { TableName: template.tableName, Key, UpdateExpression, ConditionExpression: condition, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+  const condition = rest.length === 0 ? undefined : rest.length === 1 ? rest[0] : { all: rest };
+  return { tableName: template.tableName, key, sets: template.sets.map(([attribute, operand]) => [attribute, valueOf(operand)]), ...(condition ? { condition } : {}) };
 }

@@ -137,14 +137,18 @@ describe('local DynamoDB', () => {
     expect((await run([flag])).Responses).toEqual([{ TableName: 'Test-campaigns' }]);
     expect((await get('c'))?.flagged).toEqual({ BOOL: true });
 
-    // Per statement: no key in WHERE, a key attribute set, parameters that do not match, a malformed statement.
+    // Per statement: no key in WHERE, a key attribute set, parameters that do not match, a malformed statement,
+    // a value that is no number, an index key of the wrong type.
     const wrong = await run([
+      { Statement: `UPDATE "Test-campaigns" SET v = ? WHERE pk = ? AND sk = ?`, Parameters: [{ N: 'twelve' }, { S: 'C#1' }, { S: 'a' }] },
+      { Statement: `UPDATE "Test-campaigns" SET gsi1pk = ? WHERE pk = ? AND sk = ?`, Parameters: [{ N: '1' }, { S: 'C#1' }, { S: 'a' }] },
       { Statement: `UPDATE "Test-campaigns" SET v = ? WHERE pk = ?`, Parameters: [{ S: 'x' }, { S: 'C#1' }] },
       { Statement: `UPDATE "Test-campaigns" SET sk = ? WHERE pk = ? AND sk = ?`, Parameters: [{ S: 'x' }, { S: 'C#1' }, { S: 'a' }] },
       { Statement: `UPDATE "Test-campaigns" SET v = ? WHERE pk = ? AND sk = ?`, Parameters: [{ S: 'x' }] },
       { Statement: `UPDATE "Test-campaigns" SET v = WHERE pk = ? AND sk = ?`, Parameters: [{ S: 'C#1' }, { S: 'a' }] },
     ]);
-    expect(wrong.Responses?.map((r) => r.Error?.Code)).toEqual(['ValidationError', 'ValidationError', 'ValidationError', 'ValidationError']);
+    expect(wrong.Responses?.map((r) => r.Error?.Code)).toEqual(Array.from({ length: 6 }, () => 'ValidationError'));
+    expect((await get('a'))?.v).toBeUndefined();
     // Two statements on one item, even an INSERT and an UPDATE, are refused as a whole.
     await expect(run([record('a'), { Statement: `INSERT INTO "Test-campaigns" VALUE {'pk': ?, 'sk': ?}`, Parameters: [{ S: 'C#1' }, { S: 'a' }] }])).rejects.toMatchObject({ message: 'Provided list of item keys contains duplicates' });
     client.destroy();
