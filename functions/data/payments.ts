@@ -57,8 +57,9 @@ const keyOf = (p: Pick<Payment, 'campaignId' | 'projectCode' | 'idHash'>) => key
 export const getPayment = (table: Table, campaignId: string, projectCode: string, idHash: string) =>
   table.get<Payment>(keys.payment(campaignId, projectCode, idHash));
 
-/** What recordOutcomes reads of a payment: its key, where it stands, and its attempts so far. */
-export type PaymentStanding = Pick<Payment, 'campaignId' | 'projectCode' | 'idHash' | 'status' | 'attempt' | 'attempts'>;
+/** What a bank's result lines are judged by: a payment's key, amount and unit, where it stands, and its attempts so far. */
+export type PaymentStanding = Pick<Payment, 'campaignId' | 'projectCode' | 'idHash' | 'amountFen' | 'unit' | 'status' | 'attempt' | 'attempts'>;
+const STANDING_FIELDS = ['campaignId', 'projectCode', 'idHash', 'amountFen', 'unit', 'status', 'attempt', 'attempts'] as const satisfies readonly (keyof PaymentStanding)[];
 
 /**
  * Records the bank's outcome of each payment's current attempt: issued → paid or failed, only
@@ -66,7 +67,7 @@ export type PaymentStanding = Pick<Payment, 'campaignId' | 'projectCode' | 'idHa
  * time. Each payment as read; 25 to a request. Per outcome, in order: true if this call recorded it.
  * The payments must be distinct.
  */
-export function recordOutcomes(table: Table, outcomes: readonly { payment: PaymentStanding; outcome: Omit<PaymentAttempt, 'attempt'> }[]): Promise<boolean[]> {
+export function recordOutcomes(table: Table, outcomes: readonly { payment: Pick<PaymentStanding, 'campaignId' | 'projectCode' | 'idHash' | 'attempt' | 'attempts'>; outcome: Omit<PaymentAttempt, 'attempt'> }[]): Promise<boolean[]> {
   return table.updateMany(
     outcomes.map(({ payment, outcome }) => {
       const attempt = attemptOf(payment);
@@ -109,6 +110,9 @@ export function issuePayments(table: Table, payments: readonly Payment[]): Promi
 export const payOnce = async (table: Table, payment: Payment) => (await issuePayments(table, [payment]))[0];
 
 export const listPayments = (table: Table, campaignId: string) => table.all<Payment>(keys.paymentPartition(campaignId).pk);
+
+/** Every payment of a campaign as PaymentStanding: without its account, execution and times. */
+export const listPaymentStandings = (table: Table, campaignId: string) => table.all<PaymentStanding>(keys.paymentPartition(campaignId).pk, undefined, STANDING_FIELDS);
 
 /** The amount of every payment of a campaign, and nothing else: what totals read. */
 export const listPaymentAmounts = (table: Table, campaignId: string) => table.all<Pick<Payment, 'amountFen'>>(keys.paymentPartition(campaignId).pk, undefined, ['amountFen']);

@@ -5,7 +5,7 @@ import { paymentReference } from '../core/payment-reference.js';
 import type { SealKeys } from '../core/seal.js';
 import { getBeneficiaries } from '../data/beneficiaries.js';
 import { beneficiaryKey } from '../data/exclusions.js';
-import { attemptOf, getPayment, listPayments, recordOutcomes, statusOf, type Payment } from '../data/payments.js';
+import { attemptOf, getPayment, listPaymentStandings, recordOutcomes, statusOf, type PaymentStanding } from '../data/payments.js';
 import type { Table } from '../data/table.js';
 import { inFlight } from '../data/in-flight.js';
 
@@ -18,8 +18,8 @@ export type LineOutcome = { row: number; reference: string; amountFen: number } 
 const OUTCOME_TEXT = { paid: '成功', failed: '失败' } as const;
 
 /** Every reference any attempt of the campaign's payments was given, with its payment and attempt. */
-function referenceIndex(keys: SealKeys, payments: readonly Payment[]) {
-  const index = new Map<string, { payment: Payment; attempt: number }>();
+function referenceIndex(keys: SealKeys, payments: readonly PaymentStanding[]) {
+  const index = new Map<string, { payment: PaymentStanding; attempt: number }>();
   for (const payment of payments) {
     for (let attempt = 1; attempt <= attemptOf(payment); attempt++) index.set(paymentReference(keys, payment, attempt), { payment, attempt });
   }
@@ -27,7 +27,7 @@ function referenceIndex(keys: SealKeys, payments: readonly Payment[]) {
 }
 
 /** Who each matched payment pays, as lines name them (masked): read for the file's lines only, not the whole register. */
-async function whoIsPaid(table: Table, campaignId: string, payments: readonly Payment[]): Promise<Map<string, string>> {
+async function whoIsPaid(table: Table, campaignId: string, payments: readonly PaymentStanding[]): Promise<Map<string, string>> {
   const people = await getBeneficiaries(table, campaignId, payments, ['unit', 'name', 'idMasked']);
   return new Map(payments.map((p, i) => {
     const b = people[i];
@@ -43,7 +43,7 @@ async function whoIsPaid(table: Table, campaignId: string, payments: readonly Pa
  * The writes go many to a request; a payment changed since it was read is read again and judged again.
  */
 export async function reconcile(table: Table, keys: SealKeys, campaignId: string, lines: readonly ResultLine[], now: Date): Promise<LineOutcome[]> {
-  const index = referenceIndex(keys, await listPayments(table, campaignId));
+  const index = referenceIndex(keys, await listPaymentStandings(table, campaignId));
   const matched = [...new Map(lines.flatMap((l) => index.get(l.reference) ?? []).map((m) => [beneficiaryKey(m.payment), m.payment])).values()];
   const names = await whoIsPaid(table, campaignId, matched);
   const at = now.toISOString();
@@ -79,7 +79,7 @@ const reasonOf = (line: ResultLine) => (line.outcome === 'failed' ? { reason: li
 const outcomeOf = (line: ResultLine, at: string) => ({ reference: line.reference, outcome: line.outcome, ...reasonOf(line), at });
 
 /** What a line means for the payment as read: recorded already, refused and why, or to be recorded. */
-function judge(line: ResultLine, found: { payment: Payment; attempt: number } | undefined): Verdict | 'record' {
+function judge(line: ResultLine, found: { payment: PaymentStanding; attempt: number } | undefined): Verdict | 'record' {
   if (!found) return { kind: 'unknown', why: '本活动没有这个付款参考号' };
   const { payment, attempt } = found;
   const current = attemptOf(payment);
@@ -98,7 +98,7 @@ function judge(line: ResultLine, found: { payment: Payment; attempt: number } | 
 }
 
 /** A line whose write found the payment changed since it was read (the same file read at once, or a retry): read again and judged again. */
-async function applyAgain(table: Table, read: Payment, line: ResultLine, at: string): Promise<{ kind: 'paid' | 'failed'; reason?: string; changed: boolean } | { kind: 'unknown'; why: string }> {
+async function applyAgain(table: Table, read: PaymentStanding, line: ResultLine, at: string): Promise<{ kind: 'paid' | 'failed'; reason?: string; changed: boolean } | { kind: 'unknown'; why: string }> {
   for (let tries = 0; tries < 2; tries++) {
     const payment = await getPayment(table, read.campaignId, read.projectCode, read.idHash);
     if (!payment) break;
