@@ -6,7 +6,16 @@ import net from 'node:net';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('../../../infra/local/main.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** `npm start` as package.json says it: its environment variables and node's arguments. */
+function startCommand(): { env: Record<string, string>; args: string[] } {
+  const script: string = JSON.parse(fs.readFileSync(`${ROOT}package.json`, 'utf8')).scripts.start;
+  const words = script.split(/\s+/);
+  const node = words.indexOf('node');
+  if (node < 0 || words.slice(0, node).some((w) => !/^\w+=\S*$/.test(w))) throw new Error(`npm start is not "[NAME=value …] node …": ${script}`);
+  return { env: Object.fromEntries(words.slice(0, node).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)])), args: words.slice(node + 1) };
+}
 const PORT_NAMES = ['PORT', 'SFN_PORT', 'DYNAMODB_PORT', 'SMTP_PORT', 'SECRETS_PORT'] as const;
 
 /** A port that was free a moment ago. */
@@ -40,8 +49,10 @@ export class CloudProcess {
   async start(): Promise<void> {
     if (!this.ports.PORT) for (const name of PORT_NAMES) this.ports[name] = String(await freePort());
     const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-      env: { ...process.env, ...this.ports, DATA_DIR: this.dataDir, NUANLIU_MOVABLE_CLOCK: '1' },
+    const command = startCommand();
+    const child = spawn(process.execPath, command.args, {
+      cwd: ROOT,
+      env: { ...process.env, ...command.env, ...this.ports, DATA_DIR: this.dataDir, NUANLIU_MOVABLE_CLOCK: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
