@@ -8,11 +8,8 @@ import { APPROVERS, CALLBACK_STAFF, COORDINATOR, type MinhangCampaign } from '..
 /** Bank lines the bank's result file reports failed (at least one), and calls recorded in 回访. */
 export const BANK_FAILURE_RATE = 0.001;
 export const CALLBACKS_RECORDED = 5;
-/**
- * Lines per bank result file uploaded, as a bank returns them in batches: at 1× one upload of
- * 20,000 lines outlasted the HTTP API's 30 s (reading the campaign's payments is most of it).
- */
-const RESULT_LINES_PER_FILE = 5_000;
+/** Lines per bank result file uploaded, as a bank returns them in batches (at 1×, 5 files). */
+const RESULT_LINES_PER_FILE = 20_000;
 /** Reads of the campaign page in a row that may fail before the run gives up. */
 const MAX_PAGE_READS = 10;
 /** Times one failed upload is uploaded again before the run gives up. */
