@@ -117,22 +117,17 @@ export function parseUpdate(statement: string): UpdateTemplate | string {
     if (!t || !('symbol' in t) || (t.symbol !== '=' && t.symbol !== '<>')) return fail();
     return { compare: t.symbol, name: attribute, value: operand() };
   };
-  const conjunction = (): Condition => {
-    const terms = [primary()];
-    while (isWord('AND')) {
+  /** Terms of `term` joined by `word`: one alone, or `join` of them all. */
+  const joined = (word: 'AND' | 'OR', term: () => Condition, join: (terms: Condition[]) => Condition) => (): Condition => {
+    const terms = [term()];
+    while (isWord(word)) {
       at++;
-      terms.push(primary());
+      terms.push(term());
     }
-    return terms.length === 1 ? terms[0] : { all: terms };
+    return terms.length === 1 ? terms[0] : join(terms);
   };
-  const disjunction = (): Condition => {
-    const terms = [conjunction()];
-    while (isWord('OR')) {
-      at++;
-      terms.push(conjunction());
-    }
-    return terms.length === 1 ? terms[0] : { any: terms };
-  };
+  const conjunction = joined('AND', primary, (all) => ({ all }));
+  const disjunction: () => Condition = joined('OR', conjunction, (any) => ({ any }));
 
   try {
     expectWord('UPDATE');
