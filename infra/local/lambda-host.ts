@@ -22,12 +22,6 @@ export interface FunctionConfig {
   memoryMb?: number;
 }
 
-/**
- * Each sandbox's young generation (short-lived objects), as V8 sizes it for a small Lambda rather
- * than for this whole machine: seventeen sandboxes at V8's default held ~350 MB more at 0.1×.
- */
-const YOUNG_GENERATION_MB = 8;
-
 export interface LambdaHostOptions {
   region?: string;
   account?: string;
@@ -192,7 +186,7 @@ export class LambdaHost implements LambdaInvoker {
       tsxApi,
     };
     // The heap holds the function's configured memory, as its Lambda sandbox does: past it, the invocation fails.
-    const resourceLimits = { maxOldGenerationSizeMb: data.memoryMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
+    const resourceLimits = { maxOldGenerationSizeMb: data.memoryMb };
     const worker = new Worker(BOOT, { eval: true, env, workerData: data, name: `lambda:${config.name}`, resourceLimits });
     const sandbox: Sandbox = { worker, pending: new Map(), draining: false, ready: undefined as unknown as Promise<void> };
     sandbox.ready = new Promise<void>((resolve, reject) => {
