@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { bindUpdate, parseUpdate, type BoundCondition, type BoundUpdate, type UpdateTemplate } from './partiql-update.js';
+import { bindUpdate, MALFORMED, PARAMETER_COUNT, parseUpdate, type BoundCondition, type BoundUpdate, type UpdateTemplate } from './partiql-update.js';
 
 /*
  * BatchExecuteStatement for the local store, which dynalite lacks: up to 25 PartiQL statements in
@@ -92,7 +92,7 @@ function parseStatement(statement: string, parameters: readonly AttributeValue[]
   }
   if (typeof template === 'string') return template;
   if ('sets' in template) return { tableName: template.tableName, template, parameters };
-  if (template.fields.filter(([, value]) => value === null).length !== parameters.length) return "Number of parameters in request and statement don't match.";
+  if (template.fields.filter(([, value]) => value === null).length !== parameters.length) return PARAMETER_COUNT;
   let used = 0;
   const item: Record<string, AttributeValue> = {};
   for (const [name, value] of template.fields) item[name] = value ?? parameters[used++];
@@ -101,12 +101,12 @@ function parseStatement(statement: string, parameters: readonly AttributeValue[]
 
 function parseTemplate(statement: string): InsertTemplate | string {
   const match = INSERT.exec(statement);
-  if (!match) return /^\s*INSERT\b/i.test(statement) ? "Statement wasn't well formed, can't be processed" : '';
+  if (!match) return /^\s*INSERT\b/i.test(statement) ? MALFORMED : '';
   const [, quoted, bare, body] = match;
   const fields: InsertTemplate['fields'] = [];
   for (const field of splitFields(body)) {
     const parsed = FIELD.exec(field);
-    if (!parsed) return "Statement wasn't well formed, can't be processed";
+    if (!parsed) return MALFORMED;
     const name = parsed[1].replaceAll("''", "'");
     const value = parsed[2];
     if (fields.some(([known]) => known === name)) return `Duplicate attribute in the VALUE clause: ${name}`;

@@ -14,12 +14,15 @@ type AttributeValue = Record<string, unknown>;
 /** A value in a statement: a literal, or the index of its parameter (?). */
 type Operand = { literal: AttributeValue } | { parameter: number };
 
-type Condition =
-  | { all: Condition[] }
-  | { any: Condition[] }
-  | { not: Condition }
-  | { compare: '=' | '<>'; name: string; value: Operand }
+/** A WHERE condition; V is how its values stand: Operand as read, AttributeValue once bound. */
+type ConditionOf<V> =
+  | { all: ConditionOf<V>[] }
+  | { any: ConditionOf<V>[] }
+  | { not: ConditionOf<V> }
+  | { compare: '=' | '<>'; name: string; value: V }
   | { missing: boolean; name: string };
+type Condition = ConditionOf<Operand>;
+export type BoundCondition = ConditionOf<AttributeValue>;
 
 export interface UpdateTemplate {
   tableName: string;
@@ -37,14 +40,8 @@ export interface BoundUpdate {
   condition?: BoundCondition;
 }
 
-export type BoundCondition =
-  | { all: BoundCondition[] }
-  | { any: BoundCondition[] }
-  | { not: BoundCondition }
-  | { compare: '=' | '<>'; name: string; value: AttributeValue }
-  | { missing: boolean; name: string };
-
 export const MALFORMED = "Statement wasn't well formed, can't be processed";
+export const PARAMETER_COUNT = "Number of parameters in request and statement don't match.";
 
 const TOKEN = /\s*(?:"((?:[^"]|"")+)"|'((?:[^']|'')*)'|(-?\d+(?:\.\d+)?)|(<>|[=?(),;])|([A-Za-z_][A-Za-z0-9_.-]*))/y;
 
@@ -52,10 +49,10 @@ type Token = { name: string } | { text: string } | { number: string } | { symbol
 
 function tokenize(statement: string): Token[] | undefined {
   const tokens: Token[] = [];
+  const trimmed = statement.trimEnd();
   TOKEN.lastIndex = 0;
-  while (TOKEN.lastIndex < statement.length) {
-    if (/^\s*$/.test(statement.slice(TOKEN.lastIndex))) break;
-    const m = TOKEN.exec(statement);
+  while (TOKEN.lastIndex < trimmed.length) {
+    const m = TOKEN.exec(trimmed);
     if (!m) return undefined;
     const [, quoted, text, number, symbol, word] = m;
     if (quoted !== undefined) tokens.push({ name: quoted.replaceAll('""', '"') });
@@ -155,7 +152,7 @@ export function parseUpdate(statement: string): UpdateTemplate | string {
 
 /** A statement read by parseUpdate, bound to its parameters; a string is why it cannot be run. */
 export function bindUpdate(template: UpdateTemplate, parameters: readonly AttributeValue[], keyNames: readonly string[]): BoundUpdate | string {
-  if (parameters.length !== template.parameters) return "Number of parameters in request and statement don't match.";
+  if (parameters.length !== template.parameters) return PARAMETER_COUNT;
   const valueOf = (operand: Operand) => ('literal' in operand ? operand.literal : parameters[operand.parameter]);
   const bind = (c: Condition): BoundCondition => {
     if ('all' in c) return { all: c.all.map(bind) };
