@@ -55,7 +55,10 @@ export async function reconcile(table: Table, keys: SealKeys, campaignId: string
   const writing = new Set<string>();
   verdicts.forEach((verdict, i) => {
     const key = verdict === 'record' ? beneficiaryKey(found[i]!.payment) : undefined;
-    if (key && !writing.has(key)) batched.push(i), writing.add(key);
+    if (key && !writing.has(key)) {
+      batched.push(i);
+      writing.add(key);
+    }
   });
   const recorded = await recordOutcomes(table, batched.map((i) => ({ payment: found[i]!.payment, outcome: outcomeOf(lines[i], at) })));
   const recordedAt = new Set(batched.filter((_, n) => recorded[n]));
