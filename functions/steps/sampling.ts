@@ -67,8 +67,7 @@ export async function drawCallbackSample(input: { campaignId: string }, deps: Ma
   if (!committed) throw new Error(`No seed committed for campaign ${campaign.id}`);
   if (!committed.drawnAt) {
     const paid = await paidPopulation(deps.table, campaign.id);
-    const rules: StratifiedOptions = campaign.callbackSampling ?? {};
-    const { draws, lists } = drawCallLists(committed.seed, paid, campaign);
+    const { rules, draws, lists } = drawCallLists(committed.seed, paid, campaign);
     const byStratum = new Map<string, string[]>();
     for (const p of paid) {
       if (!byStratum.has(p.stratum)) byStratum.set(p.stratum, []);
@@ -104,11 +103,12 @@ export async function awaitCallbacks(input: { campaignId: string; taskToken: str
   return { campaignId: input.campaignId };
 }
 
-/** The callback sample a seed gives: each stratum's draw, and the calls it makes, by staff member. */
+/** The callback sample a seed gives: the rules drawn by, each stratum's draw, and the calls it makes, by staff member. */
 export function drawCallLists(seed: string, paid: readonly { id: string; stratum: string }[], campaign: Pick<Campaign, 'callbackSampling' | 'callbackStaff' | 'callbackSettings'>) {
-  const draws = drawStratified(seed, paid, campaign.callbackSampling ?? {});
+  const rules: StratifiedOptions = campaign.callbackSampling ?? {};
+  const draws = drawStratified(seed, paid, rules);
   const drawn = draws.flatMap((d) => d.drawn.map((id) => ({ id, unit: parseStratumKey(d.stratum).unit })));
-  return { draws, lists: assignCalls(drawn, campaign.callbackStaff, callbackSettingsOf(campaign)) };
+  return { rules, draws, lists: assignCalls(drawn, campaign.callbackStaff, callbackSettingsOf(campaign)) };
 }
 
 /** The paid beneficiaries, each with its stratum (the unit and category of its beneficiary record). */
