@@ -1,8 +1,10 @@
+import { fork } from 'node:child_process';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { buildApp } from '../app.js';
 import { createLink } from '../../functions/data/links.js';
 import { registerCoordinator } from '../../functions/data/sessions.js';
 import { Table } from '../../functions/data/table.js';
@@ -14,6 +16,7 @@ import { LambdaHost } from './lambda-host.js';
 import { mailboxRoutes } from './mailbox-pages.js';
 import { LocalSecrets } from './secrets.js';
 import { startSmtp } from './smtp.js';
+import type { SynthReply, SynthRequest } from './synth-process.js';
 import { Engine } from './stepfunctions/engine.js';
 import { serve } from './stepfunctions/server.js';
 import { dynamoTables, httpApi, lambdaFunctions, stateMachines } from './template-resources.js';
@@ -32,15 +35,25 @@ export interface LocalCloudOptions {
 const ACCOUNT = '000000000000';
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
 
-/** Synthesizes the CDK stack as `cdk deploy` would, with mail pointed at the local SMTP server. */
-function synthesize(outdir: string, smtpPort: number) {
-  const { app, stack } = buildApp({
-    outdir,
-    nag: false,
-    context: { smtpHost: '127.0.0.1', smtpPort: String(smtpPort), smtpSecure: 'false', mailFrom: '暖流 <noreply@nuanliu.local>' },
+const here = fileURLToPath(import.meta.url);
+const fromSource = here.endsWith('.ts');
+
+/**
+ * Synthesizes the CDK stack as `cdk deploy` would, with mail pointed at the local SMTP server, in a
+ * child process that ends once the template is written (see synth-process.ts).
+ */
+function synthesize(outdir: string, smtpPort: number): Promise<{ stackName: string; templateFile: string }> {
+  const context = { smtpHost: '127.0.0.1', smtpPort: String(smtpPort), smtpSecure: 'false', mailFrom: '暖流 <noreply@nuanliu.local>' };
+  const child = fork(path.join(path.dirname(here), `synth-process.${fromSource ? 'ts' : 'js'}`), {
+    execArgv: fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const assembly = app.synth();
-  return { stackName: stack.stackName, templateFile: assembly.getStackArtifact(stack.artifactId).templateFullPath };
+  child.send({ outdir, context } satisfies SynthRequest);
+  return new Promise((resolve, reject) => {
+    child.once('message', (reply: SynthReply) => ('error' in reply ? reject(new Error(`The stack did not synthesize: ${reply.error}`)) : resolve(reply)));
+    child.once('error', reject);
+    child.once('exit', (code, signal) => reject(new Error(`The stack's synthesis ended (${signal ?? `exit status ${code}`}) without a template`)));
+  });
 }
 
 /**
@@ -57,7 +70,7 @@ export async function startLocalCloud(options: LocalCloudOptions) {
   try {
     const smtp = await startSmtp({ dataDir, port: port('SMTP_PORT', 2525) });
     closers.push(() => smtp.close());
-    const { stackName, templateFile } = synthesize(path.join(dataDir, 'cdk.out'), smtp.port);
+    const { stackName, templateFile } = await synthesize(path.join(dataDir, 'cdk.out'), smtp.port);
     const cloud = { region, account: ACCOUNT, stackName };
     const draft = LocalTemplate.load(templateFile, cloud);
 
