@@ -219,7 +219,7 @@ export class LambdaHost implements LambdaInvoker {
     clearTimeout(sandbox.idle);
     sandbox.idle = setTimeout(() => {
       if (sandbox.pending.size === 0) void this.retire(sandbox);
-    }, (this.options.idleSeconds ?? 30) * 1000);
+    }, (this.options.idleSeconds ?? 5) * 1000);
     sandbox.idle.unref();
   }
 
