@@ -42,7 +42,7 @@ const fromSource = here.endsWith('.ts');
  * Synthesizes the CDK stack as `cdk deploy` would, with mail pointed at the local SMTP server, in a
  * child process that ends once the template is written (see synth-process.ts).
  */
-function synthesize(outdir: string, smtpPort: number): Promise<{ stackName: string; templateFile: string }> {
+function synthesize(outdir: string, smtpPort: number): Promise<Exclude<SynthReply, { error: string }>> {
   const context = { smtpHost: '127.0.0.1', smtpPort: String(smtpPort), smtpSecure: 'false', mailFrom: '暖流 <noreply@nuanliu.local>' };
   const child = fork(path.join(path.dirname(here), `synth-process.${fromSource ? 'ts' : 'js'}`), {
     execArgv: fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [],
@@ -70,7 +70,7 @@ export async function startLocalCloud(options: LocalCloudOptions) {
   try {
     const smtp = await startSmtp({ dataDir, port: port('SMTP_PORT', 2525) });
     closers.push(() => smtp.close());
-    const { stackName, templateFile } = await synthesize(path.join(dataDir, 'cdk.out'), smtp.port);
+    const { stackName, templateFile, peakRssMb: synthesisPeakRssMb } = await synthesize(path.join(dataDir, 'cdk.out'), smtp.port);
     const cloud = { region, account: ACCOUNT, stackName };
     const draft = LocalTemplate.load(templateFile, cloud);
 
@@ -178,6 +178,7 @@ export async function startLocalCloud(options: LocalCloudOptions) {
       lambda: host,
       dataDir,
       startupMs: Date.now() - started,
+      synthesisPeakRssMb,
       async close() {
         for (const close of closers.reverse()) await close();
       },

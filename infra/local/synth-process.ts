@@ -10,14 +10,15 @@ export interface SynthRequest {
   context: Record<string, string>;
 }
 
-export type SynthReply = { stackName: string; templateFile: string } | { error: string };
+/** What synthesis gave, and the child's peak RSS (the local cloud's own figure leaves it out). */
+export type SynthReply = { stackName: string; templateFile: string; peakRssMb: number } | { error: string };
 
 process.once('message', (request: SynthRequest) => {
   let reply: SynthReply;
   try {
     const { app, stack } = buildApp({ outdir: request.outdir, nag: false, context: request.context });
     const assembly = app.synth();
-    reply = { stackName: stack.stackName, templateFile: assembly.getStackArtifact(stack.artifactId).templateFullPath };
+    reply = { stackName: stack.stackName, templateFile: assembly.getStackArtifact(stack.artifactId).templateFullPath, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
   } catch (err) {
     reply = { error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
   }

@@ -4,8 +4,9 @@
  * links, as its coordinator, approvers and callback staff would drive it (see campaign-driver.ts).
  *
  * Reports: wall time per phase and in all; peak RSS of the process (the local cloud runs in this
- * process: dynalite, the engine, the gateway, and the Lambda sandboxes as worker threads, so this
- * is the whole tree); DynamoDB items written and capacity units (the local store's meter,
+ * process: dynalite, the engine, the gateway, and the Lambda sandboxes as worker threads; so does
+ * this driver), and apart, that of the child that synthesized the stack and ended before the
+ * campaign began; DynamoDB items written and capacity units (the local store's meter,
  * NUANLIU_METER_DYNAMODB=1, see infra/local/dynamodb-meter.ts); state transitions of every
  * execution and Map child; Lambda invocations and GB-seconds (durations as seen by the host, so
  * queueing included: an upper bound); an AWS cost estimate at AWS_PRICES_USD; the raw write floor
@@ -82,6 +83,7 @@ async function run(index: number) {
       uploadRetries: [...driver.retries.values()].reduce((a, b) => a + b, 0),
       failedPageReads: driver.failedPageReads,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      synthesisPeakRssMb: cloud.synthesisPeakRssMb,
       itemsWritten: written.items,
       writeUnits: written.writeUnits,
       readUnits: written.readUnits,
@@ -139,6 +141,7 @@ const figures = {
   failedPageReads: m((r) => r.failedPageReads),
   phases: Object.fromEntries(Object.keys(results[0].phases).map((p) => [p, m((r) => r.phases[p])])),
   peakRssMb: m((r) => r.peakRssMb),
+  synthesisPeakRssMb: m((r) => r.synthesisPeakRssMb),
   itemsWritten: m((r) => r.itemsWritten),
   floorSeconds: m((r) => r.floorSeconds),
   ratio: m((r) => r.ratio),
@@ -156,7 +159,7 @@ const line = (label: string, value: string) => console.log(`${label.padEnd(30)} 
 const med = RUNS > 1 ? ' (median)' : '';
 for (const [p, s] of Object.entries(figures.phases)) line(`  ${p}${med}`, `${s} s`);
 line(`total${med}`, `${figures.seconds} s (failed uploads uploaded again: ${figures.uploadRetries}; page reads and uploads answered 5xx and made again: ${figures.failedPageReads})`);
-line('peak RSS (whole local cloud)', `${figures.peakRssMb} MB`);
+line('peak RSS (whole local cloud)', `${figures.peakRssMb} MB (the synthesis before it, a child process: ${figures.synthesisPeakRssMb} MB)`);
 line('DynamoDB items written', `${figures.itemsWritten.toLocaleString('en-US')} (${figures.writeUnits.toLocaleString('en-US')} WRU, ${figures.readUnits.toLocaleString('en-US')} RRU)`);
 line('raw write floor', `${figures.floorSeconds} s for as many items; campaign ${figures.ratio}× the floor`);
 line('state transitions', `${figures.transitions.toLocaleString('en-US')} in ${figures.executions} executions (${figures.transitionsPerBeneficiary} per beneficiary)`);
