@@ -5,7 +5,7 @@
  *
  * Reports: wall time per phase and in all; peak RSS of the process (the local cloud runs in this
  * process: dynalite, the engine, the gateway, and the Lambda sandboxes as worker threads; so does
- * this driver), and apart, that of the child that synthesized the stack and ended before the
+ * this driver), split into anonymous and file-backed memory (see sampleMemory), and apart, that of the child that synthesized the stack and ended before the
  * campaign began; DynamoDB items written and capacity units (the local store's meter,
  * NUANLIU_METER_DYNAMODB=1, see infra/local/dynamodb-meter.ts); state transitions of every
  * execution and Map child; Lambda invocations and GB-seconds (durations as seen by the host, so
@@ -22,7 +22,7 @@ import { dynamoMeter } from '../../infra/local/dynamodb-meter.js';
 import { generateMinhang } from '../support/minhang/generate.js';
 import { awsCost, AWS_PRICES_USD, meterLambda, stateTransitions } from './campaign-figures.js';
 import { CampaignDriver } from './campaign-driver.js';
-import { freshCloud, median, writeFloor } from './measure.js';
+import { freshCloud, median, sampleMemory, writeFloor } from './measure.js';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const SEED = process.env.BENCH_SEED ?? '闵行2020';
@@ -43,9 +43,11 @@ async function run(index: number) {
   try {
     log(`run ${index + 1}/${RUNS}`);
     const driver = new CampaignDriver(cloud.url, campaign, WAIT_MS, log);
+    const memory = sampleMemory();
     const started = performance.now();
     const observed = await driver.run();
     const seconds = (performance.now() - started) / 1000;
+    const memoryPeaks = memory.stop();
     const written = { items: dynamoMeter.itemsWritten, writeUnits: dynamoMeter.writeUnits, readUnits: dynamoMeter.readUnits };
 
     // Correctness, read from the store: who is payable, who was paid, and how often.
@@ -83,6 +85,7 @@ async function run(index: number) {
       uploadRetries: [...driver.retries.values()].reduce((a, b) => a + b, 0),
       failedPageReads: driver.failedPageReads,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      ...memoryPeaks,
       synthesisPeakRssMb: cloud.synthesisPeakRssMb,
       itemsWritten: written.items,
       writeUnits: written.writeUnits,
@@ -141,6 +144,8 @@ const figures = {
   failedPageReads: m((r) => r.failedPageReads),
   phases: Object.fromEntries(Object.keys(results[0].phases).map((p) => [p, m((r) => r.phases[p])])),
   peakRssMb: m((r) => r.peakRssMb),
+  peakAnonRssMb: m((r) => r.peakAnonRssMb ?? NaN),
+  peakFileRssMb: m((r) => r.peakFileRssMb ?? NaN),
   synthesisPeakRssMb: m((r) => r.synthesisPeakRssMb),
   itemsWritten: m((r) => r.itemsWritten),
   floorSeconds: m((r) => r.floorSeconds),
@@ -160,6 +165,7 @@ const med = RUNS > 1 ? ' (median)' : '';
 for (const [p, s] of Object.entries(figures.phases)) line(`  ${p}${med}`, `${s} s`);
 line(`total${med}`, `${figures.seconds} s (failed uploads uploaded again: ${figures.uploadRetries}; page reads and uploads answered 5xx and made again: ${figures.failedPageReads})`);
 line('peak RSS (whole local cloud)', `${figures.peakRssMb} MB (the synthesis before it, a child process: ${figures.synthesisPeakRssMb} MB)`);
+line('  of which, at their peaks', `anonymous ${figures.peakAnonRssMb} MB; file-backed ${figures.peakFileRssMb} MB (the store's tables as LevelDB maps them)`);
 line('DynamoDB items written', `${figures.itemsWritten.toLocaleString('en-US')} (${figures.writeUnits.toLocaleString('en-US')} WRU, ${figures.readUnits.toLocaleString('en-US')} RRU)`);
 line('raw write floor', `${figures.floorSeconds} s for as many items; campaign ${figures.ratio}× the floor`);
 line('state transitions', `${figures.transitions.toLocaleString('en-US')} in ${figures.executions} executions (${figures.transitionsPerBeneficiary} per beneficiary)`);

@@ -74,3 +74,29 @@ export async function freshCloud(name: string, options: { movableClock?: boolean
   };
   return { cloud, ddb, sfn, tableName, table, close };
 }
+
+/**
+ * This process's resident memory as Linux splits it, sampled from /proc/self/status until stop():
+ * anonymous (heaps and native allocations) and file-backed (mapped files, chiefly the store's
+ * tables, which LevelDB reads through mmap: page cache the kernel may reclaim). Peaks of each, in
+ * MB; undefined where there is no /proc.
+ */
+export function sampleMemory(intervalMs = 250) {
+  const peak = { anonMb: 0, fileMb: 0 };
+  const sample = () => {
+    const status = fs.readFileSync('/proc/self/status', 'utf8');
+    const mb = (field: string) => Math.round(Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) / 1024);
+    peak.anonMb = Math.max(peak.anonMb, mb('RssAnon'));
+    peak.fileMb = Math.max(peak.fileMb, mb('RssFile'));
+  };
+  if (!fs.existsSync('/proc/self/status')) return { stop: () => undefined };
+  const timer = setInterval(sample, intervalMs);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return { peakAnonRssMb: peak.anonMb, peakFileRssMb: peak.fileMb };
+    },
+  };
+}
