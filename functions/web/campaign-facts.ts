@@ -1,13 +1,11 @@
 import { PHASE_NAMES, PHASES, type Phase } from '../core/phases.js';
-import { computePlan, type Plan } from '../core/plan.js';
 import type { Campaign } from '../data/campaigns.js';
 import { listConflicts, type Conflict } from '../data/conflicts.js';
 import { getCoverage, type CoverageReport } from '../data/coverage.js';
-import { isExcluded, listPlanEntries } from '../data/exclusions.js';
 import { getGate, type Gate } from '../data/gates.js';
-import { listPaymentAmounts } from '../data/payments.js';
 import { attemptOf, getUpload, listUploads, type Upload } from '../data/uploads.js';
 import type { AppDeps } from './context.js';
+import { paymentTally, registerTally, type PaymentTally, type RegisterTally } from './register-tally.js';
 import { intakeStatus } from './workflows.js';
 
 export type UploadState = 'processing' | 'done' | 'failed';
@@ -16,26 +14,17 @@ export const UPLOAD_STATE_NAMES: Record<UploadState, string> = { processing: '�
 /** An upload as pages show it: never its rejected rows (raw ID numbers). */
 export type UploadView = Omit<Upload, 'rejectedRows'> & { state: UploadState; rejectedRowsKept: number };
 
-export interface ProjectTotal {
-  code: string;
-  name: string;
-  count: number;
-  totalFen: number;
-}
-
 /** What a campaign's page and its start buttons need to know. */
 export interface CampaignFacts {
   campaign: Campaign;
   gates: Partial<Record<Phase, Gate>>;
   uploads: UploadView[];
-  /** The register without the beneficiaries excluded by resolved conflicts (counted apart). */
-  beneficiaries: { count: number; totalFen: number; projects: ProjectTotal[]; excluded: number };
-  payments: { count: number; totalFen: number };
+  beneficiaries: RegisterTally['beneficiaries'];
+  payments: PaymentTally;
   /** Conflicts found at 排摸 close, open ones first. */
   conflicts: { list: Conflict[]; open: number; resolved: number };
   coverage?: CoverageReport;
-  /** Whether the plan (register × projects) passes its budget and quota checks, and why not. */
-  plan: Pick<Plan, 'ok' | 'problems'>;
+  plan: RegisterTally['plan'];
 }
 
 /**
@@ -63,32 +52,25 @@ export async function loadFacts(deps: AppDeps, campaign: Campaign): Promise<Camp
     getCoverage(deps.table, campaign.id),
   ]);
   // Read after the uploads' states, so every row of an upload shown done is counted.
-  const [records, payments] = await Promise.all([listPlanEntries(deps.table, campaign.id), listPaymentAmounts(deps.table, campaign.id)]);
-  const beneficiaries = records.filter((b) => !isExcluded(b));
+  const [register, payments] = await Promise.all([registerTally(deps.table, campaign, uploads, conflicts), paymentTally(deps.table, campaign)]);
   const open = conflicts.filter((c) => c.status === 'open').length;
   const gates: Partial<Record<Phase, Gate>> = {};
   PHASES.forEach((p, i) => {
     if (gateList[i]) gates[p] = gateList[i];
   });
-  const byProject = new Map<string, { count: number; totalFen: number }>();
-  for (const b of beneficiaries) {
-    const total = byProject.get(b.projectCode) ?? { count: 0, totalFen: 0 };
-    byProject.set(b.projectCode, { count: total.count + 1, totalFen: total.totalFen + b.amountFen });
-  }
-  const projects = campaign.projects.map((p) => ({ code: p.code, name: p.name, ...(byProject.get(p.code) ?? { count: 0, totalFen: 0 }) }));
   return {
     campaign,
     gates,
     uploads,
-    beneficiaries: { count: beneficiaries.length, totalFen: beneficiaries.reduce((n, b) => n + b.amountFen, 0), projects, excluded: records.length - beneficiaries.length },
-    payments: { count: payments.length, totalFen: payments.reduce((n, p) => n + p.amountFen, 0) },
+    beneficiaries: register.beneficiaries,
+    payments,
     conflicts: {
       list: conflicts.sort((a, b) => (a.status === b.status ? a.foundAt.localeCompare(b.foundAt) || a.id.localeCompare(b.id) : a.status === 'open' ? -1 : 1)),
       open,
       resolved: conflicts.length - open,
     },
     coverage,
-    plan: computePlan(campaign.projects, records),
+    plan: register.plan,
   };
 }
 

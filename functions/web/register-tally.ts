@@ -1,0 +1,104 @@
+/**
+ * The campaign's totals, kept between looks: the campaign page and its JSON reload every few seconds,
+ * and each look used to read the whole register and every payment (at Minhang's scale, 108,000 of
+ * each). A warm sandbox keeps the last tally of each campaign and reads again only when what can
+ * change the register has changed; what it keeps equals what a fresh read would give.
+ *
+ * The register changes only by intake (each upload's record changes as it does) and by exclusions,
+ * each decided by a record first or after its mark: a resolved conflict, an upheld objection, a line
+ * removed from a sent-back list. So a tally is kept only when no upload is processing and every
+ * decision's mark is in it (as many excluded as decisions; else, with a mark still in flight or one
+ * beneficiary excluded twice, every look reads). Payments are created only by 实施: once the campaign
+ * is past it, their totals cannot change.
+ */
+import { computePlan, type Plan } from '../core/plan.js';
+import type { Campaign } from '../data/campaigns.js';
+import type { Conflict } from '../data/conflicts.js';
+import { isExcluded, listPlanEntries } from '../data/exclusions.js';
+import { listObjections } from '../data/objections.js';
+import { listPaymentAmounts } from '../data/payments.js';
+import { listRemovals } from '../data/removals.js';
+import type { Table } from '../data/table.js';
+import { attemptOf, type Upload } from '../data/uploads.js';
+
+export interface ProjectTotal {
+  code: string;
+  name: string;
+  count: number;
+  totalFen: number;
+}
+
+export interface RegisterTally {
+  /** The register without the beneficiaries excluded by decisions (counted apart). */
+  beneficiaries: { count: number; totalFen: number; projects: ProjectTotal[]; excluded: number };
+  /** Whether the plan (register × projects) passes its budget and quota checks, and why not. */
+  plan: Pick<Plan, 'ok' | 'problems'>;
+}
+
+export interface PaymentTally {
+  count: number;
+  totalFen: number;
+}
+
+export type UploadSeen = Pick<Upload, 'id' | 'attempt' | 'storedCount' | 'updatedCount' | 'progress'> & { state: string };
+
+/** Tallies kept per campaign, the latest few campaigns only. */
+const KEPT_CAMPAIGNS = 16;
+const registers = new Map<string, { fingerprint: string; tally: RegisterTally }>();
+const payments = new Map<string, PaymentTally>();
+
+function keep<V>(map: Map<string, V>, campaignId: string, value: V): void {
+  map.delete(campaignId);
+  map.set(campaignId, value);
+  if (map.size > KEPT_CAMPAIGNS) map.delete(map.keys().next().value!);
+}
+
+/** The register's tally: kept, or read whole. `uploads` and `conflicts` are read before it. */
+export async function registerTally(table: Table, campaign: Campaign, uploads: readonly UploadSeen[], conflicts: readonly Conflict[]): Promise<RegisterTally> {
+  const [objections, removals] = await Promise.all([listObjections(table, campaign.id), listRemovals(table, campaign.id)]);
+  const decisions = [
+    ...conflicts.filter((c) => c.status === 'resolved').map((c) => c.id),
+    ...objections.filter((o) => o.status === 'upheld').map((o) => o.objectionId),
+    ...removals.map((r) => `${r.unit}#${r.round}#${r.lineKey}`),
+  ];
+  const fingerprint = JSON.stringify([
+    campaign.projects,
+    uploads.map((u) => [u.id, attemptOf(u), u.state, u.storedCount, u.updatedCount, u.progress?.rowsDone]),
+    decisions,
+  ]);
+  const kept = registers.get(campaign.id);
+  if (kept?.fingerprint === fingerprint) return kept.tally;
+  const tally = await readRegisterTally(table, campaign);
+  if (!uploads.some((u) => u.state === 'processing') && tally.beneficiaries.excluded === decisions.length) keep(registers, campaign.id, { fingerprint, tally });
+  return tally;
+}
+
+async function readRegisterTally(table: Table, campaign: Campaign): Promise<RegisterTally> {
+  const records = await listPlanEntries(table, campaign.id);
+  const included = records.filter((b) => !isExcluded(b));
+  const byProject = new Map<string, { count: number; totalFen: number }>();
+  for (const b of included) {
+    const total = byProject.get(b.projectCode) ?? { count: 0, totalFen: 0 };
+    byProject.set(b.projectCode, { count: total.count + 1, totalFen: total.totalFen + b.amountFen });
+  }
+  const { ok, problems } = computePlan(campaign.projects, records);
+  return {
+    beneficiaries: {
+      count: included.length,
+      totalFen: included.reduce((n, b) => n + b.amountFen, 0),
+      projects: campaign.projects.map((p) => ({ code: p.code, name: p.name, ...(byProject.get(p.code) ?? { count: 0, totalFen: 0 }) })),
+      excluded: records.length - included.length,
+    },
+    plan: { ok, problems },
+  };
+}
+
+/** The payments' count and total: kept once the campaign is past 实施, read whole before. */
+export async function paymentTally(table: Table, campaign: Campaign): Promise<PaymentTally> {
+  const kept = payments.get(campaign.id);
+  if (kept) return kept;
+  const amounts = await listPaymentAmounts(table, campaign.id);
+  const tally = { count: amounts.length, totalFen: amounts.reduce((n, p) => n + p.amountFen, 0) };
+  if (campaign.phase === 'review' || campaign.phase === 'done') keep(payments, campaign.id, tally);
+  return tally;
+}

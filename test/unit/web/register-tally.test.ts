@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeBeneficiary } from '../../../functions/data/beneficiaries.js';
+import { createCampaign, type Campaign } from '../../../functions/data/campaigns.js';
+import { conflictIdOf, listConflicts } from '../../../functions/data/conflicts.js';
+import { excludeBeneficiary } from '../../../functions/data/exclusions.js';
+import { keys } from '../../../functions/data/keys.js';
+import { payOnce } from '../../../functions/data/payments.js';
+import { Table } from '../../../functions/data/table.js';
+import { findConflicts } from '../../../functions/steps/survey-dedup.js';
+import { paymentTally, registerTally, type UploadSeen } from '../../../functions/web/register-tally.js';
+import { startTable } from '../../support/table.js';
+
+/** A table that counts the whole-partition reads of the register and of the payments. */
+class CountingTable extends Table {
+  reads = { register: 0, payments: 0 };
+  override all<T>(pk: string, skPrefix?: string, attributes?: readonly string[]): Promise<T[]> {
+    if (pk.endsWith('#BENEFICIARIES')) this.reads.register++;
+    if (pk.endsWith('#PAYMENTS')) this.reads.payments++;
+    return super.all<T>(pk, skPrefix, attributes);
+  }
+}
+
+const person = (n: number) => n.toString(16).padStart(64, '0');
+let table: CountingTable;
+let close: () => Promise<void>;
+let campaign: Campaign;
+
+const nominate = (n: number, projectCode: string, amountFen: number) =>
+  storeBeneficiary(table, {
+    campaignId: campaign.id, projectCode, idHash: person(n), idMasked: '310***********0000', name: `对象${n}`, phone: '13800138000',
+    unit: '莘庄镇', category: '低保家庭', householdSize: 1, amountFen, paymentMethod: '银行转账', uploadId: 'u'.repeat(64), row: n + 1,
+  });
+const done: UploadSeen[] = [{ id: 'u'.repeat(64), state: 'done', storedCount: 3 }];
+const tally = async (uploads = done) => registerTally(table, campaign, uploads, await listConflicts(table, campaign.id));
+
+describe('the campaign totals kept between looks', () => {
+  beforeAll(async () => {
+    ({ table, close } = await startTable((client, name) => new CountingTable(client, name)));
+    campaign = await createCampaign(table, {
+      name: '测试活动', coordinator: 'coordinator@mzj.example.cn', units: ['莘庄镇'], categories: ['低保家庭'],
+      projects: [{ code: 'MZ01', name: '慰问金', amountFen: 50000 }, { code: 'MZ02', name: '补助', amountFen: 30000 }],
+      exclusivePairs: [['MZ01', 'MZ02']], approvers: ['chief@mzj.example.cn'], callbackStaff: ['caller@mzj.example.cn'],
+    });
+    await nominate(1, 'MZ01', 50000);
+    await nominate(1, 'MZ02', 30000);
+    await nominate(2, 'MZ01', 50000);
+    await findConflicts({ campaignId: campaign.id }, { table });
+  });
+  afterAll(() => close());
+
+  it('reads the register once while nothing that changes it has changed, and reads it again while an upload is processing', async () => {
+    const first = await tally();
+    expect(first.beneficiaries).toMatchObject({ count: 3, totalFen: 130000, excluded: 0 });
+    expect(first.beneficiaries.projects.map((p) => [p.code, p.count, p.totalFen])).toEqual([['MZ01', 2, 100000], ['MZ02', 1, 30000]]);
+    const reads = table.reads.register;
+    expect(await tally()).toEqual(first);
+    expect(table.reads.register).toBe(reads);
+
+    const processing: UploadSeen[] = [{ id: 'v'.repeat(64), state: 'processing', progress: { rowsDone: 0, rowsTotal: 10 } }, ...done];
+    await tally(processing);
+    await tally(processing);
+    expect(table.reads.register).toBe(reads + 2);
+  });
+
+  it('counts an exclusion once its mark is written, never keeping a tally taken before it', async () => {
+    // The decision is recorded, its mark not yet: what a look sees in between is not kept.
+    const conflictId = conflictIdOf(person(1), ['MZ01', 'MZ02']);
+    await table.update(keys.conflict(campaign.id, conflictId), {
+      status: 'resolved', resolution: { keep: `MZ01#${person(1)}`, reason: '就高', by: 'coordinator@mzj.example.cn', at: '2025-12-10T02:00:00Z' },
+    });
+    expect((await tally()).beneficiaries).toMatchObject({ count: 3, excluded: 0 });
+    await excludeBeneficiary(table, campaign.id, `MZ02#${person(1)}`, conflictId);
+    const after = await tally();
+    expect(after.beneficiaries).toMatchObject({ count: 2, totalFen: 100000, excluded: 1 });
+    const reads = table.reads.register;
+    expect(await tally()).toEqual(after);
+    expect(table.reads.register).toBe(reads);
+  });
+
+  it('reads the payments on every look until the campaign is past 实施, then keeps their totals', async () => {
+    await payOnce(table, { campaignId: campaign.id, projectCode: 'MZ01', idHash: person(2), amountFen: 50000, paidAt: '2026-01-20T00:00:00Z', executionId: 'x' });
+    const implementing = { ...campaign, phase: 'implement' as const, phaseStatus: 'running' as const };
+    expect(await paymentTally(table, implementing)).toEqual({ count: 1, totalFen: 50000 });
+    await payOnce(table, { campaignId: campaign.id, projectCode: 'MZ01', idHash: person(1), amountFen: 50000, paidAt: '2026-01-20T00:00:00Z', executionId: 'x' });
+    expect(await paymentTally(table, implementing)).toEqual({ count: 2, totalFen: 100000 });
+    const reviewing = { ...campaign, phase: 'review' as const, phaseStatus: 'awaiting' as const };
+    expect(await paymentTally(table, reviewing)).toEqual({ count: 2, totalFen: 100000 });
+    const reads = table.reads.payments;
+    expect(await paymentTally(table, reviewing)).toEqual({ count: 2, totalFen: 100000 });
+    expect(table.reads.payments).toBe(reads);
+  });
+});
