@@ -8,7 +8,8 @@
  * each decided by a record first or after its mark: a resolved conflict, an upheld objection, a line
  * removed from a sent-back list. So a tally is kept only when no upload is processing and every
  * decision's mark is in it (as many excluded as decisions; else, with a mark still in flight or one
- * beneficiary excluded twice, every look reads). Payments are created only by 实施: once the campaign
+ * beneficiary excluded twice, every look reads). While a file is processed the register grows row by
+ * row: looks then show the last tally, marked settling, and the page says the totals follow. Payments are created only by 实施: once the campaign
  * is past it, their totals cannot change.
  */
 import { computePlan, type Plan } from '../core/plan.js';
@@ -29,8 +30,8 @@ export interface ProjectTotal {
 }
 
 export interface RegisterTally {
-  /** The register without the beneficiaries excluded by decisions (counted apart). */
-  beneficiaries: { count: number; totalFen: number; projects: ProjectTotal[]; excluded: number };
+  /** The register without the beneficiaries excluded by decisions (counted apart); settling while a file is processed. */
+  beneficiaries: { count: number; totalFen: number; projects: ProjectTotal[]; excluded: number; settling?: true };
   /** Whether the plan (register × projects) passes its budget and quota checks, and why not. */
   plan: Pick<Plan, 'ok' | 'problems'>;
 }
@@ -40,11 +41,11 @@ export interface PaymentTally {
   totalFen: number;
 }
 
-export type UploadSeen = Pick<Upload, 'id' | 'attempt' | 'storedCount' | 'updatedCount' | 'progress'> & { state: string };
+export type UploadSeen = Pick<Upload, 'id' | 'attempt' | 'storedCount' | 'updatedCount'> & { state: string };
 
 /** Tallies kept per campaign, the latest few campaigns only. */
 const KEPT_CAMPAIGNS = 16;
-const registers = new Map<string, { fingerprint: string; tally: RegisterTally }>();
+const registers = new Map<string, { fingerprint: string; tally: RegisterTally; settled: boolean }>();
 const payments = new Map<string, PaymentTally>();
 
 function keep<V>(map: Map<string, V>, campaignId: string, value: V): void {
@@ -63,14 +64,15 @@ export async function registerTally(table: Table, campaign: Campaign, uploads: r
   ];
   const fingerprint = JSON.stringify([
     campaign.projects,
-    uploads.map((u) => [u.id, attemptOf(u), u.state, u.storedCount, u.updatedCount, u.progress?.rowsDone]),
+    uploads.map((u) => [u.id, attemptOf(u), u.state, u.storedCount, u.updatedCount]),
     decisions,
   ]);
+  const processing = uploads.some((u) => u.state === 'processing');
   const kept = registers.get(campaign.id);
-  if (kept?.fingerprint === fingerprint) return kept.tally;
-  const tally = await readRegisterTally(table, campaign);
-  if (!uploads.some((u) => u.state === 'processing') && tally.beneficiaries.excluded === decisions.length) keep(registers, campaign.id, { fingerprint, tally });
-  return tally;
+  if (kept?.settled && kept.fingerprint === fingerprint) return kept.tally;
+  const tally = processing && kept ? kept.tally : await readRegisterTally(table, campaign);
+  if (tally !== kept?.tally) keep(registers, campaign.id, { fingerprint, tally, settled: !processing && tally.beneficiaries.excluded === decisions.length });
+  return processing ? { ...tally, beneficiaries: { ...tally.beneficiaries, settling: true } } : tally;
 }
 
 async function readRegisterTally(table: Table, campaign: Campaign): Promise<RegisterTally> {

@@ -101,6 +101,7 @@ ${uploads.map((u) => uploadRow(campaign.id, u))}
 function countsSection(page: CampaignPage): Html {
   const { beneficiaries, payments } = page.facts;
   return html`<h2>统计</h2>
+${beneficiaries.settling ? html`<p class="muted">名单文件处理中：下表为处理前的统计，处理完成后更新。</p>` : ''}
 <table>
 <tr><th>帮困项目</th><th>编码</th><th class="num">人数</th><th class="num">金额合计</th></tr>
 ${beneficiaries.projects.map((p) => html`<tr><td>${p.name}</td><td>${p.code}</td><td class="num">${p.count}</td><td class="num">${formatYuan(p.totalFen)}</td></tr>`)}

@@ -31,7 +31,9 @@ const nominate = (n: number, projectCode: string, amountFen: number) =>
     unit: '莘庄镇', category: '低保家庭', householdSize: 1, amountFen, paymentMethod: '银行转账', uploadId: 'u'.repeat(64), row: n + 1,
   });
 const done: UploadSeen[] = [{ id: 'u'.repeat(64), state: 'done', storedCount: 3 }];
-const tally = async (uploads = done) => registerTally(table, campaign, uploads, await listConflicts(table, campaign.id));
+/** Both files processed: the second added person 3 to MZ02 (the first test). */
+const withSecond: UploadSeen[] = [{ id: 'v'.repeat(64), state: 'done', storedCount: 1 }, ...done];
+const tally = async (uploads: UploadSeen[] = withSecond) => registerTally(table, campaign, uploads, await listConflicts(table, campaign.id));
 
 describe('the campaign totals kept between looks', () => {
   beforeAll(async () => {
@@ -48,18 +50,24 @@ describe('the campaign totals kept between looks', () => {
   });
   afterAll(() => close());
 
-  it('reads the register once while nothing that changes it has changed, and reads it again while an upload is processing', async () => {
-    const first = await tally();
+  it('reads the register once while nothing that changes it has changed; while a file is processed, shows that tally as settling', async () => {
+    const first = await tally(done);
     expect(first.beneficiaries).toMatchObject({ count: 3, totalFen: 130000, excluded: 0 });
+    expect(first.beneficiaries.settling).toBeUndefined();
     expect(first.beneficiaries.projects.map((p) => [p.code, p.count, p.totalFen])).toEqual([['MZ01', 2, 100000], ['MZ02', 1, 30000]]);
     const reads = table.reads.register;
-    expect(await tally()).toEqual(first);
+    expect(await tally(done)).toEqual(first);
     expect(table.reads.register).toBe(reads);
 
-    const processing: UploadSeen[] = [{ id: 'v'.repeat(64), state: 'processing', progress: { rowsDone: 0, rowsTotal: 10 } }, ...done];
-    await tally(processing);
-    await tally(processing);
-    expect(table.reads.register).toBe(reads + 2);
+    const second = 'v'.repeat(64);
+    await nominate(3, 'MZ02', 30000);
+    const during = await tally([{ id: second, state: 'processing' }, ...done]);
+    expect(during.beneficiaries).toEqual({ ...first.beneficiaries, settling: true });
+    expect(table.reads.register).toBe(reads);
+    const after = await tally(withSecond);
+    expect(after.beneficiaries).toMatchObject({ count: 4, totalFen: 160000, excluded: 0 });
+    expect(after.beneficiaries.settling).toBeUndefined();
+    expect(table.reads.register).toBe(reads + 1);
   });
 
   it('counts an exclusion once its mark is written, never keeping a tally taken before it', async () => {
@@ -68,10 +76,10 @@ describe('the campaign totals kept between looks', () => {
     await table.update(keys.conflict(campaign.id, conflictId), {
       status: 'resolved', resolution: { keep: `MZ01#${person(1)}`, reason: '就高', by: 'coordinator@mzj.example.cn', at: '2025-12-10T02:00:00Z' },
     });
-    expect((await tally()).beneficiaries).toMatchObject({ count: 3, excluded: 0 });
+    expect((await tally()).beneficiaries).toMatchObject({ count: 4, excluded: 0 });
     await excludeBeneficiary(table, campaign.id, `MZ02#${person(1)}`, conflictId);
     const after = await tally();
-    expect(after.beneficiaries).toMatchObject({ count: 2, totalFen: 100000, excluded: 1 });
+    expect(after.beneficiaries).toMatchObject({ count: 3, totalFen: 130000, excluded: 1 });
     const reads = table.reads.register;
     expect(await tally()).toEqual(after);
     expect(table.reads.register).toBe(reads);
