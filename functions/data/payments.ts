@@ -114,6 +114,10 @@ export const listPayments = (table: Table, campaignId: string) => table.all<Paym
 /** Every payment of a campaign as PaymentStanding: without its account, execution and times. */
 export const listPaymentStandings = (table: Table, campaignId: string) => table.all<PaymentStanding>(keys.paymentPartition(campaignId).pk, undefined, STANDING_FIELDS);
 
+/** The standings of the named payments, in their order; undefined where there is none. */
+export const getPaymentStandings = (table: Table, campaignId: string, payments: readonly Pick<Payment, 'projectCode' | 'idHash'>[]) =>
+  table.getMany<PaymentStanding>(payments.map((p) => keys.payment(campaignId, p.projectCode, p.idHash)), STANDING_FIELDS);
+
 /** The amount of every payment of a campaign, and nothing else: what totals read. */
 export const listPaymentAmounts = (table: Table, campaignId: string) => table.all<Pick<Payment, 'amountFen'>>(keys.paymentPartition(campaignId).pk, undefined, ['amountFen']);
 

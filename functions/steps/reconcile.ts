@@ -5,7 +5,7 @@ import { paymentReference } from '../core/payment-reference.js';
 import type { SealKeys } from '../core/seal.js';
 import { getBeneficiaries } from '../data/beneficiaries.js';
 import { beneficiaryKey } from '../data/exclusions.js';
-import { attemptOf, getPayment, listPaymentStandings, recordOutcomes, statusOf, type PaymentStanding } from '../data/payments.js';
+import { attemptOf, getPayment, getPaymentStandings, listPaymentStandings, recordOutcomes, statusOf, type PaymentStanding } from '../data/payments.js';
 import type { Table } from '../data/table.js';
 import { inFlight } from '../data/in-flight.js';
 
@@ -17,13 +17,42 @@ export type LineOutcome = { row: number; reference: string; amountFen: number } 
 
 const OUTCOME_TEXT = { paid: '成功', failed: '失败' } as const;
 
-/** Every reference any attempt of the campaign's payments was given, with its payment and attempt. */
-function referenceIndex(keys: SealKeys, payments: readonly PaymentStanding[]) {
-  const index = new Map<string, { payment: PaymentStanding; attempt: number }>();
+type Match = { payment: PaymentStanding; attempt: number };
+type Reference = { projectCode: string; idHash: string; attempt: number };
+
+/**
+ * Every reference any attempt of a campaign's payments was given. A reference names one attempt of
+ * one payment for good, so a warm sandbox keeps each campaign's index between result files (the
+ * latest few campaigns), and reads it whole again only for a file naming a reference it lacks.
+ */
+const KEPT_CAMPAIGNS = 4;
+const referenceIndexes = new Map<string, Map<string, Reference>>();
+
+function indexReferences(keys: SealKeys, campaignId: string, payments: readonly PaymentStanding[]): Map<string, Reference> {
+  const index = new Map<string, Reference>();
   for (const payment of payments) {
-    for (let attempt = 1; attempt <= attemptOf(payment); attempt++) index.set(paymentReference(keys, payment, attempt), { payment, attempt });
+    const { projectCode, idHash } = payment;
+    for (let attempt = 1; attempt <= attemptOf(payment); attempt++) index.set(paymentReference(keys, payment, attempt), { projectCode, idHash, attempt });
   }
+  referenceIndexes.delete(campaignId);
+  referenceIndexes.set(campaignId, index);
+  if (referenceIndexes.size > KEPT_CAMPAIGNS) referenceIndexes.delete(referenceIndexes.keys().next().value!);
   return index;
+}
+
+/** Each line's payment, as it stands now, and the attempt its reference names; undefined for a reference of no payment. */
+async function matchLines(table: Table, keys: SealKeys, campaignId: string, lines: readonly ResultLine[]): Promise<(Match | undefined)[]> {
+  const kept = referenceIndexes.get(campaignId);
+  const all = kept && lines.every((l) => kept.has(l.reference)) ? undefined : await listPaymentStandings(table, campaignId);
+  const index = all ? indexReferences(keys, campaignId, all) : kept!;
+  const named = () => [...new Map(lines.flatMap((l) => index.get(l.reference) ?? []).map((r) => [beneficiaryKey(r), r])).values()];
+  const standings = all ?? (await getPaymentStandings(table, campaignId, named())).filter((p) => p !== undefined);
+  const byKey = new Map(standings.map((p) => [beneficiaryKey(p), p]));
+  return lines.map((l) => {
+    const reference = index.get(l.reference);
+    const payment = reference && byKey.get(beneficiaryKey(reference));
+    return payment && { payment, attempt: reference.attempt };
+  });
 }
 
 /** Who each matched payment pays, as lines name them (masked): read for the file's lines only, not the whole register. */
@@ -43,11 +72,10 @@ async function whoIsPaid(table: Table, campaignId: string, payments: readonly Pa
  * The writes go many to a request; a payment changed since it was read is read again and judged again.
  */
 export async function reconcile(table: Table, keys: SealKeys, campaignId: string, lines: readonly ResultLine[], now: Date): Promise<LineOutcome[]> {
-  const index = referenceIndex(keys, await listPaymentStandings(table, campaignId));
-  const matched = [...new Map(lines.flatMap((l) => index.get(l.reference) ?? []).map((m) => [beneficiaryKey(m.payment), m.payment])).values()];
+  const found = await matchLines(table, keys, campaignId, lines);
+  const matched = [...new Map(found.flatMap((m) => (m ? [[beneficiaryKey(m.payment), m.payment] as const] : []))).values()];
   const names = await whoIsPaid(table, campaignId, matched);
   const at = now.toISOString();
-  const found = lines.map((line) => index.get(line.reference));
   const verdicts = lines.map((line, i) => judge(line, found[i]));
 
   // One request holds each payment once: a second line naming it goes the one-by-one way below.
@@ -82,7 +110,7 @@ const reasonOf = (line: ResultLine) => (line.outcome === 'failed' ? { reason: li
 const outcomeOf = (line: ResultLine, at: string) => ({ reference: line.reference, outcome: line.outcome, ...reasonOf(line), at });
 
 /** What a line means for the payment as read: recorded already, refused and why, or to be recorded. */
-function judge(line: ResultLine, found: { payment: PaymentStanding; attempt: number } | undefined): Verdict | 'record' {
+function judge(line: ResultLine, found: Match | undefined): Verdict | 'record' {
   if (!found) return { kind: 'unknown', why: '本活动没有这个付款参考号' };
   const { payment, attempt } = found;
   const current = attemptOf(payment);

@@ -1,5 +1,5 @@
 // Reconciliation and retries under concurrency, on real dynalite: the conditional writes decide.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openPayee, sealPayee } from '../../../functions/core/payee.js';
 import { paymentReference } from '../../../functions/core/payment-reference.js';
 import { sealKeys } from '../../../functions/core/seal.js';
@@ -89,5 +89,18 @@ describe('bank file and reconciliation', () => {
     expect(outcome).toMatchObject({ kind: 'unknown', why: expect.stringContaining('第1次发放') });
     expect(await getPayment(table, CAMPAIGN.id, 'MZ01', hash(2))).toMatchObject({ status: 'issued', attempt: 2 });
     expect(await retryPayment(table, KEYS, { campaignId: CAMPAIGN.id, projectCode: 'MZ01', idHash: hash(2), attempt: 1 }, new Date())).toBe('stale');
+  });
+
+  it('matches a later file by the references it kept, reading only the payments it names; a reference it lacks reads them all again', async () => {
+    const readAll = vi.spyOn(table, 'all');
+    const file = (reference: string) => [{ row: 2, reference, amountFen: 50_000, outcome: 'paid' as const }];
+    const [again] = await reconcile(table, KEYS, CAMPAIGN.id, file(ref(1)), new Date());
+    expect(again).toMatchObject({ kind: 'paid', changed: false, attempt: 1, who: expect.stringContaining('对*1') });
+    expect(readAll).not.toHaveBeenCalled();
+    // The retry above gave person 2 a second attempt, whose reference was made after the index was kept.
+    const [paid] = await reconcile(table, KEYS, CAMPAIGN.id, file(ref(2, 2)), new Date());
+    expect(paid).toMatchObject({ kind: 'paid', changed: true, attempt: 2 });
+    expect(readAll).toHaveBeenCalledTimes(1);
+    readAll.mockRestore();
   });
 });
