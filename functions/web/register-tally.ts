@@ -1,16 +1,15 @@
 /**
  * The campaign's totals, kept between looks: the campaign page and its JSON reload every few seconds,
  * and each look used to read the whole register and every payment (at Minhang's scale, 108,000 of
- * each). A warm sandbox keeps the last tally of each campaign and reads again only when what can
- * change the register has changed; what it keeps equals what a fresh read would give.
+ * each). A warm sandbox keeps each campaign's last tally and reads again only when something that
+ * changes the register has changed; what it keeps equals what a fresh read would give.
  *
- * The register changes only by intake (each upload's record changes as it does) and by exclusions,
- * each decided by a record first or after its mark: a resolved conflict, an upheld objection, a line
- * removed from a sent-back list. So a tally is kept only when no upload is processing and every
- * decision's mark is in it (as many excluded as decisions; else, with a mark still in flight or one
- * beneficiary excluded twice, every look reads). While a file is processed the register grows row by
- * row: looks then show the last tally, marked settling, and the page says the totals follow. Payments are created only by 实施: once the campaign
- * is past it, their totals cannot change.
+ * The register changes only by intake (each upload's record changes with it) and by exclusions: a
+ * resolved conflict, an upheld objection, a line removed from a sent-back list, each a record
+ * written just before or after the beneficiary's mark. So a tally is kept only when no upload is
+ * processing and it counts as many excluded as there are decisions; otherwise (a mark in flight, or
+ * one beneficiary excluded twice) every look reads. While a file is processed, looks show the last
+ * tally marked settling. Payments are created only by 实施: past it, their totals are kept.
  */
 import { computePlan, type Plan } from '../core/plan.js';
 import type { Campaign } from '../data/campaigns.js';
