@@ -5,8 +5,9 @@
  *
  * Reports: wall time per phase and in all; peak RSS of the process (the local cloud runs in this
  * process: dynalite, the engine, the gateway, and the Lambda sandboxes as worker threads; so does
- * this driver), split into anonymous and file-backed memory (see sampleMemory), and apart, that of the child that synthesized the stack and ended before the
- * campaign began; DynamoDB items written and capacity units (the local store's meter,
+ * this driver), split into anonymous and file-backed memory (see sampleMemory), and apart that of
+ * the child that synthesized the stack and ended before the campaign began; DynamoDB items written
+ * and capacity units (the local store's meter,
  * NUANLIU_METER_DYNAMODB=1, see infra/local/dynamodb-meter.ts); state transitions of every
  * execution and Map child; Lambda invocations and GB-seconds (durations as seen by the host, so
  * queueing included: an upper bound); an AWS cost estimate at AWS_PRICES_USD; the raw write floor
