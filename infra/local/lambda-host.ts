@@ -115,6 +115,11 @@ export class LambdaHost implements LambdaInvoker {
     const sandbox = this.sandboxFor(config);
     clearTimeout(sandbox.idle);
     await sandbox.ready;
+    // Aborted while the sandbox started: nothing is sent, and the sandbox may end when idle.
+    if (signal?.aborted) {
+      if (sandbox.pending.size === 0) this.retireWhenIdle(sandbox);
+      signal.throwIfAborted();
+    }
     const requestId = randomUUID();
     const timeoutSeconds = config.timeoutSeconds ?? 3;
     const id = ++this.nextId;

@@ -39,6 +39,7 @@ beforeAll(() => {
   host.register({ name: 'callback', codeDir: dir, handler: 'index.callback' });
   host.register({ name: 'missing', codeDir: dir, handler: 'index.absent' });
   host.register({ name: 'plain', codeDir: dir, handler: 'index.handler' });
+  host.register({ name: 'cold', codeDir: dir, handler: 'index.handler' });
   host.register({ name: 'small', codeDir: dir, handler: 'index.handler', memoryMb: 64 });
   host.register({ name: 'mapped', codeDir: dir, handler: 'index.handler', environment: { NODE_OPTIONS: '--enable-source-maps' } });
 });
@@ -150,6 +151,14 @@ describe('LambdaHost', () => {
     const call = host.invoke('beta', { sleepMs: 2000 }, controller.signal);
     setTimeout(() => controller.abort(new Error('stopped')), 50);
     await expect(call).rejects.toThrow('stopped');
+  });
+
+  it('stops waiting when the caller aborts while the sandbox starts, and sends it nothing', async () => {
+    const controller = new AbortController();
+    const call = host.invoke('cold', { n: 1 }, controller.signal);
+    controller.abort(new Error('stopped'));
+    await expect(call).rejects.toThrow('stopped');
+    expect(((await host.invoke('cold', { n: 2 })) as any).invocations).toBe(1);
   });
 
   it('serves the Step Functions engine, whose Catch sees the error name', async () => {
