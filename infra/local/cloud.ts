@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLink } from '../../functions/data/links.js';
@@ -15,6 +15,7 @@ import { startGateway } from './gateway.js';
 import { LambdaHost } from './lambda-host.js';
 import { mailboxRoutes } from './mailbox-pages.js';
 import { LocalSecrets } from './secrets.js';
+import { fromSource, siblingModule } from './sibling-module.js';
 import { startSmtp } from './smtp.js';
 import type { SynthReply, SynthRequest } from './synth-process.js';
 import { Engine } from './stepfunctions/engine.js';
@@ -35,16 +36,13 @@ export interface LocalCloudOptions {
 const ACCOUNT = '000000000000';
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
 
-const here = fileURLToPath(import.meta.url);
-const fromSource = here.endsWith('.ts');
-
 /**
  * Synthesizes the CDK stack as `cdk deploy` would, with mail pointed at the local SMTP server, in a
  * child process that ends once the template is written (see synth-process.ts).
  */
 function synthesize(outdir: string, smtpPort: number): Promise<Exclude<SynthReply, { error: string }>> {
   const context = { smtpHost: '127.0.0.1', smtpPort: String(smtpPort), smtpSecure: 'false', mailFrom: '暖流 <noreply@nuanliu.local>' };
-  const child = fork(path.join(path.dirname(here), `synth-process.${fromSource ? 'ts' : 'js'}`), {
+  const child = fork(siblingModule('synth-process'), {
     execArgv: fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { StatesError } from './stepfunctions/errors.js';
 import { functionNameOf, type LambdaInvoker } from './stepfunctions/integrations/lambda.js';
 import type { FromWorker, SerializedError, ToWorker, WorkerData } from './lambda-worker.js';
+import { fromSource, siblingModule } from './sibling-module.js';
 
 /** A bundled Node.js function, as the template describes it. */
 export interface FunctionConfig {
@@ -44,9 +45,7 @@ interface Sandbox {
   idle?: NodeJS.Timeout;
 }
 
-const here = fileURLToPath(import.meta.url);
-const fromSource = here.endsWith('.ts');
-const workerEntry = pathToFileURL(path.join(path.dirname(here), fromSource ? 'lambda-worker.ts' : 'lambda-worker.js')).href;
+const workerEntry = pathToFileURL(siblingModule('lambda-worker')).href;
 // Run from source, the worker needs tsx's loader for its own module (workers do not inherit `--import tsx`),
 // and only for that: loaded through tsx, a bundle is transformed again and its inline source map kept,
 // about 70 MB of heap per sandbox (130 MB for the HTTP function).
