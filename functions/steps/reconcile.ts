@@ -8,6 +8,7 @@ import { beneficiaryKey } from '../data/exclusions.js';
 import { attemptOf, getPayment, getPaymentStandings, listPaymentStandings, recordOutcomes, statusOf, type PaymentStanding } from '../data/payments.js';
 import type { Table } from '../data/table.js';
 import { inFlight } from '../data/in-flight.js';
+import { LatestCampaigns } from '../shared/latest-campaigns.js';
 
 /** What one line of a result file did: matched as paid or failed (changed, or recorded before), or unknown, and why. */
 export type LineOutcome = { row: number; reference: string; amountFen: number } & (
@@ -25,8 +26,7 @@ type Reference = { projectCode: string; idHash: string; attempt: number };
  * one payment for good, so a warm sandbox keeps each campaign's index between result files (the
  * latest few campaigns), and reads it whole again only for a file naming a reference it lacks.
  */
-const KEPT_CAMPAIGNS = 4;
-const referenceIndexes = new Map<string, Map<string, Reference>>();
+const referenceIndexes = new LatestCampaigns<Map<string, Reference>>(4);
 
 function indexReferences(keys: SealKeys, campaignId: string, payments: readonly PaymentStanding[]): Map<string, Reference> {
   const index = new Map<string, Reference>();
@@ -34,10 +34,7 @@ function indexReferences(keys: SealKeys, campaignId: string, payments: readonly 
     const { projectCode, idHash } = payment;
     for (let attempt = 1; attempt <= attemptOf(payment); attempt++) index.set(paymentReference(keys, payment, attempt), { projectCode, idHash, attempt });
   }
-  referenceIndexes.delete(campaignId);
-  referenceIndexes.set(campaignId, index);
-  if (referenceIndexes.size > KEPT_CAMPAIGNS) referenceIndexes.delete(referenceIndexes.keys().next().value!);
-  return index;
+  return referenceIndexes.keep(campaignId, index);
 }
 
 /** Each line's payment, as it stands now, and the attempt its reference names; undefined for a reference of no payment. */

@@ -19,6 +19,7 @@ import { listObjections } from '../data/objections.js';
 import { listPaymentAmounts } from '../data/payments.js';
 import { listRemovals } from '../data/removals.js';
 import type { Table } from '../data/table.js';
+import { LatestCampaigns } from '../shared/latest-campaigns.js';
 import { attemptOf, type Upload } from '../data/uploads.js';
 
 export interface ProjectTotal {
@@ -42,16 +43,8 @@ export interface PaymentTally {
 
 export type UploadSeen = Pick<Upload, 'id' | 'attempt' | 'storedCount' | 'updatedCount'> & { state: string };
 
-/** Tallies kept per campaign, the latest few campaigns only. */
-const KEPT_CAMPAIGNS = 16;
-const registers = new Map<string, { fingerprint: string; tally: RegisterTally; settled: boolean }>();
-const payments = new Map<string, PaymentTally>();
-
-function keep<V>(map: Map<string, V>, campaignId: string, value: V): void {
-  map.delete(campaignId);
-  map.set(campaignId, value);
-  if (map.size > KEPT_CAMPAIGNS) map.delete(map.keys().next().value!);
-}
+const registers = new LatestCampaigns<{ fingerprint: string; tally: RegisterTally; settled: boolean }>(16);
+const payments = new LatestCampaigns<PaymentTally>(16);
 
 /** The register's tally: kept, or read whole. `uploads` and `conflicts` are read before it. */
 export async function registerTally(table: Table, campaign: Campaign, uploads: readonly UploadSeen[], conflicts: readonly Conflict[]): Promise<RegisterTally> {
@@ -70,7 +63,7 @@ export async function registerTally(table: Table, campaign: Campaign, uploads: r
   const kept = registers.get(campaign.id);
   if (kept?.settled && kept.fingerprint === fingerprint) return kept.tally;
   const tally = processing && kept ? kept.tally : await readRegisterTally(table, campaign);
-  if (tally !== kept?.tally) keep(registers, campaign.id, { fingerprint, tally, settled: !processing && tally.beneficiaries.excluded === decisions.length });
+  if (tally !== kept?.tally) registers.keep(campaign.id, { fingerprint, tally, settled: !processing && tally.beneficiaries.excluded === decisions.length });
   return processing ? { ...tally, beneficiaries: { ...tally.beneficiaries, settling: true } } : tally;
 }
 
@@ -100,6 +93,6 @@ export async function paymentTally(table: Table, campaign: Campaign): Promise<Pa
   if (kept) return kept;
   const amounts = await listPaymentAmounts(table, campaign.id);
   const tally = { count: amounts.length, totalFen: amounts.reduce((n, p) => n + p.amountFen, 0) };
-  if (campaign.phase === 'review' || campaign.phase === 'done') keep(payments, campaign.id, tally);
+  if (campaign.phase === 'review' || campaign.phase === 'done') payments.keep(campaign.id, tally);
   return tally;
 }
