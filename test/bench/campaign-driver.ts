@@ -198,12 +198,15 @@ export class CampaignDriver {
     const link = new URL(fresh[0]).pathname;
     const html = await (await browser.request(link)).text();
     fresh.forEach((l) => used.add(l));
-    const waiting = Number(/全部同意（共 (\d+) 份/.exec(html)?.[1] ?? 0);
+    // One list waiting shows 同意 only; more show 全部同意（共 N 份）.
+    const all = Number(/全部同意（共 (\d+) 份/.exec(html)?.[1] ?? 0);
+    const waiting = all || (html.includes('name="decision" value="approve"') ? 1 : 0);
     if (!waiting) return 0;
-    const body = new URLSearchParams({ decision: 'approve-all', seen: /name="seen" value="([a-f0-9]{64})"/.exec(html)?.[1] ?? '' });
+    const body = new URLSearchParams({ decision: all ? 'approve-all' : 'approve', seen: /name="seen" value="([a-f0-9]{64})"/.exec(html)?.[1] ?? '' });
     for (const m of html.matchAll(/name="batch" value="([^"]+)"/g)) body.append('batch', m[1].replaceAll('&quot;', '"'));
     const res = await browser.request(link, { method: 'POST', body });
-    if (res.status !== 200 || !(await res.text()).includes(`共 ${waiting} 份名单`)) throw new Error(`${approver} could not approve the ${waiting} waiting lists (HTTP ${res.status})`);
+    const done = res.status === 200 && (await res.text()).includes(all ? `共 ${waiting} 份名单` : '您的审批意见（同意）已提交');
+    if (!done) throw new Error(`${approver} could not approve the ${waiting} waiting lists (HTTP ${res.status})`);
     return waiting;
   }
 
