@@ -1,7 +1,7 @@
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -45,6 +45,8 @@ export class NuanliuStack extends Stack {
       indexName: UNIT_LIST_INDEX.name,
       partitionKey: { name: UNIT_LIST_INDEX.partitionKey, type: AttributeType.STRING },
       sortKey: { name: UNIT_LIST_INDEX.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...UNIT_LIST_INDEX.attributes],
     });
     const appSecrets = new Secret(this, 'AppSecrets', {
       description: 'nuanliu master key: signs links and sessions, keys the ID-number hash',

@@ -130,9 +130,12 @@ export function replaceSealedAccount(table: Table, stored: Beneficiary, sealed: 
 
 export const listBeneficiaries = (table: Table, campaignId: string) => table.all<Beneficiary>(keys.beneficiaryPartition(campaignId).pk);
 
-/** One unit's beneficiaries, from UNIT_LIST_INDEX: not the whole register. */
-export const listUnitBeneficiaries = (table: Table, campaignId: string, unit: string) =>
-  table.allInIndex<Beneficiary>(UNIT_LIST_INDEX, keys.unitList(campaignId, unit)[UNIT_LIST_INDEX.partitionKey]);
+/** What UNIT_LIST_INDEX holds of a beneficiary. */
+export type UnitListField = (typeof UNIT_LIST_INDEX.attributes)[number];
+
+/** One unit's beneficiaries, from UNIT_LIST_INDEX (not the whole register): the `attributes` asked for, of those it holds. */
+export const listUnitBeneficiaries = <K extends UnitListField>(table: Table, campaignId: string, unit: string, attributes: readonly K[]) =>
+  table.allInIndex<Pick<Beneficiary & { excludedBy?: string }, K>>(UNIT_LIST_INDEX, keys.unitList(campaignId, unit)[UNIT_LIST_INDEX.partitionKey], attributes);
 
 export const beneficiaryPages = (table: Table, campaignId: string, pageSize: number) =>
   table.query<Beneficiary>(keys.beneficiaryPartition(campaignId).pk, undefined, pageSize);

@@ -1,4 +1,4 @@
-import { listBeneficiaries, listUnitBeneficiaries, type Beneficiary } from './beneficiaries.js';
+import { listBeneficiaries, listUnitBeneficiaries, type Beneficiary, type UnitListField } from './beneficiaries.js';
 import type { PlanEntry } from '../core/plan.js';
 import { keys } from './keys.js';
 import type { Table } from './table.js';
@@ -34,6 +34,8 @@ export const listRegisterEntries = (table: Table, campaignId: string): Promise<R
 /** What the plan and the campaign's totals read of each beneficiary: no contact details, no sealed ID or account. */
 const PLAN_ENTRY_FIELDS = ['projectCode', 'idHash', 'idMasked', 'name', 'unit', 'category', 'householdSize', 'amountFen', 'excludedBy'] as const;
 export const listPlanEntries = (table: Table, campaignId: string): Promise<PlanEntry[]> => listRegisterFields(table, campaignId, PLAN_ENTRY_FIELDS);
+/** One unit's plan entries who stay in the register: what its list's summary reads. */
+export const includedUnitPlanEntries = (table: Table, campaignId: string, unit: string): Promise<PlanEntry[]> => includedUnitFields(table, campaignId, unit, PLAN_ENTRY_FIELDS);
 
 /** What a payment reads of its beneficiary: its key, amount, channel and unit, and its exclusion mark. */
 export type PaymentEntry = RegisterEntry & Pick<BeneficiaryRecord, 'amountFen' | 'paymentMethod'>;
@@ -47,9 +49,12 @@ export async function includedBeneficiaries(table: Table, campaignId: string): P
   return (await listBeneficiaryRecords(table, campaignId)).filter((b) => !isExcluded(b));
 }
 
-/** One unit's beneficiaries who stay in the register (its list), read from the unit's index entries only. */
-export async function includedUnitBeneficiaries(table: Table, campaignId: string, unit: string): Promise<BeneficiaryRecord[]> {
-  return ((await listUnitBeneficiaries(table, campaignId, unit)) as BeneficiaryRecord[]).filter((b) => !isExcluded(b));
+/**
+ * One unit's beneficiaries who stay in the register (its list), with only the `fields` a reader
+ * needs, read from the unit's index entries only.
+ */
+export async function includedUnitFields<F extends UnitListField>(table: Table, campaignId: string, unit: string, fields: readonly F[]): Promise<Pick<BeneficiaryRecord, F>[]> {
+  return (await listUnitBeneficiaries(table, campaignId, unit, [...fields, 'excludedBy'])).filter((b) => !isExcluded(b));
 }
 
 /**

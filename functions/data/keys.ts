@@ -12,8 +12,14 @@ const seq = (n: number) => String(n).padStart(6, '0');
 /**
  * The table's one secondary index: beneficiaries by unit, so that a unit's list (for its approvers
  * and its posting) is read without the whole register. Sparse: only beneficiaries carry its key.
+ * It holds only what a list shows (`attributes`): no phone, no sealed ID or account.
  */
-export const UNIT_LIST_INDEX = { name: 'unitList', partitionKey: 'unitList', sortKey: 'sk' } as const;
+export const UNIT_LIST_INDEX = {
+  name: 'unitList',
+  partitionKey: 'unitList',
+  sortKey: 'sk',
+  attributes: ['projectCode', 'idHash', 'idMasked', 'name', 'unit', 'category', 'householdSize', 'amountFen', 'row', 'excludedBy'],
+} as const;
 
 export const keys = {
   campaign: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: 'META' }),

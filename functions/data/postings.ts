@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { maskName } from '../core/masking.js';
 import { DEFAULT_POSTING_DAYS, lineRefOf, postingEndsAt } from '../core/posting.js';
 import { getCampaign } from './campaigns.js';
-import { beneficiaryKey, includedUnitBeneficiaries } from './exclusions.js';
+import { beneficiaryKey, includedUnitFields } from './exclusions.js';
 import { keys } from './keys.js';
 import type { Table } from './table.js';
 
@@ -91,7 +91,7 @@ export async function openPosting(table: Table, input: { campaignId: string; uni
   const { postingId } = (await table.get<{ postingId: string }>(entry))!;
 
   const projects = new Map(campaign.projects.map((p) => [p.code, p.name]));
-  const people = (await includedUnitBeneficiaries(table, campaign.id, input.unit))
+  const people = (await includedUnitFields(table, campaign.id, input.unit, ['projectCode', 'idHash', 'row', 'name', 'idMasked', 'amountFen']))
     .sort((a, b) => a.projectCode.localeCompare(b.projectCode) || a.row - b.row || a.idHash.localeCompare(b.idHash));
   const lines: PostingLine[] = people.map((b, i) => {
     const lineKey = beneficiaryKey(b);

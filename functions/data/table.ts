@@ -13,6 +13,15 @@ const REQUESTS_IN_FLIGHT = 4;
 /** A pause that grows with the attempt: 40 ms, 80 ms, … up to 1 s. */
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
 const definedFields = (item: Item): Item => Object.fromEntries(Object.entries(item).filter(([, v]) => v !== undefined));
+/** A read's ProjectionExpression for `attributes`, each named once (none: whole items). */
+function projectionOf(attributes: readonly string[] | undefined) {
+  if (!attributes) return undefined;
+  const names = [...new Set(attributes)];
+  return {
+    ProjectionExpression: names.map((_, i) => `#a${i}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(names.map((a, i) => [`#a${i}`, a])),
+  };
+}
 /** A table or attribute name as PartiQL quotes it. */
 const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
@@ -49,11 +58,7 @@ export class Table {
   async getMany<T>(keys: readonly Key[], attributes?: readonly string[]): Promise<(T | undefined)[]> {
     const found = new Map<string, T>();
     const id = (key: Key) => `${key.pk}\u0000${key.sk}`;
-    const names = attributes && ['pk', 'sk', ...attributes.filter((a) => a !== 'pk' && a !== 'sk')];
-    const projected = names && {
-      ProjectionExpression: names.map((_, i) => `#a${i}`).join(', '),
-      ExpressionAttributeNames: Object.fromEntries(names.map((a, i) => [`#a${i}`, a])),
-    };
+    const projected = projectionOf(attributes && ['pk', 'sk', ...attributes]);
     for (let from = 0; from < keys.length; from += 100) {
       let wanted: Record<string, unknown>[] = keys.slice(from, from + 100).map((k) => ({ pk: k.pk, sk: k.sk }));
       for (let attempt = 0; wanted.length > 0; attempt++) {
@@ -253,10 +258,7 @@ export class Table {
    */
   async *query<T>(pk: string, skPrefix?: string, pageSize = 500, attributes?: readonly string[]): AsyncGenerator<T[]> {
     let start: Record<string, unknown> | undefined;
-    const projected = attributes && {
-      ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '),
-      ExpressionAttributeNames: Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a])),
-    };
+    const projected = projectionOf(attributes);
     do {
       const page = await this.client.send(
         new QueryCommand({
@@ -275,11 +277,12 @@ export class Table {
   }
 
   /**
-   * Every item under one key of a global secondary index whose sort key is `sk`. Eventually
-   * consistent, as every read of such an index is.
+   * Every item under one key of a global secondary index whose sort key is `sk`; with
+   * `attributes`, only those of each. Eventually consistent, as every read of such an index is.
    */
-  async allInIndex<T>(index: { name: string; partitionKey: string }, value: string): Promise<T[]> {
+  async allInIndex<T>(index: { name: string; partitionKey: string }, value: string, attributes?: readonly string[]): Promise<T[]> {
     const items: T[] = [];
+    const projected = projectionOf(attributes);
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
@@ -287,9 +290,10 @@ export class Table {
           TableName: this.name,
           IndexName: index.name,
           KeyConditionExpression: '#k = :v',
-          ExpressionAttributeNames: { '#k': index.partitionKey },
           ExpressionAttributeValues: { ':v': value },
           ExclusiveStartKey: start,
+          ...projected,
+          ExpressionAttributeNames: { ...projected?.ExpressionAttributeNames, '#k': index.partitionKey },
         }),
       );
       items.push(...((page.Items ?? []) as T[]));

@@ -2,7 +2,7 @@ import { addWorkingDays, pointBetween } from '../core/working-days.js';
 import { chainFor, getApprovalChains, type ChainStep } from '../data/approval-chains.js';
 import { getApprovalTask, openApprovalTask, storeTaskToken, type ApprovalTask, type TaskRef, type TaskStage } from '../data/approval-tasks.js';
 import { getCampaign, type Campaign } from '../data/campaigns.js';
-import { includedBeneficiaries, includedUnitBeneficiaries } from '../data/exclusions.js';
+import { includedUnitPlanEntries, isExcluded, listRegisterEntries } from '../data/exclusions.js';
 import { createLinkUntil } from '../data/links.js';
 import type { Table } from '../data/table.js';
 import { approvalMail, type ApprovalMailKind } from '../mail/messages.js';
@@ -32,7 +32,7 @@ async function campaignOf(table: Table, campaignId: string): Promise<Campaign> {
 export async function unitChains(input: { campaignId: string }, deps: Pick<ApprovalDeps, 'table'>) {
   const campaign = await campaignOf(deps.table, input.campaignId);
   const chains = await getApprovalChains(deps.table, campaign.id);
-  const units = unitsWithLists(campaign, await includedBeneficiaries(deps.table, campaign.id));
+  const units = unitsWithLists(campaign, (await listRegisterEntries(deps.table, campaign.id)).filter((b) => !isExcluded(b)));
   return { units: units.map((unit) => ({ unit, steps: chainFor(campaign, chains, unit) })) };
 }
 
@@ -69,7 +69,7 @@ export async function planStep(input: StepInput, deps: Pick<ApprovalDeps, 'table
 /** What the decision page and the mail show for a task: its unit's list as it is now. */
 export async function shownFor(table: Table, task: ApprovalTask, campaign?: Campaign): Promise<ShownDecision> {
   const c = campaign ?? (await campaignOf(table, task.campaignId));
-  const summary = summariseList(c, task.unit, await includedUnitBeneficiaries(table, c.id, task.unit));
+  const summary = summariseList(c, task.unit, await includedUnitPlanEntries(table, c.id, task.unit));
   return { summary, round: task.round, step: task.step, steps: task.steps, stepName: task.stepName };
 }
 

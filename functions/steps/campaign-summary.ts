@@ -4,7 +4,7 @@ import { computeSummary, type CampaignSummary } from '../core/summary.js';
 import { getCampaign } from '../data/campaigns.js';
 import { listCallOutcomes } from '../data/callbacks.js';
 import { CONFLICT_ID } from '../data/conflicts.js';
-import { isExcluded, listBeneficiaryRecords } from '../data/exclusions.js';
+import { isExcluded, listPlanEntries } from '../data/exclusions.js';
 import { listFollowUps } from '../data/follow-ups.js';
 import { listPayments } from '../data/payments.js';
 import { listRegisteredHouseholds } from '../data/registers.js';
@@ -24,7 +24,7 @@ export async function summariseCampaign(input: { campaignId: string }, deps: { t
   const campaign = await getCampaign(deps.table, input.campaignId);
   if (!campaign) throw new Error(`Unknown campaign ${input.campaignId}`);
   const [records, households, uploads, visits, callOutcomes, followUps, payments] = await Promise.all([
-    listBeneficiaryRecords(deps.table, campaign.id),
+    listPlanEntries(deps.table, campaign.id),
     listRegisteredHouseholds(deps.table, campaign.id),
     listUploads(deps.table, campaign.id),
     listVisits(deps.table, campaign.id),

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { FUNDING_SOURCE_KEYS, sourceName } from '../core/funding.js';
-import { computePlan } from '../core/plan.js';
+import { computePlan, type PlanEntry } from '../core/plan.js';
 import type { Campaign } from '../data/campaigns.js';
-import { includedBeneficiaries, type BeneficiaryRecord } from '../data/exclusions.js';
+import { isExcluded, listPlanEntries } from '../data/exclusions.js';
 import type { Table } from '../data/table.js';
 
 /**
@@ -21,7 +21,7 @@ export interface ListSummary {
 }
 
 /** A unit's summary from the register (pure). Projects and sources the unit does not use are left out. */
-export function summariseList(campaign: Pick<Campaign, 'name' | 'projects'>, unit: string, beneficiaries: readonly BeneficiaryRecord[]): ListSummary {
+export function summariseList(campaign: Pick<Campaign, 'name' | 'projects'>, unit: string, beneficiaries: readonly PlanEntry[]): ListSummary {
   const mine = beneficiaries.filter((b) => b.unit === unit);
   const planned = computePlan(campaign.projects, mine).bySource;
   const bySource = FUNDING_SOURCE_KEYS.filter((k) => planned[k] > 0).map((k) => ({ source: sourceName(k), totalFen: planned[k] }));
@@ -35,14 +35,14 @@ export function summariseList(campaign: Pick<Campaign, 'name' | 'projects'>, uni
 }
 
 /** The units with anyone in the register, in the campaign's order. */
-export const unitsWithLists = (campaign: Pick<Campaign, 'units'>, beneficiaries: readonly Pick<BeneficiaryRecord, 'unit'>[]) => {
+export const unitsWithLists = (campaign: Pick<Campaign, 'units'>, beneficiaries: readonly Pick<PlanEntry, 'unit'>[]) => {
   const present = new Set(beneficiaries.map((b) => b.unit));
   return campaign.units.filter((u) => present.has(u));
 };
 
 /** Every unit's summary, from one read of the register. */
 export async function listSummaries(table: Table, campaign: Campaign): Promise<Map<string, ListSummary>> {
-  const beneficiaries = await includedBeneficiaries(table, campaign.id);
+  const beneficiaries = (await listPlanEntries(table, campaign.id)).filter((b) => !isExcluded(b));
   return new Map(unitsWithLists(campaign, beneficiaries).map((unit) => [unit, summariseList(campaign, unit, beneficiaries)]));
 }
 

@@ -5,7 +5,7 @@ import { callbackListMail, seedCommitmentMail } from '../mail/messages.js';
 import { callbackSettingsOf, getCampaign, type Campaign } from '../data/campaigns.js';
 import { awaitCallbackClose } from '../data/callback-close.js';
 import { createLink } from '../data/links.js';
-import { beneficiaryKey, listBeneficiaryRecords } from '../data/exclusions.js';
+import { beneficiaryKey, listPlanEntries } from '../data/exclusions.js';
 import { listPayments } from '../data/payments.js';
 import {
   commitSeed, getSeedCommitment, listMailed, markCommitmentMailed, markListMailed, recordDraw, sampleSizeOf, saveReplacements, saveStaffList, saveStratumPopulation,
@@ -113,7 +113,7 @@ export function drawCallLists(seed: string, paid: readonly { id: string; stratum
 
 /** The paid beneficiaries, each with its stratum (the unit and category of its beneficiary record). */
 export async function paidPopulation(table: Table, campaignId: string): Promise<{ id: string; stratum: string }[]> {
-  const records = new Map((await listBeneficiaryRecords(table, campaignId)).map((b) => [beneficiaryKey(b), b]));
+  const records = new Map((await listPlanEntries(table, campaignId)).map((b) => [beneficiaryKey(b), b]));
   return (await listPayments(table, campaignId)).filter((p) => p.status !== 'failed').map((p) => {
     const id = beneficiaryKey(p);
     const b = records.get(id);

@@ -1,7 +1,7 @@
 import { findDuplicates } from '../core/duplicates.js';
 import { getCampaign } from '../data/campaigns.js';
 import { conflictFrom, listConflicts, saveConflict } from '../data/conflicts.js';
-import { listBeneficiaryRecords } from '../data/exclusions.js';
+import { listPlanEntries } from '../data/exclusions.js';
 import type { Table } from '../data/table.js';
 
 export interface DedupCounts {
@@ -24,7 +24,7 @@ export interface DedupCounts {
 export async function findConflicts(input: { campaignId: string }, deps: { table: Table; now?: Date }): Promise<DedupCounts> {
   const campaign = await getCampaign(deps.table, input.campaignId);
   if (!campaign) throw new Error(`Unknown campaign ${input.campaignId}`);
-  const found = findDuplicates(await listBeneficiaryRecords(deps.table, campaign.id), campaign.exclusivePairs);
+  const found = findDuplicates(await listPlanEntries(deps.table, campaign.id), campaign.exclusivePairs);
   const now = deps.now ?? new Date();
   for (const c of found.conflicts) await saveConflict(deps.table, conflictFrom(campaign.id, c, now));
   const conflicts = await listConflicts(deps.table, campaign.id);

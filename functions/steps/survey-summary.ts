@@ -3,7 +3,7 @@ import { surveySummaryMail, type SurveySummary } from '../mail/messages.js';
 import { getCampaign } from '../data/campaigns.js';
 import { listConflicts } from '../data/conflicts.js';
 import { getCoverage } from '../data/coverage.js';
-import { listBeneficiaryRecords } from '../data/exclusions.js';
+import { listPlanEntries } from '../data/exclusions.js';
 import { listUploads, type RowError } from '../data/uploads.js';
 import type { Table } from '../data/table.js';
 import type { SendMail } from '../shared/mailer.js';
@@ -39,7 +39,7 @@ export async function summarizeSurvey(input: { campaignId: string }, deps: { tab
   if (!campaign) throw new Error(`Unknown campaign ${input.campaignId}`);
   const [uploads, beneficiaries, conflicts, coverage] = await Promise.all([
     listUploads(deps.table, campaign.id),
-    listBeneficiaryRecords(deps.table, campaign.id),
+    listPlanEntries(deps.table, campaign.id),
     listConflicts(deps.table, campaign.id),
     getCoverage(deps.table, campaign.id),
   ]);

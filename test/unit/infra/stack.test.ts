@@ -1,5 +1,5 @@
 import { App, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NuanliuStack } from '../../../infra/stack.js';
@@ -41,8 +41,13 @@ describe('the stack', () => {
 
   it('indexes beneficiaries by unit, and lets only the approval, posting and web functions query that index, and only query it', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
-      GlobalSecondaryIndexes: [{ IndexName: 'unitList', KeySchema: [{ AttributeName: 'unitList', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
+      GlobalSecondaryIndexes: [{
+        IndexName: 'unitList', KeySchema: [{ AttributeName: 'unitList', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: Match.arrayWith(['name', 'amountFen']) },
+      }],
     });
+    const held = Object.values(template.findResources('AWS::DynamoDB::Table'))[0].Properties.GlobalSecondaryIndexes[0].Projection.NonKeyAttributes;
+    expect(held.filter((a: string) => ['phone', 'sealedId', 'sealedAccount', 'accountDigest'].includes(a))).toEqual([]);
     const onIndex = Object.entries(policies).flatMap(([id, p]) => p.Properties.PolicyDocument.Statement
       .filter((s) => JSON.stringify((s as { Resource?: unknown }).Resource).includes('/index/'))
       .map((s) => [id.replace(/ServiceRoleDefaultPolicy.*$/, ''), JSON.stringify((s as { Resource?: unknown }).Resource).includes('/index/unitList'), actionsOf(s)]));
