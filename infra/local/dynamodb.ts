@@ -12,6 +12,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { keepIdleConnections } from './idle-connections.js';
 import { batchExecuteStatements, StatementRequestError, type DynaliteStore, type StatementRequest } from './dynamodb-statements.js';
 import { meterEnabled, meterRequest } from './dynamodb-meter.js';
 import { portFromEnv } from './env.js';
@@ -57,6 +58,7 @@ export async function startDynamoDB(options: DynamoOptions): Promise<LocalDynamo
  */
 export function dynamoServer(dir?: string): Server {
   const { server, store } = dynaliteWithStore({ ...(dir ? { path: dir } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  keepIdleConnections(server);
   const dynaliteHandler = server.listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
   server.removeAllListeners('request');
   const metered = meterEnabled();

@@ -28,7 +28,7 @@ export interface LambdaHostOptions {
   account?: string;
   /** Variables every function gets under its own (e.g. credentials, AWS_ENDPOINT_URL_DYNAMODB). */
   baseEnv?: Record<string, string>;
-  /** A sandbox with nothing to do for this long is ended, as AWS reclaims idle ones (default 30). */
+  /** A sandbox with nothing to do for this long is ended, as AWS reclaims idle ones (default 5). */
   idleSeconds?: number;
 }
 

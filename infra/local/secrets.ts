@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { keepIdleConnections } from './idle-connections.js';
 
 /** A secret as the template declares it: its ARN and how to generate its value. */
 export interface SecretSpec {
@@ -39,7 +40,7 @@ export class LocalSecrets {
 
   /** Serves the Secrets Manager JSON protocol (GetSecretValue only) on localhost. */
   async serve(port = 0): Promise<{ endpoint: string; close(): Promise<void> }> {
-    const server = http.createServer(async (req, res) => {
+    const server = keepIdleConnections(http.createServer(async (req, res) => {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const reply = (status: number, body: unknown) => {
@@ -58,7 +59,7 @@ export class LocalSecrets {
       const value = this.values[secretId];
       if (value === undefined) return reply(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
       reply(200, { ARN: secretId, Name: secretId.split(':secret:')[1] ?? secretId, SecretString: value, VersionStages: ['AWSCURRENT'] });
-    });
+    }));
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     const { port: bound } = server.address() as AddressInfo;
     return { endpoint: `http://127.0.0.1:${bound}`, close: () => new Promise((resolve) => server.close(() => resolve())) };

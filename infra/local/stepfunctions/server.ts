@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ApiError } from './errors.js';
 import type { Engine } from './engine.js';
+import { keepIdleConnections } from '../idle-connections.js';
 
 /** The actions served over the Step Functions JSON protocol (`X-Amz-Target: AWSStepFunctions.<Action>`). */
 const ACTIONS = {
@@ -84,7 +85,7 @@ export function handler(engine: Engine) {
 
 /** Serves the engine on localhost; resolves once listening. */
 export async function serve(engine: Engine, port: number, host = '127.0.0.1'): Promise<{ server: http.Server; url: string }> {
-  const server = http.createServer(handler(engine));
+  const server = keepIdleConnections(http.createServer(handler(engine)));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

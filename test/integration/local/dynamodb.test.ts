@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BatchExecuteStatementCommand, DescribeTableCommand, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { BatchExecuteStatementCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureTables, localDynamoClient, startDynamoDB, type LocalDynamoDB } from '../../../infra/local/dynamodb.js';
 import { dynamoTables } from '../../../infra/local/template-resources.js';
@@ -161,6 +161,16 @@ describe('local DynamoDB', () => {
     (changed.Resources!.Campaigns.Properties as any).GlobalSecondaryIndexes[0].IndexName = 'byDistrict';
     await expect(ensureTables(db.endpoint, dynamoTables(new LocalTemplate(changed, OPTIONS)))).rejects.toThrow(/Test-campaigns exists with a different set of global secondary indexes/);
   });
+
+  it('keeps an idle connection open while its client is busy for longer than Node\'s 5 s', async () => {
+    const client = new DynamoDBClient({ endpoint: db.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+    await client.send(new ListTablesCommand({}));
+    // A sandbox busy with its own work: its event loop does not see a close meanwhile.
+    const until = Date.now() + 6_000;
+    while (Date.now() < until);
+    await expect(client.send(new ListTablesCommand({}))).resolves.toMatchObject({ TableNames: expect.any(Array) });
+    client.destroy();
+  }, 20_000);
 
   it('names a table property it does not know', async () => {
     const odd = structuredClone(TEMPLATE);
