@@ -34,6 +34,11 @@ export const listRegisterEntries = (table: Table, campaignId: string): Promise<R
 /** What the plan and the campaign's totals read of each beneficiary: no contact details, no sealed ID or account. */
 const PLAN_ENTRY_FIELDS = ['projectCode', 'idHash', 'idMasked', 'name', 'unit', 'category', 'householdSize', 'amountFen', 'excludedBy'] as const;
 export const listPlanEntries = (table: Table, campaignId: string): Promise<PlanEntry[]> => listRegisterFields(table, campaignId, PLAN_ENTRY_FIELDS);
+/** The beneficiaries who stay in the register, with only the `fields` a reader needs. */
+export async function includedRegisterFields<F extends keyof BeneficiaryRecord>(table: Table, campaignId: string, fields: readonly F[]): Promise<Pick<BeneficiaryRecord, F>[]> {
+  return (await listRegisterFields(table, campaignId, [...fields, 'excludedBy'])).filter((b) => !isExcluded(b));
+}
+export const includedPlanEntries = (table: Table, campaignId: string): Promise<PlanEntry[]> => includedRegisterFields(table, campaignId, PLAN_ENTRY_FIELDS);
 /** One unit's plan entries who stay in the register: what its list's summary reads. */
 export const includedUnitPlanEntries = (table: Table, campaignId: string, unit: string): Promise<PlanEntry[]> => includedUnitFields(table, campaignId, unit, PLAN_ENTRY_FIELDS);
 

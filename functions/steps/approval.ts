@@ -2,7 +2,7 @@ import { addWorkingDays, pointBetween } from '../core/working-days.js';
 import { chainFor, getApprovalChains, type ChainStep } from '../data/approval-chains.js';
 import { getApprovalTask, openApprovalTask, storeTaskToken, type ApprovalTask, type TaskRef, type TaskStage } from '../data/approval-tasks.js';
 import { getCampaign, type Campaign } from '../data/campaigns.js';
-import { includedUnitPlanEntries, isExcluded, listRegisterEntries } from '../data/exclusions.js';
+import { includedRegisterFields, includedUnitPlanEntries } from '../data/exclusions.js';
 import { createLinkUntil } from '../data/links.js';
 import type { Table } from '../data/table.js';
 import { approvalMail, type ApprovalMailKind } from '../mail/messages.js';
@@ -32,7 +32,7 @@ async function campaignOf(table: Table, campaignId: string): Promise<Campaign> {
 export async function unitChains(input: { campaignId: string }, deps: Pick<ApprovalDeps, 'table'>) {
   const campaign = await campaignOf(deps.table, input.campaignId);
   const chains = await getApprovalChains(deps.table, campaign.id);
-  const units = unitsWithLists(campaign, (await listRegisterEntries(deps.table, campaign.id)).filter((b) => !isExcluded(b)));
+  const units = unitsWithLists(campaign, await includedRegisterFields(deps.table, campaign.id, ['unit']));
   return { units: units.map((unit) => ({ unit, steps: chainFor(campaign, chains, unit) })) };
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { FUNDING_SOURCE_KEYS, sourceName } from '../core/funding.js';
 import { computePlan, type PlanEntry } from '../core/plan.js';
 import type { Campaign } from '../data/campaigns.js';
-import { isExcluded, listPlanEntries } from '../data/exclusions.js';
+import { includedPlanEntries } from '../data/exclusions.js';
 import type { Table } from '../data/table.js';
 
 /**
@@ -42,7 +42,7 @@ export const unitsWithLists = (campaign: Pick<Campaign, 'units'>, beneficiaries:
 
 /** Every unit's summary, from one read of the register. */
 export async function listSummaries(table: Table, campaign: Campaign): Promise<Map<string, ListSummary>> {
-  const beneficiaries = (await listPlanEntries(table, campaign.id)).filter((b) => !isExcluded(b));
+  const beneficiaries = await includedPlanEntries(table, campaign.id);
   return new Map(unitsWithLists(campaign, beneficiaries).map((unit) => [unit, summariseList(campaign, unit, beneficiaries)]));
 }
 

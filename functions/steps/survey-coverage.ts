@@ -1,7 +1,7 @@
 import { coverageByUnit } from '../core/coverage.js';
 import { getCampaign } from '../data/campaigns.js';
 import { saveCoverage, type CoverageReport } from '../data/coverage.js';
-import { isExcluded, listRegisterEntries } from '../data/exclusions.js';
+import { includedRegisterFields } from '../data/exclusions.js';
 import { listRegisteredHouseholds } from '../data/registers.js';
 import type { Table } from '../data/table.js';
 
@@ -16,8 +16,8 @@ export const LISTED_PER_UNIT = 100;
 export async function checkCoverage(input: { campaignId: string }, deps: { table: Table; now?: Date }): Promise<CoverageReport> {
   const campaign = await getCampaign(deps.table, input.campaignId);
   if (!campaign) throw new Error(`Unknown campaign ${input.campaignId}`);
-  const [households, beneficiaries] = await Promise.all([listRegisteredHouseholds(deps.table, campaign.id), listRegisterEntries(deps.table, campaign.id)]);
-  const coverage = coverageByUnit(households, new Set(beneficiaries.filter((b) => !isExcluded(b)).map((b) => b.idHash)), { unitOrder: campaign.units, perUnit: LISTED_PER_UNIT });
+  const [households, beneficiaries] = await Promise.all([listRegisteredHouseholds(deps.table, campaign.id), includedRegisterFields(deps.table, campaign.id, ['idHash'])]);
+  const coverage = coverageByUnit(households, new Set(beneficiaries.map((b) => b.idHash)), { unitOrder: campaign.units, perUnit: LISTED_PER_UNIT });
   const perRegister = new Map<string, number>();
   for (const h of households) perRegister.set(h.register, (perRegister.get(h.register) ?? 0) + 1);
   const report: CoverageReport = {
