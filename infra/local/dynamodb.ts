@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { keepIdleConnections } from './idle-connections.js';
+import { closeIteratorsWithStreams, type StreamedLevel } from './level-streams.js';
 import { batchExecuteStatements, StatementRequestError, type DynaliteStore, type StatementRequest } from './dynamodb-statements.js';
 import { meterEnabled, meterRequest } from './dynamodb-meter.js';
 import { portFromEnv } from './env.js';
@@ -57,6 +58,11 @@ export async function startDynamoDB(options: DynamoOptions): Promise<LocalDynamo
  * its store (see dynamodb-statements.ts).
  */
 export function dynamoServer(dir?: string): Server {
+  return dynamoServerWithStore(dir).server;
+}
+
+/** dynamoServer, and the store it answers from (for tests that look into it). */
+export function dynamoServerWithStore(dir?: string): { server: Server; store: LocalStore } {
   const { server, store } = dynaliteWithStore({ ...(dir ? { path: dir } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   keepIdleConnections(server);
   const dynaliteHandler = server.listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
@@ -67,11 +73,11 @@ export function dynamoServer(dir?: string): Server {
     if (req.headers['x-amz-target'] === 'DynamoDB_20120810.BatchExecuteStatement') void answerStatements(store, req, res);
     else dynaliteHandler(req, res);
   });
-  return server;
+  return { server, store };
 }
 
-type OpenableStore = DynaliteStore & { db: { open(options: { maxOpenFiles: number }): Promise<void> } };
-const dynaliteDb = createRequire(import.meta.url)('dynalite/db') as { create(options: unknown): OpenableStore };
+export type LocalStore = DynaliteStore & { db: StreamedLevel & { open(options: { maxOpenFiles: number }): Promise<void> } };
+const dynaliteDb = createRequire(import.meta.url)('dynalite/db') as { create(options: unknown): LocalStore };
 
 /**
  * Table files LevelDB keeps open (its default: 1,000). It maps each open file into memory, and
@@ -81,12 +87,13 @@ const dynaliteDb = createRequire(import.meta.url)('dynalite/db') as { create(opt
 const OPEN_TABLE_FILES = 64;
 
 /** A dynalite server, and the store it was made with (dynalite keeps it to itself). */
-function dynaliteWithStore(options: Record<string, unknown>): { server: Server; store: DynaliteStore } {
+function dynaliteWithStore(options: Record<string, unknown>): { server: Server; store: LocalStore } {
   const create = dynaliteDb.create;
-  let store: OpenableStore | undefined;
+  let store: LocalStore | undefined;
   dynaliteDb.create = (o) => (store = create(o));
   try {
     const server: Server = dynalite(options);
+    closeIteratorsWithStreams(store!.db);
     // Opened here, with options, before the store opens itself (a microtask later) without them.
     // An error is not lost: every request then fails with it, as on the store's own open.
     store!.db.open({ maxOpenFiles: OPEN_TABLE_FILES }).catch(() => undefined);

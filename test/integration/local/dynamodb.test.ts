@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BatchExecuteStatementCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import type { AddressInfo } from 'node:net';
+import { BatchExecuteStatementCommand, BatchWriteItemCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensureTables, localDynamoClient, startDynamoDB, type LocalDynamoDB } from '../../../infra/local/dynamodb.js';
+import { dynamoServerWithStore, ensureTables, localDynamoClient, startDynamoDB, type LocalDynamoDB } from '../../../infra/local/dynamodb.js';
 import { dynamoTables } from '../../../infra/local/template-resources.js';
 import { LocalTemplate, type CfnTemplate } from '../../../infra/local/template.js';
 
@@ -176,5 +177,38 @@ describe('local DynamoDB', () => {
     const odd = structuredClone(TEMPLATE);
     (odd.Resources!.Counters.Properties as any).ImportSourceSpecification = { InputFormat: 'CSV' };
     await expect(ensureTables(db.endpoint, dynamoTables(new LocalTemplate(odd, OPTIONS)))).rejects.toThrow('Resources.Counters.Properties.ImportSourceSpecification');
+  });
+
+  it('closes the store iterator of every Query and Scan, also of one its Limit stops early', async () => {
+    const { server, store } = dynamoServerWithStore(path.join(dataDir, 'iterators'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = localDynamoClient(endpoint);
+    try {
+      await ensureTables(endpoint, dynamoTables(new LocalTemplate(TEMPLATE, OPTIONS)));
+      const item = (i: number) => ({ pk: { S: 'c' }, sk: { S: `b#${String(i).padStart(3, '0')}` }, gsi1pk: { S: 'u' } });
+      await client.send(new BatchWriteItemCommand({ RequestItems: { 'Test-campaigns': Array.from({ length: 25 }, (_, i) => ({ PutRequest: { Item: item(i) } })) } }));
+      // Each iterator attaches itself to the database while open and detaches when closed.
+      const db = store.db as unknown as { attachResource(r: object): void; detachResource(r: object): void };
+      const open = new Set<object>();
+      const attach = db.attachResource.bind(db);
+      const detach = db.detachResource.bind(db);
+      db.attachResource = (r) => (open.add(r), attach(r));
+      db.detachResource = (r) => (open.delete(r), detach(r));
+      const byKey = { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'c' } } };
+      for (let i = 0; i < 5; i++) {
+        expect((await client.send(new QueryCommand({ TableName: 'Test-campaigns', ...byKey }))).Count).toBe(25);
+        expect((await client.send(new QueryCommand({ TableName: 'Test-campaigns', ...byKey, Limit: 3 }))).Count).toBe(3);
+        expect((await client.send(new ScanCommand({ TableName: 'Test-campaigns', Limit: 2 }))).Count).toBe(2);
+        expect((await client.send(new ScanCommand({ TableName: 'Test-campaigns' }))).Count).toBe(25);
+        const byUnit = { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :u', ExpressionAttributeValues: { ':u': { S: 'u' } } };
+        expect((await client.send(new QueryCommand({ TableName: 'Test-campaigns', ...byUnit, Limit: 4 }))).Count).toBe(4);
+      }
+      for (let waited = 0; open.size > 0 && waited < 2_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      expect(open.size).toBe(0);
+    } finally {
+      client.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
