@@ -42,6 +42,11 @@ export const includedPlanEntries = (table: Table, campaignId: string): Promise<P
 /** One unit's plan entries who stay in the register: what its list's summary reads. */
 export const includedUnitPlanEntries = (table: Table, campaignId: string, unit: string): Promise<PlanEntry[]> => includedUnitFields(table, campaignId, unit, PLAN_ENTRY_FIELDS);
 
+const PAYEE_ENTRY_FIELDS = ['projectCode', 'idHash', 'name', 'idMasked', 'unit', 'paymentMethod', 'sealedId', 'sealedAccount'] as const;
+/** What the payments page and the bank file read of a payee: who, where, by which channel, and the sealed ID and account. */
+export type PayeeEntry = Pick<BeneficiaryRecord, (typeof PAYEE_ENTRY_FIELDS)[number]>;
+export const listPayeeEntries = (table: Table, campaignId: string): Promise<PayeeEntry[]> => listRegisterFields(table, campaignId, PAYEE_ENTRY_FIELDS);
+
 /** What a payment reads of its beneficiary: its key, amount, channel and unit, and its exclusion mark. */
 export type PaymentEntry = RegisterEntry & Pick<BeneficiaryRecord, 'amountFen' | 'paymentMethod'>;
 

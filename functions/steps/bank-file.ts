@@ -2,7 +2,7 @@ import { openPayee } from '../core/payee.js';
 import type { BankChannel, PaymentMethod } from '../core/payment-methods.js';
 import { paymentReference } from '../core/payment-reference.js';
 import type { SealKeys } from '../core/seal.js';
-import { listBeneficiaries, type Beneficiary } from '../data/beneficiaries.js';
+import { beneficiaryKey, listPayeeEntries, type PayeeEntry } from '../data/exclusions.js';
 import type { Campaign } from '../data/campaigns.js';
 import { attemptOf, listPayments, statusOf, type Payment } from '../data/payments.js';
 import type { Table } from '../data/table.js';
@@ -24,20 +24,21 @@ export interface BankFileRow {
 /** A payment with the beneficiary it pays (undefined if that is gone), its channel and unit. */
 export interface PaymentView {
   payment: Payment;
-  beneficiary?: Beneficiary;
+  beneficiary?: PayeeEntry;
   channel?: PaymentMethod;
   unit: string;
 }
 
 /**
  * Every payment of a campaign with its beneficiary. Payments recorded before channels were kept take
- * the beneficiary's. Both partitions are queried (the web function may Query, not BatchGetItem).
+ * the beneficiary's. Both partitions are read whole (a bank file pays most of the register), the
+ * beneficiaries for their payee fields only.
  */
 export async function loadPayments(table: Table, campaignId: string): Promise<PaymentView[]> {
-  const [payments, beneficiaries] = await Promise.all([listPayments(table, campaignId), listBeneficiaries(table, campaignId)]);
-  const byKey = new Map(beneficiaries.map((b) => [`${b.projectCode}#${b.idHash}`, b]));
+  const [payments, payees] = await Promise.all([listPayments(table, campaignId), listPayeeEntries(table, campaignId)]);
+  const byKey = new Map(payees.map((b) => [beneficiaryKey(b), b]));
   return payments.map((payment) => {
-    const beneficiary = byKey.get(`${payment.projectCode}#${payment.idHash}`);
+    const beneficiary = byKey.get(beneficiaryKey(payment));
     return { payment, beneficiary, channel: payment.paymentMethod ?? beneficiary?.paymentMethod, unit: payment.unit ?? beneficiary?.unit ?? '' };
   });
 }
@@ -49,7 +50,7 @@ export const waitsInChannel = (view: PaymentView, channel: BankChannel) => view.
 export const lacksPayee = ({ payment, beneficiary, channel }: PaymentView) => !beneficiary?.sealedId || (channel === '银行转账' && !accountOf(payment, beneficiary));
 
 /** The account to pay: a retried attempt's correction, else the beneficiary's. */
-const accountOf = (payment: Payment, beneficiary: Beneficiary) => payment.sealedAccount || beneficiary.sealedAccount || '';
+const accountOf = (payment: Payment, beneficiary: PayeeEntry) => payment.sealedAccount || beneficiary.sealedAccount || '';
 
 /**
  * The bank file's rows for one channel: every payment still 'issued', with the payee's full ID

@@ -84,7 +84,7 @@ describe('bank file and reconciliation', () => {
     const views = await loadPayments(table, CAMPAIGN.id);
     expect(bankFileRows(KEYS, CAMPAIGN, views, '银行转账').rows.map((r) => [r.reference, r.account])).toEqual([[ref(2, 2), won]]);
     const beneficiary = views.find((v) => v.payment.idHash === hash(2))!.beneficiary!;
-    expect(openPayee(KEYS, beneficiary, { sealedId: beneficiary.sealedId!, sealedAccount: beneficiary.sealedAccount! }).account?.account).toBe(won);
+    expect(openPayee(KEYS, { ...beneficiary, campaignId: CAMPAIGN.id }, { sealedId: beneficiary.sealedId!, sealedAccount: beneficiary.sealedAccount! }).account?.account).toBe(won);
     const [outcome] = await reconcile(table, KEYS, CAMPAIGN.id, [{ row: 2, reference: ref(2, 1), amountFen: 50_000, outcome: 'paid' }], new Date());
     expect(outcome).toMatchObject({ kind: 'unknown', why: expect.stringContaining('第1次发放') });
     expect(await getPayment(table, CAMPAIGN.id, 'MZ01', hash(2))).toMatchObject({ status: 'issued', attempt: 2 });
