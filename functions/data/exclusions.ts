@@ -23,7 +23,7 @@ export const isExcluded = (b: Pick<BeneficiaryRecord, 'excludedBy'>) => Boolean(
 export const listBeneficiaryRecords = (table: Table, campaignId: string) => listBeneficiaries(table, campaignId) as Promise<BeneficiaryRecord[]>;
 
 /** Every beneficiary of a campaign, excluded ones included, with only the `fields` a reader needs. */
-const listRegisterFields = <F extends keyof BeneficiaryRecord>(table: Table, campaignId: string, fields: readonly F[]) =>
+export const listRegisterFields = <F extends keyof BeneficiaryRecord>(table: Table, campaignId: string, fields: readonly F[]) =>
   table.all<Pick<BeneficiaryRecord, F>>(keys.beneficiaryPartition(campaignId).pk, undefined, fields);
 
 const REGISTER_ENTRY_FIELDS = ['projectCode', 'idHash', 'unit', 'excludedBy'] as const;

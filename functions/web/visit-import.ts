@@ -4,7 +4,7 @@ import { keyedIdHash } from '../core/keyed-hash.js';
 import { maskIdNumber } from '../core/masking.js';
 import { validateVisitRows, VISIT_COLUMNS, type VisitRow, type VisitRowError } from '../core/visit-rows.js';
 import type { Campaign } from '../data/campaigns.js';
-import { includedBeneficiaries } from '../data/exclusions.js';
+import { includedRegisterFields } from '../data/exclusions.js';
 import type { Table } from '../data/table.js';
 import { storeVisit } from '../data/visits.js';
 import { inFlight } from '../data/in-flight.js';
@@ -33,7 +33,7 @@ export async function storeVisits(
 ): Promise<Omit<VisitImport, 'rowCount'>> {
   const rank = (unit: string) => (campaign.units.includes(unit) ? campaign.units.indexOf(unit) : campaign.units.length);
   const people = new Map<string, { name: string; unit: string }>();
-  for (const b of (await includedBeneficiaries(deps.table, campaign.id)).sort((x, y) => rank(x.unit) - rank(y.unit))) {
+  for (const b of (await includedRegisterFields(deps.table, campaign.id, ['idHash', 'name', 'unit'])).sort((x, y) => rank(x.unit) - rank(y.unit))) {
     if (!people.has(b.idHash)) people.set(b.idHash, { name: b.name, unit: b.unit });
   }
   const errors: VisitRowError[] = [];

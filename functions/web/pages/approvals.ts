@@ -40,11 +40,15 @@ export interface ApprovalsView {
   /** Lines removed from sent-back lists, oldest first. */
   removals: LineRemoval[];
   /** Each sent-back unit's lines still in its list. */
-  lines: Record<string, BeneficiaryRecord[]>;
+  lines: Record<string, SentBackLine[]>;
   /** The units whose corrected files may be uploaded now. */
   openUnits: string[];
   notice?: string;
 }
+
+/** What the page shows of a sent-back list's line. */
+export const SENT_BACK_LINE_FIELDS = ['projectCode', 'idHash', 'name', 'idMasked', 'amountFen', 'row'] as const;
+export type SentBackLine = Pick<BeneficiaryRecord, (typeof SENT_BACK_LINE_FIELDS)[number]>;
 
 const taskState = (t: ApprovalTask) => (t.decision ? OUTCOME_NAMES[t.decision.outcome] : t.taskToken ? STAGE_NAMES[t.stage] : '准备中');
 

@@ -4,7 +4,7 @@ import { getApprovalChains, saveApprovalChains, type ChainStep } from '../../dat
 import { listApprovalTasks } from '../../data/approval-tasks.js';
 import { isSentBack, NOT_SENT_BACK } from '../../core/upload-window.js';
 import { getBeneficiary } from '../../data/beneficiaries.js';
-import { beneficiaryKey, includedBeneficiaries, parseBeneficiaryKey, type BeneficiaryRecord } from '../../data/exclusions.js';
+import { beneficiaryKey, includedUnitFields, parseBeneficiaryKey } from '../../data/exclusions.js';
 import { listRemovals, removeLine } from '../../data/removals.js';
 import { getResubmission, listResubmissions, markResubmitted, releaseResubmission, type Resubmission } from '../../data/resubmissions.js';
 import { unitsTakingUploadsNow } from '../../data/upload-window.js';
@@ -14,7 +14,7 @@ import { uploadView } from '../campaign-facts.js';
 import { formatChain, parseChain } from '../chain-form.js';
 import type { AppDeps, WebEnv } from '../context.js';
 import { BadRequest, Conflict, NotFound } from '../errors.js';
-import { approvalsPage, chainsPage } from '../pages/approvals.js';
+import { approvalsPage, chainsPage, SENT_BACK_LINE_FIELDS } from '../pages/approvals.js';
 import { completeTask } from '../workflows.js';
 import { attachment, campaignOf, XLSX_TYPE } from './campaigns.js';
 import { formBody } from './util.js';
@@ -81,11 +81,8 @@ export function approvalPagesRoutes(app: Hono<WebEnv>, deps: AppDeps) {
       unitsTakingUploadsNow(deps.table, campaign),
     ]);
     // The lines of each sent-back list, for the coordinator to remove some (shown masked).
-    const sentBack = new Set(resubmissions.filter(isSentBack).map((r) => r.unit));
-    const lines: Record<string, BeneficiaryRecord[]> = {};
-    if (sentBack.size) {
-      for (const b of await includedBeneficiaries(deps.table, campaign.id)) if (sentBack.has(b.unit)) (lines[b.unit] ??= []).push(b);
-    }
+    const sentBack = [...new Set(resubmissions.filter(isSentBack).map((r) => r.unit))];
+    const lines = Object.fromEntries(await Promise.all(sentBack.map(async (unit) => [unit, await includedUnitFields(deps.table, campaign.id, unit, SENT_BACK_LINE_FIELDS)] as const)));
     const notice = NOTICES[c.req.query('notice') ?? ''];
     return c.html(approvalsPage({ user: c.var.coordinator.email, campaign, tasks, resubmissions, decisions: decisionsOf(tasks), removals, lines, openUnits, notice }));
   });
