@@ -118,7 +118,7 @@ export class CampaignDriver {
       this.expectStatus(await this.client.request(`/campaigns/${id()}/plan`), 200, 'the plan page');
       this.expectStatus(await this.client.request(`/campaigns/${id()}/plan.xlsx`), 200, 'the plan workbook');
     });
-    const lists = this.c.intake.length;
+    const lists = this.c.units.length;
     await this.phase('deploy and approve', async () => {
       this.expectStatus(await this.client.startPhase(id(), 'deploy'), 303, 'start 部署');
       await this.approveAll(lists);

@@ -121,7 +121,7 @@ function mismatches(c: Awaited<ReturnType<typeof run>>['correctness']): string[]
   return Object.entries(want).filter(([k, v]) => c[k as keyof typeof c] !== v).map(([k, v]) => `${k}: ${c[k as keyof typeof c]} ≠ ${v}`);
 }
 
-log(`Campaign benchmark: Minhang-shaped, seed “${SEED}”, scale ${SCALE}× (${expected.rows.toLocaleString('en-US')} intake rows, ${campaign.intake.length} unit files, ${campaign.projects.length} projects); ${RUNS} run(s), Node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+log(`Campaign benchmark: Minhang-shaped, seed “${SEED}”, scale ${SCALE}× (${expected.rows.toLocaleString('en-US')} intake rows, ${campaign.intake.length} intake files from ${campaign.units.length} units, ${campaign.projects.length} projects); ${RUNS} run(s), Node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 const results: Awaited<ReturnType<typeof run>>[] = [];
 for (let i = 0; i < RUNS; i++) results.push(await run(i));
 const m = (pick: (r: (typeof results)[number]) => number, digits = 2) => +median(results.map(pick)).toFixed(digits);

@@ -110,7 +110,7 @@ export class ResilientCampaign {
     for (const r of this.campaign.registers) {
       await this.act(`import ${r.fileName}`, () => this.file(`/campaigns/${this.campaignId}/registers`, r.fileName, r.csv), async () => false);
     }
-    const lists = this.campaign.intake.length;
+    const uploads = this.campaign.intake.length;
     for (let round = 1; ; round++) {
       const s = await until('the uploads', patient(this.status), LONG_MS);
       for (const list of this.campaign.intake) {
@@ -118,7 +118,7 @@ export class ResilientCampaign {
         const present = async () => round === 1 && (await this.status()).uploads.some((u) => u.fileName === list.fileName);
         await this.act(`upload ${list.fileName}`, () => this.client.upload(this.campaignId, list.fileName, list.csv), present);
       }
-      const done = await this.waitFor('every upload processed', (x) => (x.uploads.length === lists && x.uploads.every((u) => u.state === 'done') ? x : undefined), 90_000).catch(() => undefined);
+      const done = await this.waitFor('every upload processed', (x) => (x.uploads.length === uploads && x.uploads.every((u) => u.state === 'done') ? x : undefined), 90_000).catch(() => undefined);
       if (done) break;
       if (round === 3) throw new Error(`uploads not processed after ${round} rounds`);
     }
@@ -161,7 +161,7 @@ export class ResilientCampaign {
    * answer is lost, they open their links again: each shows 已处理 once its list is decided.
    */
   private async approve(approver: string): Promise<void> {
-    const units = this.campaign.intake.length;
+    const units = this.campaign.units.length;
     const browser = new DemoClient(this.base, { patienceMs: PATIENCE_MS });
     const page = async (link: string) => (await browser.request(link)).text();
     const pending = async () => {
@@ -179,7 +179,7 @@ export class ResilientCampaign {
   }
 
   private async approveOnce(approver: string, browser: DemoClient, pending: () => Promise<string | undefined>, first: boolean, allDecided: () => Promise<boolean>) {
-    const units = this.campaign.intake.length;
+    const units = this.campaign.units.length;
     const page = async (link: string) => (await browser.request(link)).text();
     // The first time, every unit's list waiting at once; after a crash (an approval whose answer was
     // lost may have decided some lists before it), the rest of them.
@@ -203,7 +203,7 @@ export class ResilientCampaign {
 
   /** 张榜公示: once every list is posted the clock moves past the period (again, if a restart kept the postings open). */
   private async passPostings(): Promise<void> {
-    const lists = this.campaign.intake.length;
+    const lists = this.campaign.units.length;
     const open = await this.waitFor(`${lists} lists posted`, (s) => {
       const p = s.postings.filter((x) => x.status === 'open');
       return p.length === lists ? p : undefined;

@@ -1,6 +1,8 @@
 // The Minhang-shaped campaign: from a seed and a scale, the form, the project sheet, the registers, the
 // units' intake files and the counts a correct run must produce. Same seed and scale, same bytes.
 import { BANK_CHANNELS, PAYMENT_METHODS, type PaymentMethod } from '../../../functions/core/payment-methods.js';
+import { MAX_REGISTER_BYTES } from '../../../functions/web/routes/registers.js';
+import { MAX_UPLOAD_BYTES } from '../../../functions/web/routes/uploads.js';
 import { intakeCsv, type IntakeLine } from '../intake-files.js';
 import { idNumberOf, nameOf, phoneOf, withWrongCheck } from './people.js';
 import { apportion, Random } from './random.js';
@@ -8,6 +10,7 @@ import {
   BANK_TRANSFER_SHARE, CATEGORIES, CIVIL_AFFAIRS, DEPARTMENTS, FAULT_RATES, HIGH_STANDARD_SHARE, INVALID_KINDS,
   PROJECT_GROUPS, REGISTERED_SHARE, REGISTERS, TOWNS, type InvalidKind, type ProjectGroup,
 } from './shape.js';
+import { filesWithin } from './split-files.js';
 
 export const MIN_SCALE = 0.01;
 export const MAX_SCALE = 10;
@@ -62,7 +65,10 @@ export interface MinhangCampaign {
   /** The project sheet (附表1) with standards, budgets and funding shares. */
   projectsCsv: string;
   registers: GeneratedFile[];
+  /** Each unit's list: one file, or its parts where one file would pass the upload limit. */
   intake: (GeneratedFile & { unit: string })[];
+  /** The units with a list, in the campaign's order. */
+  units: string[];
   expected: Expected;
 }
 
@@ -81,7 +87,14 @@ function shuffle<T>(rnd: Random, list: T[]): T[] {
   return list;
 }
 
-export function generateMinhang(seed: string, scale: number): MinhangCampaign {
+/** The largest file each page takes; a file past it is split, as the page asks. */
+export interface FileLimits {
+  registerBytes: number;
+  uploadBytes: number;
+}
+const PAGE_LIMITS: FileLimits = { registerBytes: MAX_REGISTER_BYTES, uploadBytes: MAX_UPLOAD_BYTES };
+
+export function generateMinhang(seed: string, scale: number, limits: FileLimits = PAGE_LIMITS): MinhangCampaign {
   if (!(scale >= MIN_SCALE && scale <= MAX_SCALE)) throw new RangeError(`scale must be within ${MIN_SCALE}…${MAX_SCALE}, got ${scale}`);
   const rnd = new Random(`minhang:${seed}`);
   let nextPerson = rnd.int(0, 9_000_000);
@@ -151,13 +164,13 @@ export function generateMinhang(seed: string, scale: number): MinhangCampaign {
 
   // Registers: half the civil-affairs nominations in a register category, and households nobody nominated.
   let uncovered = 0;
-  const registers = REGISTERS.map((register): GeneratedFile => {
+  const registers = REGISTERS.flatMap((register): GeneratedFile[] => {
     const candidates = civil.filter((p) => p.category === register).flatMap((p) => rowsOf.get(p.code)!);
     const covered = rnd.sample(candidates.length, Math.round(REGISTERED_SHARE * candidates.length)).map((i) => candidates[i]);
     const missing = Array.from({ length: plant(FAULT_RATES.uncoveredHouseholds, covered.length) }, () => ({ ...person(), unit: rnd.pick(TOWNS) }));
     uncovered += missing.length;
     const lines = shuffle(rnd, [...covered, ...missing]).map((r) => [r.name, r.id, r.unit, register].join(','));
-    return { fileName: `${register}名册.csv`, csv: `\uFEFF${['姓名,身份证号码,所属单位,登记类别', ...lines].join('\n')}\n` };
+    return filesWithin(limits.registerBytes, `${register}名册.csv`, lines, (part) => `\uFEFF${['姓名,身份证号码,所属单位,登记类别', ...part].join('\n')}\n`);
   });
   const registered = registers.reduce((n, r) => n + r.csv.trimEnd().split('\n').length - 1, 0);
 
@@ -168,7 +181,8 @@ export function generateMinhang(seed: string, scale: number): MinhangCampaign {
     if (list) list.push(row);
     else byUnit.set(row.unit, [row]);
   }
-  const intake = [...TOWNS, ...DEPARTMENTS].filter((u) => byUnit.has(u)).map((unit) => ({ unit, fileName: `${unit}帮困对象.csv`, csv: intakeCsv(shuffle(rnd, byUnit.get(unit)!)) }));
+  const units = [...TOWNS, ...DEPARTMENTS].filter((u) => byUnit.has(u));
+  const intake = units.flatMap((unit) => filesWithin(limits.uploadBytes, `${unit}帮困对象.csv`, shuffle(rnd, byUnit.get(unit)!), intakeCsv).map((file) => ({ unit, ...file })));
 
   const stored = validRows.length + conflicts.length;
   const sources = [...new Set(PROJECT_GROUPS.flatMap((g) => Object.keys(g.funding)))];
@@ -197,6 +211,7 @@ export function generateMinhang(seed: string, scale: number): MinhangCampaign {
     projectsCsv,
     registers,
     intake,
+    units,
     expected: {
       rows: validRows.length + duplicates.length + conflicts.length + invalid.length,
       rejected: invalid.length,

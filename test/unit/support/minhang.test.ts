@@ -100,6 +100,21 @@ describe('the Minhang generator', () => {
     expect(c.expected.rejected).toBe(Math.round(FAULT_RATES.invalidRows * (c.expected.stored - c.expected.conflicts)));
   });
 
+  it('splits a file past its page\'s limit into numbered parts within it, as the page asks; the counts still hold', async () => {
+    const whole = generateMinhang('冬至', 0.01);
+    const split = generateMinhang('冬至', 0.01, { registerBytes: 2_000, uploadBytes: 6_000 });
+    expect(split.expected).toEqual(whole.expected);
+    expect(split.units).toEqual(whole.units);
+    expect(split.registers.map((f) => f.fileName)).toEqual(['低保家庭名册-1.csv', '低保家庭名册-2.csv', '特困供养人员名册.csv']);
+    expect(split.registers.every((f) => Buffer.byteLength(f.csv) <= 2_000)).toBe(true);
+    expect(split.intake.length).toBeGreaterThan(whole.intake.length);
+    expect(split.intake.every((f) => Buffer.byteLength(f.csv) <= 6_000 && f.fileName.startsWith(f.unit))).toBe(true);
+    const linesOf = (files: readonly { csv: string }[]) => files.flatMap((f) => f.csv.trimEnd().split('\n').slice(1));
+    expect(linesOf(split.intake)).toEqual(linesOf(whole.intake));
+    const { rejectedByKind: _, ...expected } = split.expected;
+    expect(await countFiles(split)).toEqual(expected);
+  });
+
   it('plants every fault at least once at 0.01× and states counts the files really hold', async () => {
     const c = generateMinhang('冬至', 0.01);
     expect(c.expected.duplicates).toBeGreaterThan(0);
