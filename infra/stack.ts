@@ -96,7 +96,7 @@ export class NuanliuStack extends Stack {
     const coverage = fn('SurveyCoverageFunction', 'survey-coverage', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5));
     // 排摸 close: removes the rejected rows (raw ID numbers) from the uploads, nothing else.
     const rejectedRows = fn('SurveyRejectedRowsFunction', 'survey-rejected-rows', { TABLE_NAME: table.tableName }, ['Query', 'UpdateItem'], Duration.minutes(2));
-    const summary = fn('SurveySummaryFunction', 'survey-summary', mail, ['GetItem', 'Query']);
+    const summary = fn('SurveySummaryFunction', 'survey-summary', mail, ['GetItem', 'Query'], Duration.minutes(2));
     // The approval chain: opens each step's task, keeps its task token, mails links (PutItem); reads
     // a unit's list from the unit-list index.
     const approval = fn('ApprovalFunction', 'approval', mail, ['GetItem', 'Query', 'QueryUnitLists', 'PutItem', 'UpdateItem']);

@@ -26,7 +26,7 @@ export const surveyWorkflow = (scope: Construct, fns: { dedup: IFunction; covera
   step(scope, 'Find conflicts', fns.dedup, { campaignId: campaignId() }, '$.dedup')
     .next(step(scope, 'Check coverage', fns.coverage, { campaignId: campaignId() }, '$.coverage'))
     .next(step(scope, 'Remove rejected rows', fns.rejectedRows, { campaignId: campaignId() }, '$.rejectedRows'))
-    .next(step(scope, 'Summarize survey', fns.summary, { campaignId: campaignId() }));
+    .next(step(scope, 'Summarize survey', fns.summary, { campaignId: campaignId(), dedup: JsonPath.objectAt('$.dedup') }));
 
 /**
  * A distributed Map over batch numbers at `itemsPath`: each child execution calls `fn` with

@@ -5,4 +5,7 @@ import { summarizeSurvey } from '../steps/survey-summary.js';
 
 const deps = mailingDepsFromEnv();
 
-export const handler = stepHandler(z.object({ campaignId: z.string().uuid() }), (input) => summarizeSurvey(input, deps));
+export const handler = stepHandler(z.object({
+  campaignId: z.string().uuid(),
+  dedup: z.object({ stored: z.number().int().nonnegative(), duplicatesFound: z.number().int().nonnegative(), combinable: z.number().int().nonnegative() }),
+}), (input) => summarizeSurvey(input, deps));

@@ -6,6 +6,8 @@ import type { Table } from '../data/table.js';
 
 export interface DedupCounts {
   campaignId: string;
+  /** Nominations stored, excluded ones included. */
+  stored: number;
   /** People nominated for two or more projects, by any units. */
   duplicatesFound: number;
   /** Pairs of one person's nominations for projects that combine: allowed, and counted. */
@@ -24,13 +26,15 @@ export interface DedupCounts {
 export async function findConflicts(input: { campaignId: string }, deps: { table: Table; now?: Date }): Promise<DedupCounts> {
   const campaign = await getCampaign(deps.table, input.campaignId);
   if (!campaign) throw new Error(`Unknown campaign ${input.campaignId}`);
-  const found = findDuplicates(await listPlanEntries(deps.table, campaign.id), campaign.exclusivePairs);
+  const entries = await listPlanEntries(deps.table, campaign.id);
+  const found = findDuplicates(entries, campaign.exclusivePairs);
   const now = deps.now ?? new Date();
   for (const c of found.conflicts) await saveConflict(deps.table, conflictFrom(campaign.id, c, now));
   const conflicts = await listConflicts(deps.table, campaign.id);
   const open = conflicts.filter((c) => c.status === 'open').length;
   return {
     campaignId: campaign.id,
+    stored: entries.length,
     duplicatesFound: found.people,
     combinable: found.combinable,
     conflictsFound: conflicts.length,

@@ -1,13 +1,12 @@
-import { findDuplicates } from '../core/duplicates.js';
 import { surveySummaryMail, type SurveySummary } from '../mail/messages.js';
 import { getCampaign } from '../data/campaigns.js';
 import { listConflicts } from '../data/conflicts.js';
 import { getCoverage } from '../data/coverage.js';
-import { listPlanEntries } from '../data/exclusions.js';
 import { listUploads, type RowError } from '../data/uploads.js';
 import type { Table } from '../data/table.js';
 import type { SendMail } from '../shared/mailer.js';
 import { byZh } from '../core/zh-order.js';
+import type { DedupCounts } from './survey-dedup.js';
 
 /** Reasons listed one by one in the mail; the rest are counted together. */
 export const LISTED_REASONS = 20;
@@ -30,33 +29,34 @@ export function rejectedByReason(errors: readonly RowError[]): { reason: string;
   return [...sorted.slice(0, LISTED_REASONS - 1), { reason: '其他原因', count: rest }];
 }
 
+/** What the summary takes from the de-duplication step's counts, so that it need not read the register again. */
+export type DedupFigures = Pick<DedupCounts, 'stored' | 'duplicatesFound' | 'combinable'>;
+
 /**
  * Closes 排摸: counts what came in, what was refused and why, the duplicates found by the
  * de-duplication step and the gaps found by the coverage step, and mails the coordinator.
  */
-export async function summarizeSurvey(input: { campaignId: string }, deps: { table: Table; sendMail: SendMail; publicUrl: string }): Promise<SurveySummary> {
+export async function summarizeSurvey(input: { campaignId: string; dedup: DedupFigures }, deps: { table: Table; sendMail: SendMail; publicUrl: string }): Promise<SurveySummary> {
   const campaign = await getCampaign(deps.table, input.campaignId);
   if (!campaign) throw new Error(`Unknown campaign ${input.campaignId}`);
-  const [uploads, beneficiaries, conflicts, coverage] = await Promise.all([
+  const [uploads, conflicts, coverage] = await Promise.all([
     listUploads(deps.table, campaign.id),
-    listPlanEntries(deps.table, campaign.id),
     listConflicts(deps.table, campaign.id),
     getCoverage(deps.table, campaign.id),
   ]);
-  const duplicates = findDuplicates(beneficiaries, campaign.exclusivePairs);
   const open = conflicts.filter((c) => c.status === 'open').length;
   const errors = uploads.flatMap((u) => u.errors);
   const summary: SurveySummary = {
     campaignName: campaign.name,
     uploads: uploads.length,
     rowsReceived: uploads.reduce((n, u) => n + u.rowCount, 0),
-    stored: beneficiaries.length,
+    stored: input.dedup.stored,
     // Rows refused, not errors: one row may have several.
     rejected: uploads.reduce((n, u) => n + (u.rejectedCount ?? new Set(u.errors.filter((e) => e.row > 0).map((e) => e.row)).size), 0),
     rejectedByReason: rejectedByReason(errors),
     duplicates: {
-      found: duplicates.people,
-      combinable: duplicates.combinable,
+      found: input.dedup.duplicatesFound,
+      combinable: input.dedup.combinable,
       conflicts: conflicts.length,
       resolved: conflicts.length - open,
       open,

@@ -169,7 +169,7 @@ describe('phase workflows', () => {
     }
   });
 
-  it('survey closes with de-duplication, the coverage check, the removal of rejected rows, then the summary, each keeping the campaign id', () => {
+  it('survey closes with de-duplication, the coverage check, the removal of rejected rows, then the summary, each keeping the campaign id, the summary given the de-duplication counts', () => {
     const graph = render(surveyWorkflow(stack, { dedup: fn('dedup'), coverage: fn('coverage'), rejectedRows: fn('rejected-rows'), summary: fn('summary') }));
     const order: string[] = [];
     for (let name: string | undefined = graph.StartAt; name; name = graph.States[name].Next) order.push(name);
@@ -182,7 +182,8 @@ describe('phase workflows', () => {
     for (const name of order) {
       const state = graph.States[name];
       expect(resource(state)).toMatch(/:function:(dedup|coverage|rejected-rows|summary)$/);
-      expect(state.Parameters).toEqual({ 'campaignId.$': '$.campaignId' });
+      const dedup = name === 'Summarize survey' ? { 'dedup.$': '$.dedup' } : {};
+      expect(state.Parameters).toEqual({ 'campaignId.$': '$.campaignId', ...dedup });
       expect(state.Retry[0].MaxAttempts).toBe(6);
     }
   });
