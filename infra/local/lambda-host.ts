@@ -7,6 +7,7 @@ import { StatesError } from './stepfunctions/errors.js';
 import { functionNameOf, type LambdaInvoker } from './stepfunctions/integrations/lambda.js';
 import type { FromWorker, SerializedError, ToWorker, WorkerData } from './lambda-worker.js';
 import { fromSource, siblingModule } from './sibling-module.js';
+import { Turns } from './turns.js';
 
 /** A bundled Node.js function, as the template describes it. */
 export interface FunctionConfig {
@@ -30,6 +31,12 @@ export interface LambdaHostOptions {
   baseEnv?: Record<string, string>;
   /** A sandbox with nothing to do for this long is ended, as AWS reclaims idle ones (default 5). */
   idleSeconds?: number;
+  /**
+   * Invocations of one function that run at once (default 8); later ones wait their turn, and their
+   * timeout starts when it comes. On AWS each runs in a sandbox of its own; here a function's share
+   * one thread, so more at once would only make each take longer, until all of them time out.
+   */
+  concurrency?: number;
 }
 
 type Pending = { resolve: (payload: string | undefined) => void; reject: (err: Error) => void; timer?: NodeJS.Timeout };
@@ -79,6 +86,7 @@ export class LambdaHost implements LambdaInvoker {
   private readonly functions = new Map<string, FunctionConfig>();
   private readonly sandboxes = new Map<string, Sandbox>();
   private readonly all = new Set<Sandbox>();
+  private readonly turns = new Map<string, Turns>();
   private nextId = 0;
   private closed = false;
 
@@ -110,7 +118,23 @@ export class LambdaHost implements LambdaInvoker {
     const name = functionNameOf(functionName);
     const config = this.functions.get(name);
     if (!config) throw new StatesError('Lambda.ResourceNotFoundException', `Function not found: ${functionName}`);
-    signal?.throwIfAborted();
+    const turns = this.turnsOf(name);
+    await turns.take(signal);
+    try {
+      return await this.run(config, functionName, payload, signal);
+    } finally {
+      turns.give();
+    }
+  }
+
+  private turnsOf(name: string): Turns {
+    let turns = this.turns.get(name);
+    if (!turns) this.turns.set(name, (turns = new Turns(this.options.concurrency ?? 8)));
+    return turns;
+  }
+
+  private async run(config: FunctionConfig, functionName: string, payload: unknown, signal?: AbortSignal): Promise<unknown> {
+    const name = config.name;
     const sandbox = this.sandboxFor(config);
     clearTimeout(sandbox.idle);
     await sandbox.ready;

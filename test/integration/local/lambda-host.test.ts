@@ -7,17 +7,28 @@ import { Engine } from '../../../infra/local/stepfunctions/engine.js';
 
 const HANDLER = `
 let invocations = 0;
+let running = 0;
+let mostRunning = 0;
 export const handler = async (event, context) => {
   invocations++;
+  mostRunning = Math.max(mostRunning, ++running);
+  try {
+    return await run(event, context);
+  } finally {
+    running--;
+  }
+};
+const run = async (event, context) => {
   const who = process.env.WHO;
   if (event.setEnv) process.env.WHO = event.setEnv;
   if (event.fail) { const e = new Error(event.fail); e.name = 'PaymentRefused'; throw e; }
   if (event.sleepMs) await new Promise((r) => setTimeout(r, event.sleepMs));
   if (event.spin) for (;;) {}
+  for (const until = Date.now() + (event.busyMs ?? 0); Date.now() < until; );
   const hoard = [];
   for (let mb = 0; mb < (event.hoardMb ?? 0); mb++) hoard.push(new Array(131072).fill(mb));
   return { who, secret: process.env.SHARED ?? null, invocations, functionName: context.functionName,
-    arn: context.invokedFunctionArn, requestId: context.awsRequestId, remaining: context.getRemainingTimeInMillis(),
+    arn: context.invokedFunctionArn, mostRunning, requestId: context.awsRequestId, remaining: context.getRemainingTimeInMillis(),
     waits: context.callbackWaitsForEmptyEventLoop, region: process.env.AWS_REGION, sourceMaps: process.sourceMapsEnabled, event };
 };
 export const nothing = async () => undefined;
@@ -91,6 +102,31 @@ describe('LambdaHost', () => {
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => host.invoke('beta', { sleepMs: 300, i })));
     expect(Date.now() - started).toBeLessThan(1500);
     expect(results.map((r: any) => r.event.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('runs at most its concurrency of one function\'s invocations at once; the rest wait their turn, outside their timeout', async () => {
+    const narrow = new LambdaHost({ concurrency: 2 });
+    narrow.register({ name: 'busy', codeDir: dir, handler: 'index.handler', timeoutSeconds: 1 });
+    try {
+      // Six of 400 ms of work in one thread take 2.4 s: all at once, the last ones would time out at 1 s.
+      const busy = await Promise.all(Array.from({ length: 6 }, (_, i) => narrow.invoke('busy', { busyMs: 400, i })));
+      expect(busy.map((r: any) => r.event.i)).toEqual([0, 1, 2, 3, 4, 5]);
+      const started = Date.now();
+      const sleeping = await Promise.all(Array.from({ length: 5 }, () => narrow.invoke('busy', { sleepMs: 200 })));
+      expect(Math.max(...sleeping.map((r: any) => r.mostRunning))).toBe(2);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+      // A caller that gives up while waiting leaves the line: its invocation is never sent.
+      const first = narrow.invoke('busy', { sleepMs: 300 });
+      const second = narrow.invoke('busy', { sleepMs: 300 });
+      const controller = new AbortController();
+      const third = narrow.invoke('busy', { n: 3 }, controller.signal);
+      controller.abort(new Error('stopped'));
+      await expect(third).rejects.toThrow('stopped');
+      await Promise.all([first, second]);
+      expect(((await narrow.invoke('busy', {})) as any).invocations).toBe(14);
+    } finally {
+      await narrow.close();
+    }
   });
 
   it('fails a timed-out invocation as AWS does and replaces the worker', async () => {
