@@ -118,6 +118,10 @@ export const listPaymentStandings = (table: Table, campaignId: string) => table.
 export const getPaymentStandings = (table: Table, campaignId: string, payments: readonly Pick<Payment, 'projectCode' | 'idHash'>[]) =>
   table.getMany<PaymentStanding>(payments.map((p) => keys.payment(campaignId, p.projectCode, p.idHash)), STANDING_FIELDS);
 
+/** Whose every payment of a campaign is and where it stands, and nothing else: what the sample and the summary read. */
+export const listPaymentStatuses = (table: Table, campaignId: string) =>
+  table.all<Pick<Payment, 'projectCode' | 'idHash' | 'status'>>(keys.paymentPartition(campaignId).pk, undefined, ['projectCode', 'idHash', 'status']);
+
 /** The amount of every payment of a campaign, and nothing else: what totals read. */
 export const listPaymentAmounts = (table: Table, campaignId: string) => table.all<Pick<Payment, 'amountFen'>>(keys.paymentPartition(campaignId).pk, undefined, ['amountFen']);
 

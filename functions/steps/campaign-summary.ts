@@ -6,7 +6,7 @@ import { listCallOutcomes } from '../data/callbacks.js';
 import { CONFLICT_ID } from '../data/conflicts.js';
 import { isExcluded, listPlanEntries } from '../data/exclusions.js';
 import { listFollowUps } from '../data/follow-ups.js';
-import { listPayments } from '../data/payments.js';
+import { listPaymentStatuses } from '../data/payments.js';
 import { listRegisteredHouseholds } from '../data/registers.js';
 import { saveSummary } from '../data/summaries.js';
 import type { Table } from '../data/table.js';
@@ -30,7 +30,7 @@ export async function summariseCampaign(input: { campaignId: string }, deps: { t
     listVisits(deps.table, campaign.id),
     listCallOutcomes(deps.table, campaign.id),
     listFollowUps(deps.table, campaign.id),
-    listPayments(deps.table, campaign.id),
+    listPaymentStatuses(deps.table, campaign.id),
   ]);
   const covered = new Set(records.filter((b) => !isExcluded(b)).map((b) => b.idHash));
   const coverage = coverageByUnit(households, covered, { unitOrder: campaign.units, perUnit: 0, total: 0 });

@@ -6,7 +6,7 @@ import { callbackSettingsOf, getCampaign, type Campaign } from '../data/campaign
 import { awaitCallbackClose } from '../data/callback-close.js';
 import { createLink } from '../data/links.js';
 import { beneficiaryKey, listPlanEntries } from '../data/exclusions.js';
-import { listPayments } from '../data/payments.js';
+import { listPaymentStatuses } from '../data/payments.js';
 import {
   commitSeed, getSeedCommitment, listMailed, markCommitmentMailed, markListMailed, recordDraw, sampleSizeOf, saveReplacements, saveStaffList, saveStratumPopulation,
   type SampleStratum,
@@ -114,7 +114,7 @@ export function drawCallLists(seed: string, paid: readonly { id: string; stratum
 /** The paid beneficiaries, each with its stratum (the unit and category of its beneficiary record). */
 export async function paidPopulation(table: Table, campaignId: string): Promise<{ id: string; stratum: string }[]> {
   const records = new Map((await listPlanEntries(table, campaignId)).map((b) => [beneficiaryKey(b), b]));
-  return (await listPayments(table, campaignId)).filter((p) => p.status !== 'failed').map((p) => {
+  return (await listPaymentStatuses(table, campaignId)).filter((p) => p.status !== 'failed').map((p) => {
     const id = beneficiaryKey(p);
     const b = records.get(id);
     if (!b) throw new Error(`Payment ${id} of campaign ${campaignId} has no beneficiary record`);
