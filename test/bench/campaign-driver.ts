@@ -29,6 +29,10 @@ export interface Observed {
   samplePopulation: number;
 }
 
+/** What grew between two readings of the same counters. */
+const countsSince = (before: Record<string, number>, after: Record<string, number>) =>
+  Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, d]) => d !== 0));
+
 export class CampaignDriver {
   readonly client: DemoClient;
   readonly phases: Record<string, number> = {};
@@ -37,15 +41,27 @@ export class CampaignDriver {
   /** Failed uploads uploaded again, by file name. */
   readonly retries = new Map<string, number>();
 
-  constructor(base: string, private readonly c: MinhangCampaign, private readonly timeoutMs: number, private readonly log: (line: string) => void) {
+  /** Each phase's share of the `counters` given (e.g. the store's meter), when given. */
+  readonly phaseCounts: Record<string, Record<string, number>> = {};
+
+  constructor(
+    base: string,
+    private readonly c: MinhangCampaign,
+    private readonly timeoutMs: number,
+    private readonly log: (line: string) => void,
+    private readonly counters?: () => Record<string, number>,
+  ) {
     this.client = new DemoClient(base);
   }
 
   private async phase<T>(name: string, step: () => Promise<T>): Promise<T> {
     const started = performance.now();
+    const before = this.counters?.();
     const result = await step();
     this.phases[name] = +((performance.now() - started) / 1000).toFixed(2);
-    this.log(`  ${name.padEnd(22)} ${this.phases[name]} s`);
+    const counts = before && countsSince(before, this.counters!());
+    if (counts) this.phaseCounts[name] = counts;
+    this.log(`  ${name.padEnd(22)} ${this.phases[name]} s${counts ? ` ${JSON.stringify(counts)}` : ''}`);
     return result;
   }
 

@@ -3,7 +3,8 @@
  * BENCH_SCALE, default 1) on a fresh local cloud, end to end through the HTTP routes and mailed
  * links, as its coordinator, approvers and callback staff would drive it (see campaign-driver.ts).
  *
- * Reports: wall time per phase and in all; peak RSS of the process (the local cloud runs in this
+ * Reports: wall time per phase and in all, with each phase's items written, read units and requests
+ * by operation; peak RSS of the process (the local cloud runs in this
  * process: dynalite, the engine, the gateway, and the Lambda sandboxes as worker threads; so does
  * this driver), split into anonymous and file-backed memory (see sampleMemory), and apart that of
  * the child that synthesized the stack and ended before the campaign began; DynamoDB items written
@@ -43,7 +44,8 @@ async function run(index: number) {
   Object.assign(dynamoMeter, { requests: {}, itemsWritten: 0, writeUnits: 0, readUnits: 0 });
   try {
     log(`run ${index + 1}/${RUNS}`);
-    const driver = new CampaignDriver(cloud.url, campaign, WAIT_MS, log);
+    const meterReading = () => ({ itemsWritten: dynamoMeter.itemsWritten, readUnits: dynamoMeter.readUnits, ...dynamoMeter.requests });
+    const driver = new CampaignDriver(cloud.url, campaign, WAIT_MS, log, meterReading);
     const memory = sampleMemory();
     const started = performance.now();
     const observed = await driver.run();
@@ -83,6 +85,7 @@ async function run(index: number) {
     const result = {
       seconds: +seconds.toFixed(2),
       phases: driver.phases,
+      phaseCounts: driver.phaseCounts,
       uploadRetries: [...driver.retries.values()].reduce((a, b) => a + b, 0),
       failedPageReads: driver.failedPageReads,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
