@@ -15,11 +15,11 @@ export interface CampaignWorkflowProps {
 
 /**
  * A whole campaign: 排摸, 部署, 实施, 回访, each started by the coordinator and run as its
- * own workflow. A rejected approval returns the campaign to the 部署 gate.
+ * own workflow. A phase that fails (a rejected approval, a step that gives up) returns to its gate.
  */
 export function campaignWorkflow(scope: Construct, props: CampaignWorkflowProps) {
   const step = (phase: Phase) =>
-    new PhaseStep(scope, `${phase} phase`, { phase, gate: props.gate, workflow: props.phases[phase], table: props.table, backToGateOnFailure: phase === 'deploy' });
+    new PhaseStep(scope, `${phase} phase`, { phase, gate: props.gate, workflow: props.phases[phase], table: props.table });
   const finished = new DynamoUpdateItem(scope, 'Mark campaign done', {
     table: props.table,
     key: campaignKey(),

@@ -12,8 +12,6 @@ export interface PhaseStepProps {
   gate: IFunction;
   workflow: IStateMachine;
   table: ITable;
-  /** When the phase's workflow fails (an approver rejects), wait at the gate again. */
-  backToGateOnFailure?: boolean;
 }
 
 /**
@@ -54,9 +52,9 @@ export class PhaseStep extends StateMachineFragment {
       resultPath: `$.phases.${phase}`,
     });
     const done = setStatus(`Mark ${phase} done`, 'done');
-    if (props.backToGateOnFailure) {
-      run.addCatch(setStatus(`Mark ${phase} failed`, 'failed').next(gate), { resultPath: `$.failures.${phase}` });
-    }
+    // A phase whose workflow fails (an approver rejects, a step gives up) waits at its gate again:
+    // every step is safe to repeat, so the coordinator may start it again.
+    run.addCatch(setStatus(`Mark ${phase} failed`, 'failed').next(gate), { resultPath: `$.failures.${phase}` });
     gate.next(setStatus(`Mark ${phase} running`, 'running')).next(run).next(done);
     this.startState = gate;
     this.endStates = [done];

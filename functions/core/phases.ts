@@ -16,5 +16,5 @@ export const PHASE_STATUS_NAMES: Record<PhaseStatus, string> = {
   awaiting: '待启动',
   running: '进行中',
   done: '已完成',
-  failed: '未通过',
+  failed: '未完成',
 };

@@ -105,7 +105,7 @@ export function startReasons(phase: Phase, facts: CampaignFacts): string[] {
   const reasons: string[] = [];
   if (campaign.phaseStatus === 'running') reasons.push(`「${name}」阶段正在进行中`);
   else if (campaign.phaseStatus === 'done') reasons.push(`「${name}」阶段已经完成`);
-  else if (campaign.phaseStatus === 'failed') reasons.push(`「${name}」阶段未通过，工作流正在回到启动点，请稍候刷新页面`);
+  else if (campaign.phaseStatus === 'failed') reasons.push(`「${name}」阶段未完成，工作流正在回到启动点，请稍候刷新页面后重新启动`);
   const gate = gates[phase];
   if (!gate) {
     if (campaign.phaseStatus === 'awaiting') reasons.push('工作流尚未到达此阶段的启动点，请稍候刷新页面');

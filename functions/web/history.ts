@@ -37,7 +37,7 @@ const TYPE_NAMES: Record<string, string> = {
 };
 
 const isPhase = (text: string): text is Phase => (PHASES as readonly string[]).includes(text);
-const STATUS_WORDS: Record<string, string> = { running: '进行中', done: '已完成', failed: '未通过' };
+const STATUS_WORDS: Record<string, string> = { running: '进行中', done: '已完成', failed: '未完成' };
 
 /** What a state of the campaign workflow is, in words (the names PhaseStep gives its states). */
 export function stateLabel(name: string): string {

@@ -67,3 +67,10 @@ describe('when conflicts can be resolved', () => {
     expect(acceptsResolutions({ ...campaign, phase: 'implement' }, undefined)).toBe(false);
   });
 });
+
+describe('a phase whose workflow failed', () => {
+  it('says it did not finish and is going back to its gate, to be started again', () => {
+    const failed = { ...facts(0), campaign: { ...campaign, phase: 'survey' as const, phaseStatus: 'failed' as const }, gates: {} };
+    expect(startReasons('survey', failed)).toEqual(['「排摸」阶段未完成，工作流正在回到启动点，请稍候刷新页面后重新启动']);
+  });
+});

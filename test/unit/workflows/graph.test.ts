@@ -54,10 +54,11 @@ describe('campaign workflow', () => {
     }
   });
 
-  it('returns a rejected deployment to the deploy gate, and only that phase', () => {
-    expect(graph.States['Run deploy'].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failures.deploy', Next: 'Mark deploy failed' }]);
-    expect(graph.States['Mark deploy failed'].Next).toBe('Await deploy');
-    for (const phase of ['survey', 'implement', 'review']) expect(graph.States[`Run ${phase}`].Catch).toBeUndefined();
+  it('returns a phase whose workflow fails (a rejected deployment, a step that gave up) to its own gate, marked failed', () => {
+    for (const phase of ['survey', 'deploy', 'implement', 'review']) {
+      expect(graph.States[`Run ${phase}`].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: `$.failures.${phase}`, Next: `Mark ${phase} failed` }]);
+      expect(graph.States[`Mark ${phase} failed`].Next).toBe(`Await ${phase}`);
+    }
   });
 
   it('records phase status with direct DynamoDB updates, not Lambdas', () => {
