@@ -45,6 +45,8 @@ type Pending = { resolve: (payload: string | undefined) => void; reject: (err: E
 interface Sandbox {
   worker: Worker;
   ready: Promise<void>;
+  /** Fails `ready`, if the sandbox is still starting. */
+  failStart: (err: Error) => void;
   pending: Map<number, Pending>;
   /** Set after a timeout: no new invocations; terminated once the others settle. */
   draining: boolean;
@@ -134,6 +136,8 @@ export class LambdaHost implements LambdaInvoker {
   }
 
   private async run(config: FunctionConfig, functionName: string, payload: unknown, signal?: AbortSignal): Promise<unknown> {
+    // Closed while this invocation waited its turn.
+    if (this.closed) throw new Error('The Lambda host is closed');
     const name = config.name;
     const sandbox = this.sandboxFor(config);
     clearTimeout(sandbox.idle);
@@ -216,8 +220,9 @@ export class LambdaHost implements LambdaInvoker {
     // The heap holds the function's configured memory, as its Lambda sandbox does: past it, the invocation fails.
     const resourceLimits = { maxOldGenerationSizeMb: data.memoryMb };
     const worker = new Worker(BOOT, { eval: true, env, workerData: data, name: `lambda:${config.name}`, resourceLimits });
-    const sandbox: Sandbox = { worker, pending: new Map(), draining: false, ready: undefined as unknown as Promise<void> };
+    const sandbox: Sandbox = { worker, pending: new Map(), draining: false, ready: undefined as unknown as Promise<void>, failStart: () => undefined };
     sandbox.ready = new Promise<void>((resolve, reject) => {
+      sandbox.failStart = reject;
       worker.on('message', (msg: FromWorker) => {
         if (msg.type === 'ready') resolve();
         else if (msg.type === 'init-error') {
@@ -252,6 +257,7 @@ export class LambdaHost implements LambdaInvoker {
   }
 
   private fail(sandbox: Sandbox, err: Error): void {
+    sandbox.failStart(err);
     for (const entry of [...sandbox.pending.values()]) entry.reject(err);
   }
 

@@ -129,6 +129,17 @@ describe('LambdaHost', () => {
     }
   });
 
+  it('fails an invocation still waiting its turn when the host closes, and starts no sandbox for it', async () => {
+    const narrow = new LambdaHost({ concurrency: 1 });
+    narrow.register({ name: 'busy', codeDir: dir, handler: 'index.handler' });
+    const running = narrow.invoke('busy', { sleepMs: 300 }).catch((e: Error) => e);
+    const waiting = narrow.invoke('busy', {}).catch((e: Error) => e);
+    await new Promise((r) => setTimeout(r, 100));
+    await narrow.close();
+    expect(((await running) as Error).message).toMatch(/closed/);
+    expect(((await waiting) as Error).message).toMatch(/closed/);
+  });
+
   it('fails a timed-out invocation as AWS does and replaces the worker', async () => {
     const started = Date.now();
     const err = (await host.invoke('slow', { spin: true }).catch((e: Error) => e)) as Error;
