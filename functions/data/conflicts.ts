@@ -60,7 +60,7 @@ export const notKept = (conflict: Conflict, keep: string) => conflict.beneficiar
  */
 export async function resolveConflict(
   table: Table,
-  input: { campaignId: string; conflictId: string; keep: string; reason: string; by: string; at: Date },
+  input: { campaignId: string; conflictId: string; keep: string; reason: string; by: string; at: Date; exclusivePairs: readonly (readonly [string, string])[] },
 ): Promise<ResolveOutcome> {
   const conflict = await getConflict(table, input.campaignId, input.conflictId);
   if (!conflict) return 'not-found';
@@ -83,10 +83,16 @@ export async function resolveConflict(
   return won ? 'resolved' : 'already-resolved';
 }
 
-/** Open conflicts in which the beneficiary just excluded takes part need no decision any more. */
-async function settleOthers(table: Table, resolved: Conflict, excluded: string, input: { by: string; at: Date }) {
-  const others = (await listConflicts(table, resolved.campaignId)).filter((c) => c.id !== resolved.id && c.status === 'open' && c.beneficiaries.includes(excluded));
-  const [project] = excluded.split('#');
+/**
+ * Open conflicts in which the beneficiary just excluded takes part need no decision any more. They
+ * are the same person's, each pairing the excluded project with one it excludes: read by their ids.
+ */
+async function settleOthers(table: Table, resolved: Conflict, excluded: string, input: { by: string; at: Date; exclusivePairs: readonly (readonly [string, string])[] }) {
+  const { projectCode: project, idHash } = parseBeneficiaryKey(excluded)!;
+  const partners = input.exclusivePairs.filter((pair) => pair.includes(project)).map((pair) => (pair[0] === project ? pair[1] : pair[0]));
+  const ids = partners.map((other) => conflictIdOf(idHash, [project, other])).filter((id) => id !== resolved.id);
+  const candidates = await table.getMany<Conflict>(ids.map((id) => keys.conflict(resolved.campaignId, id)));
+  const others = candidates.filter((c): c is Conflict => c?.status === 'open' && c.beneficiaries.includes(excluded));
   for (const other of others) {
     const keep = notKept(other, excluded);
     const resolution: Resolution = { keep, reason: `「${project}」已在处理另一冲突时排除`, by: input.by, at: input.at.toISOString() };

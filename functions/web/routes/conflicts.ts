@@ -34,6 +34,7 @@ export function conflictRoutes(app: Hono<WebEnv>, deps: AppDeps) {
       reason: parsed.data.reason,
       by: c.var.coordinator.email,
       at: deps.now(),
+      exclusivePairs: campaign.exclusivePairs,
     });
     const back = `/campaigns/${campaign.id}`;
     switch (outcome) {

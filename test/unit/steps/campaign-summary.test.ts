@@ -57,7 +57,7 @@ beforeAll(async () => {
   await nominate(4, 'MZ02', '七宝镇', 30000);
   await findConflicts({ campaignId: campaign.id }, { table });
   await resolveConflict(table, {
-    campaignId: campaign.id, conflictId: conflictIdOf(person(3), ['MZ01', 'MZ02']), keep: `MZ01#${person(3)}`, reason: '就高', by: 'coordinator@mzj.example.cn', at: AT,
+    campaignId: campaign.id, conflictId: conflictIdOf(person(3), ['MZ01', 'MZ02']), keep: `MZ01#${person(3)}`, reason: '就高', by: 'coordinator@mzj.example.cn', at: AT, exclusivePairs: campaign.exclusivePairs,
   });
   for (const [n, unit] of [[1, '莘庄镇'], [3, '莘庄镇'], [9, '莘庄镇'], [2, '七宝镇']] as const) {
     await storeRegisteredHousehold(table, { campaignId: campaign.id, register: '低保', idHash: person(n), idMasked: '310***', name: `对象${n}`, unit, uploadId: 'r'.repeat(64), row: n });

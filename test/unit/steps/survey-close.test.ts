@@ -34,7 +34,7 @@ async function nominate(n: number, projectCode: string, unit: string) {
 
 const record = async (project: string, n: number) => (await getBeneficiary(table, campaign.id, project, person(n))) as BeneficiaryRecord;
 const resolve = (projects: [string, string], n: number, keep: string, reason = '按就高原则保留') =>
-  resolveConflict(table, { campaignId: campaign.id, conflictId: conflictIdOf(person(n), projects), keep, reason, by: 'coordinator@mzj.example.cn', at: new Date('2025-12-10T02:00:00Z') });
+  resolveConflict(table, { campaignId: campaign.id, conflictId: conflictIdOf(person(n), projects), keep, reason, by: 'coordinator@mzj.example.cn', at: new Date('2025-12-10T02:00:00Z'), exclusivePairs: campaign.exclusivePairs });
 
 beforeAll(async () => {
   ({ table, close } = await startTable());
