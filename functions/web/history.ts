@@ -1,5 +1,5 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { PHASE_NAMES, PHASES, type Phase } from '../core/phases.js';
+import { PHASE_NAMES, PHASE_STATUS_NAMES, PHASES, type Phase, type PhaseStatus } from '../core/phases.js';
 
 export interface HistoryLine {
   id: number;
@@ -37,7 +37,6 @@ const TYPE_NAMES: Record<string, string> = {
 };
 
 const isPhase = (text: string): text is Phase => (PHASES as readonly string[]).includes(text);
-const STATUS_WORDS: Record<string, string> = { running: '进行中', done: '已完成', failed: '未完成' };
 
 /** What a state of the campaign workflow is, in words (the names PhaseStep gives its states). */
 export function stateLabel(name: string): string {
@@ -46,7 +45,7 @@ export function stateLabel(name: string): string {
   m = /^Run (\w+)$/.exec(name);
   if (m && isPhase(m[1])) return `「${PHASE_NAMES[m[1]]}」阶段工作流`;
   m = /^Mark (\w+) (running|done|failed)$/.exec(name);
-  if (m && isPhase(m[1])) return `记录「${PHASE_NAMES[m[1]]}」${STATUS_WORDS[m[2]]}`;
+  if (m && isPhase(m[1])) return `记录「${PHASE_NAMES[m[1]]}」${PHASE_STATUS_NAMES[m[2] as PhaseStatus]}`;
   if (name === 'Mark campaign done') return '记录活动完成';
   if (name === 'Campaign complete') return '活动完成';
   return name;
