@@ -52,16 +52,24 @@ export type ResolveOutcome = 'resolved' | 'already-resolved' | 'not-found' | 'in
 /** The beneficiary of a conflict that its resolution does not keep. */
 export const notKept = (conflict: Conflict, keep: string) => conflict.beneficiaries.find((b) => b !== keep)!;
 
+export interface ResolveInput {
+  campaignId: string;
+  conflictId: string;
+  keep: string;
+  reason: string;
+  by: string;
+  at: Date;
+  /** The campaign's mutually exclusive project pairs: where the same person's other conflicts can be. */
+  exclusivePairs: readonly (readonly [string, string])[];
+}
+
 /**
  * Resolves a conflict: keeps one beneficiary and excludes the other. The resolution is one
  * conditional write (open → resolved), so a double submit resolves once; the exclusion follows
  * the stored resolution and is idempotent, so a retry after a fault completes it. Other open
  * conflicts of the same person that the exclusion settles are resolved with it, attributed alike.
  */
-export async function resolveConflict(
-  table: Table,
-  input: { campaignId: string; conflictId: string; keep: string; reason: string; by: string; at: Date; exclusivePairs: readonly (readonly [string, string])[] },
-): Promise<ResolveOutcome> {
+export async function resolveConflict(table: Table, input: ResolveInput): Promise<ResolveOutcome> {
   const conflict = await getConflict(table, input.campaignId, input.conflictId);
   if (!conflict) return 'not-found';
   if (conflict.status === 'open') {
@@ -87,7 +95,7 @@ export async function resolveConflict(
  * Open conflicts in which the beneficiary just excluded takes part need no decision any more. They
  * are the same person's, each pairing the excluded project with one it excludes: read by their ids.
  */
-async function settleOthers(table: Table, resolved: Conflict, excluded: string, input: { by: string; at: Date; exclusivePairs: readonly (readonly [string, string])[] }) {
+async function settleOthers(table: Table, resolved: Conflict, excluded: string, input: Pick<ResolveInput, 'by' | 'at' | 'exclusivePairs'>) {
   const { projectCode: project, idHash } = parseBeneficiaryKey(excluded)!;
   const partners = input.exclusivePairs.filter((pair) => pair.includes(project)).map((pair) => (pair[0] === project ? pair[1] : pair[0]));
   const ids = partners.map((other) => conflictIdOf(idHash, [project, other])).filter((id) => id !== resolved.id);
