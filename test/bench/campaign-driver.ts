@@ -206,14 +206,25 @@ export class CampaignDriver {
     }
   }
 
-  /** One approver, in a browser of their own, opens a fresh mailed link and approves every list waiting; how many. */
+  /**
+   * One approver, in a browser of their own, opens their unopened mailed links, newest first, until
+   * one shows lists waiting, and approves every list it shows; how many. A link is spent only once
+   * opened: a list that reached them after a page was drawn is on a later link's page.
+   */
   private async approveWaiting(approver: string, used: Set<string>): Promise<number> {
     const fresh = (await this.client.links(approver)).filter((l) => l.includes('/approve/') && !used.has(l));
-    if (!fresh.length) return 0;
+    for (const url of fresh) {
+      used.add(url);
+      const approved = await this.approveShown(approver, new URL(url).pathname);
+      if (approved) return approved;
+    }
+    return 0;
+  }
+
+  /** Opens one approval link and approves every list its page shows waiting; how many (0 if none). */
+  private async approveShown(approver: string, link: string): Promise<number> {
     const browser = new DemoClient(this.client.base);
-    const link = new URL(fresh[0]).pathname;
     const html = await (await browser.request(link)).text();
-    fresh.forEach((l) => used.add(l));
     // One list waiting shows 同意 only; more show 全部同意（共 N 份）.
     const all = Number(/全部同意（共 (\d+) 份/.exec(html)?.[1] ?? 0);
     const waiting = all || (html.includes('name="decision" value="approve"') ? 1 : 0);
