@@ -128,7 +128,7 @@ export function replaceSealedAccount(table: Table, stored: Beneficiary, sealed: 
   );
 }
 
-export const listBeneficiaries = (table: Table, campaignId: string) => table.all<Beneficiary>(keys.beneficiaryPartition(campaignId).pk);
+export const listBeneficiaries = (table: Table, campaignId: string) => table.allInRanges<Beneficiary>(keys.beneficiaryPartition(campaignId).pk, keys.projectKeyBounds);
 
 /** What UNIT_LIST_INDEX holds of a beneficiary. */
 export type UnitListField = (typeof UNIT_LIST_INDEX.attributes)[number];

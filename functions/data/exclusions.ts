@@ -24,7 +24,7 @@ export const listBeneficiaryRecords = (table: Table, campaignId: string) => list
 
 /** Every beneficiary of a campaign, excluded ones included, with only the `fields` a reader needs. */
 export const listRegisterFields = <F extends keyof BeneficiaryRecord>(table: Table, campaignId: string, fields: readonly F[]) =>
-  table.all<Pick<BeneficiaryRecord, F>>(keys.beneficiaryPartition(campaignId).pk, undefined, fields);
+  table.allInRanges<Pick<BeneficiaryRecord, F>>(keys.beneficiaryPartition(campaignId).pk, keys.projectKeyBounds, fields);
 
 const REGISTER_ENTRY_FIELDS = ['projectCode', 'idHash', 'unit', 'excludedBy'] as const;
 /** What a payment plan reads of each beneficiary: its key, its unit and its exclusion mark. */

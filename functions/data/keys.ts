@@ -42,6 +42,11 @@ export const keys = {
     sk: `${projectCode}#${idHash}`,
   }),
   beneficiaryPartition: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#BENEFICIARIES` }),
+  /**
+   * Bounds that split the sort keys `<projectCode>#<idHash>` of a register or payments partition by
+   * their first character, for reads in ranges (Table.allInRanges). A bound has no '#': never a key.
+   */
+  projectKeyBounds: [...'123456789', 'A', 'H', 'O', 'V', '_', 'a', 'h', 'o', 'v'] as readonly string[],
   /** A beneficiary's entry in UNIT_LIST_INDEX: its unit's list (a unit never changes once stored). */
   unitList: (campaignId: string, unit: string) => ({ [UNIT_LIST_INDEX.partitionKey]: `${V}#CAMPAIGN#${campaignId}#UNIT#${unit}` }),
   payment: (campaignId: string, projectCode: string, idHash: string) => ({

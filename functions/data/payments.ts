@@ -109,10 +109,10 @@ export function issuePayments(table: Table, payments: readonly Payment[]): Promi
 /** One payment, as issuePayments records it. True if this call paid. */
 export const payOnce = async (table: Table, payment: Payment) => (await issuePayments(table, [payment]))[0];
 
-export const listPayments = (table: Table, campaignId: string) => table.all<Payment>(keys.paymentPartition(campaignId).pk);
+export const listPayments = (table: Table, campaignId: string) => table.allInRanges<Payment>(keys.paymentPartition(campaignId).pk, keys.projectKeyBounds);
 
 /** Every payment of a campaign as PaymentStanding: without its account, execution and times. */
-export const listPaymentStandings = (table: Table, campaignId: string) => table.all<PaymentStanding>(keys.paymentPartition(campaignId).pk, undefined, STANDING_FIELDS);
+export const listPaymentStandings = (table: Table, campaignId: string) => table.allInRanges<PaymentStanding>(keys.paymentPartition(campaignId).pk, keys.projectKeyBounds, STANDING_FIELDS);
 
 /** The standings of the named payments, in their order; undefined where there is none. */
 export const getPaymentStandings = (table: Table, campaignId: string, payments: readonly Pick<Payment, 'projectCode' | 'idHash'>[]) =>
@@ -120,10 +120,10 @@ export const getPaymentStandings = (table: Table, campaignId: string, payments: 
 
 /** Whose every payment of a campaign is and where it stands, and nothing else: what the sample and the summary read. */
 export const listPaymentStatuses = (table: Table, campaignId: string) =>
-  table.all<Pick<Payment, 'projectCode' | 'idHash' | 'status'>>(keys.paymentPartition(campaignId).pk, undefined, ['projectCode', 'idHash', 'status']);
+  table.allInRanges<Pick<Payment, 'projectCode' | 'idHash' | 'status'>>(keys.paymentPartition(campaignId).pk, keys.projectKeyBounds, ['projectCode', 'idHash', 'status']);
 
 /** The amount of every payment of a campaign, and nothing else: what totals read. */
-export const listPaymentAmounts = (table: Table, campaignId: string) => table.all<Pick<Payment, 'amountFen'>>(keys.paymentPartition(campaignId).pk, undefined, ['amountFen']);
+export const listPaymentAmounts = (table: Table, campaignId: string) => table.allInRanges<Pick<Payment, 'amountFen'>>(keys.paymentPartition(campaignId).pk, keys.projectKeyBounds, ['amountFen']);
 
 /** Writes batch n of a payment plan: the keys (`projectCode#idHash`) it pays. A retried plan writes it again, the same. */
 export const savePaymentBatch = (table: Table, campaignId: string, n: number, beneficiaryKeys: readonly string[]) =>

@@ -2,6 +2,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchExecuteStatementCommand, BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inFlight } from './in-flight.js';
 
+/** Ranges of one partition read at once by allInRanges. */
+const RANGES_IN_FLIGHT = 4;
+
 type Key = { pk: string; sk: string };
 type Item = Record<string, unknown>;
 
@@ -256,15 +259,21 @@ export class Table {
    * Every item of a partition (optionally under a sort-key prefix), page by page; with
    * `attributes`, only those attributes of each item (less to read, send and decode).
    */
-  async *query<T>(pk: string, skPrefix?: string, pageSize = 500, attributes?: readonly string[]): AsyncGenerator<T[]> {
+  query<T>(pk: string, skPrefix?: string, pageSize = 500, attributes?: readonly string[]): AsyncGenerator<T[]> {
+    return skPrefix
+      ? this.pages<T>({ expression: 'pk = :pk AND begins_with(sk, :sk)', values: { ':pk': pk, ':sk': skPrefix } }, pageSize, attributes)
+      : this.pages<T>({ expression: 'pk = :pk', values: { ':pk': pk } }, pageSize, attributes);
+  }
+
+  private async *pages<T>(key: { expression: string; values: Record<string, unknown> }, pageSize: number, attributes?: readonly string[]): AsyncGenerator<T[]> {
     let start: Record<string, unknown> | undefined;
     const projected = projectionOf(attributes);
     do {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.name,
-          KeyConditionExpression: skPrefix ? 'pk = :pk AND begins_with(sk, :sk)' : 'pk = :pk',
-          ExpressionAttributeValues: skPrefix ? { ':pk': pk, ':sk': skPrefix } : { ':pk': pk },
+          KeyConditionExpression: key.expression,
+          ExpressionAttributeValues: key.values,
           ExclusiveStartKey: start,
           Limit: pageSize,
           ConsistentRead: true,
@@ -274,6 +283,23 @@ export class Table {
       if (page.Items?.length) yield page.Items as T[];
       start = page.LastEvaluatedKey;
     } while (start);
+  }
+
+  /**
+   * Every item of a partition, in sort-key order, read as `bounds` (ascending) split its sort keys:
+   * one Query per range, RANGES_IN_FLIGHT at once, so that a long read's pages overlap instead of
+   * each waiting for the one before. A bound must never be a sort key (ranges include their bounds).
+   */
+  async allInRanges<T>(pk: string, bounds: readonly string[], attributes?: readonly string[]): Promise<T[]> {
+    const ranges = [undefined, ...bounds].map((from, i) => ({ from, to: bounds[i] }));
+    const read = async ({ from, to }: { from?: string; to?: string }) => {
+      const expression = from === undefined ? 'pk = :pk AND sk <= :to' : to === undefined ? 'pk = :pk AND sk >= :from' : 'pk = :pk AND sk BETWEEN :from AND :to';
+      const items: T[] = [];
+      const values = { ':pk': pk, ...(from === undefined ? {} : { ':from': from }), ...(to === undefined ? {} : { ':to': to }) };
+      for await (const page of this.pages<T>({ expression, values }, attributes ? 5000 : 500, attributes)) items.push(...page);
+      return items;
+    };
+    return (await inFlight(ranges, read, RANGES_IN_FLIGHT)).flat() as T[];
   }
 
   /**

@@ -44,7 +44,11 @@ async function run(index: number) {
   Object.assign(dynamoMeter, { requests: {}, itemsWritten: 0, writeUnits: 0, readUnits: 0 });
   try {
     log(`run ${index + 1}/${RUNS}`);
-    const meterReading = () => ({ itemsWritten: dynamoMeter.itemsWritten, readUnits: dynamoMeter.readUnits, ...dynamoMeter.requests });
+    // The store's meter, and the CPU time of every thread of this process (the cloud, its sandboxes and the driver) in ms.
+    const meterReading = () => {
+      const cpu = process.cpuUsage();
+      return { cpuMs: Math.round((cpu.user + cpu.system) / 1000), itemsWritten: dynamoMeter.itemsWritten, readUnits: dynamoMeter.readUnits, ...dynamoMeter.requests };
+    };
     const driver = new CampaignDriver(cloud.url, campaign, WAIT_MS, log, meterReading);
     const memory = sampleMemory();
     const started = performance.now();

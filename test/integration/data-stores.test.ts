@@ -83,6 +83,22 @@ describe.each(stores)('the data layer on $name', (store) => {
     expect(await payOnce(table, { ...payment, projectCode: 'MZ02' })).toBe(true);
   });
 
+  it.skipIf(!store.available)('reads a payments partition in ranges of its project codes: every item once, in sort-key order, with only the fields asked for', async () => {
+    // Codes below the first bound, on and between bounds, and past the last: every range, some empty.
+    const codes = ['0A', '-X', '1', '10', '19', '2', '9', '99', 'A1', 'HB', 'Z9', '_z', 'a', 'vv', 'zz'];
+    const payments = codes.flatMap((code) => [3, 1, 2].map((n) => ({
+      campaignId: 'c-ranges', projectCode: code, idHash: n.toString(16).padStart(64, '0'), amountFen: n * 100, paidAt: '2026-01-05T00:00:00.000Z', executionId: 'x',
+    })));
+    for (const p of payments) await payOnce(table, p);
+    await payOnce(table, { ...payments[0], campaignId: 'c-other' });
+    const read = await table.allInRanges<{ projectCode: string; idHash: string; amountFen?: number }>(keys.paymentPartition('c-ranges').pk, keys.projectKeyBounds, ['projectCode', 'idHash']);
+    const sortKeys = payments.map((p) => `${p.projectCode}#${p.idHash}`).sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b))));
+    expect(read.map((p) => `${p.projectCode}#${p.idHash}`)).toEqual(sortKeys);
+    expect(read.every((p) => p.amountFen === undefined)).toBe(true);
+    // The same as one Query of the whole partition.
+    expect((await table.all<{ sk: string }>(keys.paymentPartition('c-ranges').pk)).map((p) => p.sk)).toEqual(sortKeys);
+  });
+
   it.skipIf(!store.available)('records bank outcomes many to a request, each only while its payment stands issued at that attempt', async () => {
     const payment = (n: number) => ({ campaignId: 'c9', projectCode: 'MZ01', idHash: n.toString(16).padStart(64, '0'), amountFen: 50_000, paidAt: '2026-01-05T00:00:00.000Z', executionId: 'x' });
     for (let n = 0; n < 30; n++) await payOnce(table, payment(n));

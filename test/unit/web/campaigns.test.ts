@@ -235,6 +235,12 @@ describe('uploads', () => {
       yield* (web.table.query as (...a: unknown[]) => AsyncGenerator<never[]>).call(watched, pk, skPrefix, ...rest);
       reads.push(`${kind(pk, skPrefix)} end`);
     } as Table['query'];
+    watched.allInRanges = async function (pk: string, ...rest: unknown[]) {
+      reads.push(`${kind(pk)} start`);
+      const items = await (web.table.allInRanges as (...a: unknown[]) => Promise<never[]>).call(watched, pk, ...rest);
+      reads.push(`${kind(pk)} end`);
+      return items;
+    } as Table['allInRanges'];
     const facts = await loadFacts({ table: watched, sfn: web.sfn, intakeWorkflowArn: web.intakeWorkflowArn } as unknown as AppDeps, (await getCampaign(web.table, id))!);
     expect(facts.uploads.map((u) => u.state)).toEqual(['done']);
     expect(reads.indexOf('register start')).toBeGreaterThan(reads.lastIndexOf('upload end'));

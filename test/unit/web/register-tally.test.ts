@@ -13,10 +13,10 @@ import { startTable } from '../../support/table.js';
 /** A table that counts the whole-partition reads of the register and of the payments. */
 class CountingTable extends Table {
   reads = { register: 0, payments: 0 };
-  override all<T>(pk: string, skPrefix?: string, attributes?: readonly string[]): Promise<T[]> {
+  override allInRanges<T>(pk: string, bounds: readonly string[], attributes?: readonly string[]): Promise<T[]> {
     if (pk.endsWith('#BENEFICIARIES')) this.reads.register++;
     if (pk.endsWith('#PAYMENTS')) this.reads.payments++;
-    return super.all<T>(pk, skPrefix, attributes);
+    return super.allInRanges<T>(pk, bounds, attributes);
   }
 }
 
