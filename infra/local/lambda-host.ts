@@ -61,6 +61,7 @@ const workerEntry = pathToFileURL(siblingModule('lambda-worker')).href;
  * thousands of items a page spent a tenth of their time collecting garbage (the campaign bench used 13% less CPU).
  */
 const YOUNG_GENERATION_MB = 64;
+
 // Run from source, the worker needs tsx's loader for its own module (workers do not inherit `--import tsx`),
 // and only for that: loaded through tsx, a bundle is transformed again and its inline source map kept,
 // about 70 MB of heap per sandbox (130 MB for the HTTP function).
