@@ -5,6 +5,9 @@ import { inFlight } from './in-flight.js';
 /** Ranges of one partition read at once by allInRanges. */
 const RANGES_IN_FLIGHT = 4;
 
+/** Items to a page of a whole read: many when only a few fields of each are asked for. */
+const wholeReadPageSize = (attributes?: readonly string[]) => (attributes ? 5000 : 500);
+
 type Key = { pk: string; sk: string };
 type Item = Record<string, unknown>;
 
@@ -294,9 +297,9 @@ export class Table {
     const ranges = [undefined, ...bounds].map((from, i) => ({ from, to: bounds[i] }));
     const read = async ({ from, to }: { from?: string; to?: string }) => {
       const expression = from === undefined ? 'pk = :pk AND sk <= :to' : to === undefined ? 'pk = :pk AND sk >= :from' : 'pk = :pk AND sk BETWEEN :from AND :to';
-      const items: T[] = [];
       const values = { ':pk': pk, ...(from === undefined ? {} : { ':from': from }), ...(to === undefined ? {} : { ':to': to }) };
-      for await (const page of this.pages<T>({ expression, values }, attributes ? 5000 : 500, attributes)) items.push(...page);
+      const items: T[] = [];
+      for await (const page of this.pages<T>({ expression, values }, wholeReadPageSize(attributes), attributes)) items.push(...page);
       return items;
     };
     return (await inFlight(ranges, read, RANGES_IN_FLIGHT)).flat() as T[];
@@ -334,7 +337,7 @@ export class Table {
    */
   async all<T>(pk: string, skPrefix?: string, attributes?: readonly string[]): Promise<T[]> {
     const items: T[] = [];
-    for await (const page of this.query<T>(pk, skPrefix, attributes ? 5000 : undefined, attributes)) items.push(...page);
+    for await (const page of this.query<T>(pk, skPrefix, wholeReadPageSize(attributes), attributes)) items.push(...page);
     return items;
   }
 
