@@ -146,7 +146,7 @@ export const PAYMENT_BATCHES_PER_CHILD = 10;
  * so both are retried when their function dies or times out, even after its writes.
  */
 export function implementWorkflow(scope: Construct, fns: { plan: IFunction; pay: IFunction }) {
-  const plan = step(scope, 'Plan payments', fns.plan, { campaignId: campaignId() }, '$.planned').addRetry(SANDBOX_LOST_RETRY);
+  const plan = step(scope, 'Plan payments', fns.plan, { campaignId: campaignId(), executionId: JsonPath.executionId }, '$.planned').addRetry(SANDBOX_LOST_RETRY);
   const pay = batchMap(scope, 'Pay batches', {
     itemsPath: '$.planned.batches',
     perChild: PAYMENT_BATCHES_PER_CHILD,

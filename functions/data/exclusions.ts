@@ -26,8 +26,8 @@ export const listBeneficiaryRecords = (table: Table, campaignId: string) => list
 export const listRegisterFields = <F extends keyof BeneficiaryRecord>(table: Table, campaignId: string, fields: readonly F[]) =>
   table.allInRanges<Pick<BeneficiaryRecord, F>>(keys.beneficiaryPartition(campaignId).pk, keys.projectKeyBounds, fields);
 
-const REGISTER_ENTRY_FIELDS = ['projectCode', 'idHash', 'unit', 'excludedBy'] as const;
-/** What a payment plan reads of each beneficiary: its key, its unit and its exclusion mark. */
+const REGISTER_ENTRY_FIELDS = ['projectCode', 'idHash', 'unit', 'amountFen', 'excludedBy'] as const;
+/** What a payment plan reads of each beneficiary: its key, its unit, its amount and its exclusion mark. */
 export type RegisterEntry = Pick<BeneficiaryRecord, (typeof REGISTER_ENTRY_FIELDS)[number]>;
 export const listRegisterEntries = (table: Table, campaignId: string): Promise<RegisterEntry[]> => listRegisterFields(table, campaignId, REGISTER_ENTRY_FIELDS);
 
@@ -48,11 +48,11 @@ export type PayeeEntry = Pick<BeneficiaryRecord, (typeof PAYEE_ENTRY_FIELDS)[num
 export const listPayeeEntries = (table: Table, campaignId: string): Promise<PayeeEntry[]> => listRegisterFields(table, campaignId, PAYEE_ENTRY_FIELDS);
 
 /** What a payment reads of its beneficiary: its key, amount, channel and unit, and its exclusion mark. */
-export type PaymentEntry = RegisterEntry & Pick<BeneficiaryRecord, 'amountFen' | 'paymentMethod'>;
+export type PaymentEntry = RegisterEntry & Pick<BeneficiaryRecord, 'paymentMethod'>;
 
 /** The payment entries of (project, person) pairs, in their order; undefined where there is no beneficiary. */
 export const getPaymentEntries = (table: Table, campaignId: string, people: readonly Pick<BeneficiaryRecord, 'projectCode' | 'idHash'>[]) =>
-  table.getMany<PaymentEntry>(people.map((p) => keys.beneficiary(campaignId, p.projectCode, p.idHash)), ['projectCode', 'idHash', 'unit', 'excludedBy', 'amountFen', 'paymentMethod']);
+  table.getMany<PaymentEntry>(people.map((p) => keys.beneficiary(campaignId, p.projectCode, p.idHash)), [...REGISTER_ENTRY_FIELDS, 'paymentMethod']);
 
 /** The beneficiaries who stay in the register: approved and paid. */
 export async function includedBeneficiaries(table: Table, campaignId: string): Promise<BeneficiaryRecord[]> {

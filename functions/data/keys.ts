@@ -109,6 +109,11 @@ export const keys = {
   lineRemovalPrefix: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#APPROVALS`, skPrefix: 'REMOVAL#' }),
   /** Batch n of a campaign's payment plan: the keys of the beneficiaries it pays (no personal data). */
   paymentBatch: (campaignId: string, n: number) => ({ pk: `${V}#CAMPAIGN#${campaignId}#PAYMENT_BATCHES`, sk: `BATCH#${seq(n)}` }),
+  /** What a group of a payment plan's batches (from batch `first`) paid in one execution, once paid: counts and money only. */
+  paymentTally: (campaignId: string, executionId: string, first: number) => ({ pk: `${V}#CAMPAIGN#${campaignId}#PAYMENT_TALLIES`, sk: `${executionId}#BATCHES#${seq(first)}` }),
+  paymentTallyPrefix: (campaignId: string, executionId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#PAYMENT_TALLIES`, skPrefix: `${executionId}#BATCHES#` }),
+  /** A campaign's latest payment plan: the execution that made it, its batches, and whom and how much it pays. */
+  paymentPlan: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}`, sk: 'PAYMENT_PLAN' }),
   /** The recorded outcome of calling one sampled beneficiary (`projectCode#idHash`). */
   callOutcome: (campaignId: string, beneficiaryKey: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#CALLBACKS`, sk: `OUTCOME#${beneficiaryKey}` }),
   callOutcomePrefix: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#CALLBACKS`, skPrefix: 'OUTCOME#' }),

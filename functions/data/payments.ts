@@ -132,3 +132,41 @@ export const savePaymentBatch = (table: Table, campaignId: string, n: number, be
 export async function getPaymentBatch(table: Table, campaignId: string, n: number): Promise<string[] | undefined> {
   return (await table.get<{ keys: string[] }>(keys.paymentBatch(campaignId, n)))?.keys;
 }
+
+/** Counts and money, no one named. */
+export interface PaymentCount {
+  count: number;
+  totalFen: number;
+}
+
+/** A payment plan as 实施 records it: the execution that made it, its number of batches, and what it pays in all. */
+export interface PaymentPlanRecord {
+  executionId: string;
+  batches: number;
+  payable: PaymentCount;
+}
+
+/** Records a campaign's payment plan; a retried plan step records the same again. */
+export const savePaymentPlan = (table: Table, campaignId: string, plan: PaymentPlanRecord) => table.put(keys.paymentPlan(campaignId), { campaignId, ...plan });
+
+/**
+ * Records what a group of batches (a child execution's) paid in one execution: their payees, paid
+ * by it or before. Written only if absent (PartiQL INSERT, as payments are: the payment function
+ * never overwrites an item); a retried group would record the same.
+ */
+export async function saveTally(table: Table, campaignId: string, batches: readonly number[], tally: PaymentCount & { executionId: string }): Promise<void> {
+  await table.insertMany([{ ...keys.paymentTally(campaignId, tally.executionId, Math.min(...batches)), batches: [...batches], ...tally }]);
+}
+
+/**
+ * How far the latest payment plan has paid, from its execution's tallies (a few fields per group
+ * of batches, not every payment): the payments of the batches paid so far, and what the plan pays
+ * in all. A tally naming a batch past the plan's does not count. Undefined without a plan.
+ */
+export async function paymentProgress(table: Table, campaignId: string): Promise<(PaymentCount & { planned: PaymentCount }) | undefined> {
+  const plan = await table.get<PaymentPlanRecord>(keys.paymentPlan(campaignId));
+  if (!plan) return undefined;
+  const { pk, skPrefix } = keys.paymentTallyPrefix(campaignId, plan.executionId);
+  const paid = (await table.all<PaymentCount & { batches: number[] }>(pk, skPrefix)).filter((t) => t.batches.every((n) => n < plan.batches));
+  return { count: paid.reduce((sum, t) => sum + t.count, 0), totalFen: paid.reduce((sum, t) => sum + t.totalFen, 0), planned: plan.payable };
+}

@@ -5,4 +5,4 @@ import { planPayments } from '../steps/payments.js';
 
 const table = tableFromEnv();
 
-export const handler = stepHandler(z.object({ campaignId: z.string().uuid() }), (input) => planPayments(input, { table }));
+export const handler = stepHandler(z.object({ campaignId: z.string().uuid(), executionId: z.string().min(1) }), (input) => planPayments(input, { table }));

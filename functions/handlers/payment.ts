@@ -7,6 +7,6 @@ const table = tableFromEnv();
 
 /** 实施: pay the planned batches a distributed Map's child execution names. */
 export const handler = stepHandler(
-  z.object({ campaignId: z.string().uuid(), batches: z.array(z.number().int().nonnegative()).max(100), executionId: z.string().min(1) }),
+  z.object({ campaignId: z.string().uuid(), batches: z.array(z.number().int().nonnegative()).min(1).max(100), executionId: z.string().min(1) }),
   (input) => payBatches(input, { table }),
 );

@@ -2,7 +2,7 @@ import { getCampaign } from '../data/campaigns.js';
 import { beneficiaryKey, getPaymentEntries, isExcluded, listRegisterEntries, parseBeneficiaryKey, type PaymentEntry, type RegisterEntry } from '../data/exclusions.js';
 import { heldLineKeys } from '../data/objections.js';
 import { paymentBatches } from '../core/payment-batches.js';
-import { getPaymentBatch, issuePayments, savePaymentBatch, type Payment } from '../data/payments.js';
+import { getPaymentBatch, issuePayments, savePaymentBatch, savePaymentPlan, saveTally, type Payment } from '../data/payments.js';
 import type { Table } from '../data/table.js';
 
 export const PAYMENT_BATCH_SIZE = 100;
@@ -25,9 +25,10 @@ const CONCURRENCY = 8;
  * each, at most PAYMENT_BATCH_SIZE keys, the same cut for the same register, so a retried plan
  * writes the same batches), written as items, and answers only their numbers: the workflow's
  * payload stays small whatever the register's size. Excluded and held beneficiaries are in no
- * batch. Batches of an earlier, longer plan stay behind, unread (keys only).
+ * batch. Batches of an earlier, longer plan stay behind, unread (keys only). Last, the plan is
+ * recorded with its execution (`executionId`), so that the batches' tallies show its progress.
  */
-export async function planPayments(input: { campaignId: string }, deps: { table: Table }) {
+export async function planPayments(input: { campaignId: string; executionId: string }, deps: { table: Table }) {
   const campaign = await getCampaign(deps.table, input.campaignId);
   if (!campaign) throw new Error(`Unknown campaign ${input.campaignId}`);
   const payable = await payableBeneficiaries(deps.table, campaign.id);
@@ -36,13 +37,17 @@ export async function planPayments(input: { campaignId: string }, deps: { table:
   for (let i = 0; i < batches.length; i += CONCURRENCY) {
     await Promise.all(batches.slice(i, i + CONCURRENCY).map((n) => savePaymentBatch(deps.table, campaign.id, n, planned[n])));
   }
+  await savePaymentPlan(deps.table, campaign.id, { executionId: input.executionId, batches: batches.length, payable: countOf(payable) });
   return { campaignId: campaign.id, beneficiaries: payable.length, batches };
 }
+
+const countOf = (people: readonly Pick<PaymentEntry, 'amountFen'>[]) => ({ count: people.length, totalFen: people.reduce((sum, b) => sum + b.amountFen, 0) });
 
 /**
  * Pays the keys of some planned batches (a distributed Map's group of batch numbers), as payBatch
  * does: each key once; the batches at once, the open objections read once for all of them. A
- * batch that is not there fails the step: the plan did not write it.
+ * batch that is not there fails the step: the plan did not write it. Once paid, the batches record
+ * their tally (their payees, paid now or before), which the campaign page adds up while 实施 pays.
  */
 export async function payBatches(input: { campaignId: string; batches: number[]; executionId: string }, deps: { table: Table; now?: Date }) {
   const [batches, held] = await Promise.all([
@@ -56,6 +61,7 @@ export async function payBatches(input: { campaignId: string; batches: number[];
   const holds = new Set(held);
   const paidAt = (deps.now ?? new Date()).toISOString();
   const results = await Promise.all(batches.map((keys) => payKeys({ ...input, keys }, holds, paidAt, deps.table)));
+  await saveTally(deps.table, input.campaignId, input.batches, { executionId: input.executionId, ...countOf(results.flatMap((r) => r.payees)) });
   return results.reduce((total, r) => ({ paid: total.paid + r.paid, alreadyPaid: total.alreadyPaid + r.alreadyPaid, missing: total.missing + r.missing }), { paid: 0, alreadyPaid: 0, missing: 0 });
 }
 
@@ -69,7 +75,8 @@ export async function payBatches(input: { campaignId: string; batches: number[];
  */
 export async function payBatch(input: { campaignId: string; keys: string[]; executionId: string }, deps: { table: Table; now?: Date }) {
   const held = new Set(await heldLineKeys(deps.table, input.campaignId));
-  return payKeys(input, held, (deps.now ?? new Date()).toISOString(), deps.table);
+  const { payees: _payees, ...result } = await payKeys(input, held, (deps.now ?? new Date()).toISOString(), deps.table);
+  return result;
 }
 
 async function payKeys(input: { campaignId: string; keys: string[]; executionId: string }, holds: ReadonlySet<string>, paidAt: string, table: Table) {
@@ -83,5 +90,6 @@ async function payKeys(input: { campaignId: string; keys: string[]; executionId:
   }));
   const fresh = await issuePayments(table, payments);
   const paid = fresh.filter(Boolean).length;
-  return { paid, alreadyPaid: fresh.length - paid, missing: input.keys.length - beneficiaries.length };
+  // Every payable key has its payment now, made by this call or before: these are the payees.
+  return { paid, alreadyPaid: fresh.length - paid, missing: input.keys.length - beneficiaries.length, payees: beneficiaries };
 }

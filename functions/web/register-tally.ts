@@ -9,14 +9,15 @@
  * written just before or after the beneficiary's mark. So a tally is kept only when no upload is
  * processing and it counts as many excluded as there are decisions; otherwise (a mark in flight, or
  * one beneficiary excluded twice) every look reads. While a file is processed, looks show the last
- * tally marked settling. Payments are created only by 实施: past it, their totals are kept.
+ * tally marked settling. Payments are created only by 实施: while it pays, its batches' tallies are
+ * added up; past it, the payments' totals are kept.
  */
 import { computePlan, type Plan } from '../core/plan.js';
 import type { Campaign } from '../data/campaigns.js';
 import type { Conflict } from '../data/conflicts.js';
 import { isExcluded, listPlanEntries } from '../data/exclusions.js';
 import { listObjections } from '../data/objections.js';
-import { listPaymentAmounts } from '../data/payments.js';
+import { listPaymentAmounts, paymentProgress, type PaymentCount } from '../data/payments.js';
 import { listRemovals } from '../data/removals.js';
 import type { Table } from '../data/table.js';
 import { LatestCampaigns } from '../shared/latest-campaigns.js';
@@ -39,6 +40,8 @@ export interface RegisterTally {
 export interface PaymentTally {
   count: number;
   totalFen: number;
+  /** While 实施 pays: what its plan pays in all (the count and total are then those of the batches paid so far). */
+  planned?: PaymentCount;
 }
 
 export type UploadSeen = Pick<Upload, 'id' | 'attempt' | 'storedCount' | 'updatedCount'> & { state: string };
@@ -87,10 +90,16 @@ async function readRegisterTally(table: Table, campaign: Campaign): Promise<Regi
   };
 }
 
-/** The payments' count and total: kept once the campaign is past 实施, read whole before. */
+/**
+ * The payments' count and total: kept once the campaign is past 实施; while 实施 pays, added up
+ * from the batches paid so far (a whole read of the growing payments took seconds a look at
+ * Minhang's scale); read whole otherwise.
+ */
 export async function paymentTally(table: Table, campaign: Campaign): Promise<PaymentTally> {
   const kept = payments.get(campaign.id);
   if (kept) return kept;
+  const progress = campaign.phase === 'implement' && campaign.phaseStatus === 'running' ? await paymentProgress(table, campaign.id) : undefined;
+  if (progress) return progress;
   const amounts = await listPaymentAmounts(table, campaign.id);
   const tally = { count: amounts.length, totalFen: amounts.reduce((n, p) => n + p.amountFen, 0) };
   if (campaign.phase === 'review' || campaign.phase === 'done') payments.keep(campaign.id, tally);

@@ -159,7 +159,7 @@ describe('concurrency and load on the local cloud', () => {
     }));
     await insertBeneficiaries(table, people);
     const fn = (prefix: string) => cloud.lambda.names().find((n) => n.startsWith(prefix))!;
-    const plan = (await cloud.lambda.invoke(fn('PaymentPlanFunction'), { campaignId: campaign.id })) as { beneficiaries: number; batches: number[] };
+    const plan = (await cloud.lambda.invoke(fn('PaymentPlanFunction'), { campaignId: campaign.id, executionId: 'implement' })) as { beneficiaries: number; batches: number[] };
     // One batch per (unit, project) pair.
     expect(plan).toMatchObject({ beneficiaries: 120, batches: [0, 1, 2, 3] });
 

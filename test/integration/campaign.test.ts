@@ -53,7 +53,7 @@ describe('a whole campaign on the local cloud', () => {
   });
 
   it('a retried payment Lambda pays nobody twice', async () => {
-    const plan = (await cloud.lambda.invoke(fnNamed('PaymentPlanFunction'), { campaignId: demo.campaignId })) as { beneficiaries: number; batches: number[] };
+    const plan = (await cloud.lambda.invoke(fnNamed('PaymentPlanFunction'), { campaignId: demo.campaignId, executionId: 'a-retry' })) as { beneficiaries: number; batches: number[] };
     // One batch per (unit, project) pair: 3 towns × 2 projects.
     expect(plan).toMatchObject({ beneficiaries: 194, batches: [0, 1, 2, 3, 4, 5] });
     const batch = { campaignId: demo.campaignId, batches: plan.batches, executionId: 'a-retry' };

@@ -132,7 +132,7 @@ describe('payments when the payment Lambda dies after writing', () => {
   it('records one payment when the real payment function is invoked 50 times at once for one beneficiary', async () => {
     const campaign = await newCampaign('并发测试');
     await insertBeneficiaries(table, [beneficiary(campaign.id, 0)]);
-    expect(await planPayments({ campaignId: campaign.id }, { table })).toMatchObject({ beneficiaries: 1, batches: [0] });
+    expect(await planPayments({ campaignId: campaign.id, executionId: 'implement' }, { table })).toMatchObject({ beneficiaries: 1, batches: [0] });
     const results = (await Promise.all(Array.from({ length: 50 }, (_, i) =>
       cloud.lambda.invoke(`${paymentFunction}-unwrapped`, { campaignId: campaign.id, batches: [0], executionId: `e${i}` })))) as { paid: number; alreadyPaid: number }[];
     expect(results.filter((r) => r.paid === 1)).toHaveLength(1);

@@ -105,7 +105,7 @@ describe('the posting fragment on the engine', () => {
     expect(closed.outcome).toMatchObject({ heldKeys: [lines[1].lineKey], removedKeys: [] });
     // The held line waits for the reviewer after the close, unpaid; dismissing it releases it.
     expect(await heldLineKeys(table, campaign.id)).toEqual([lines[1].lineKey]);
-    const planned = await planPayments({ campaignId: campaign.id }, { table });
+    const planned = await planPayments({ campaignId: campaign.id, executionId: 'implement' }, { table });
     expect((await Promise.all(planned.batches.map((n) => getPaymentBatch(table, campaign.id, n)))).flat()).not.toContain(lines[1].lineKey);
     expect(await payBatch({ campaignId: campaign.id, keys: [lines[1].lineKey], executionId: 'held' }, { table })).toEqual({ paid: 0, alreadyPaid: 0, missing: 1 });
     if (filed.outcome !== 'filed') throw new Error('not filed');
@@ -113,7 +113,7 @@ describe('the posting fragment on the engine', () => {
     expect((await classifyPosting(table, closed)).classes.approvable).toHaveLength(3);
     expect(await heldLineKeys(table, campaign.id)).toEqual([]);
     expect(await includedBeneficiaries(table, campaign.id)).toHaveLength(4);
-    expect((await planPayments({ campaignId: campaign.id }, { table })).beneficiaries).toBe(planned.beneficiaries + 1);
+    expect((await planPayments({ campaignId: campaign.id, executionId: 'implement' }, { table })).beneficiaries).toBe(planned.beneficiaries + 1);
   });
 
   it('an upheld objection removes its line from the list and from the register', async () => {

@@ -107,7 +107,9 @@ ${beneficiaries.settling ? html`<p class="muted">名单文件处理中：下表�
 ${beneficiaries.projects.map((p) => html`<tr><td>${p.name}</td><td>${p.code}</td><td class="num">${p.count}</td><td class="num">${formatYuan(p.totalFen)}</td></tr>`)}
 <tr><th colspan="2">合计</th><th class="num">${beneficiaries.count}</th><th class="num">${formatYuan(beneficiaries.totalFen)}</th></tr>
 </table>
-<p>发放：<b>${payments.count}</b> 笔，合计 <b>${formatYuan(payments.totalFen)}</b></p>`;
+${payments.planned
+    ? html`<p>发放进行中：已发放 <b>${payments.count}</b> 笔（计划 ${payments.planned.count} 笔），合计 <b>${formatYuan(payments.totalFen)}</b>（计划 ${formatYuan(payments.planned.totalFen)}）</p>`
+    : html`<p>发放：<b>${payments.count}</b> 笔，合计 <b>${formatYuan(payments.totalFen)}</b></p>`}`;
 }
 
 /** 回访: the commitment from the moment it is made; the seed and how to redo the draw only after the draw; progress and 结束回访. */

@@ -31,7 +31,7 @@ beforeAll(async () => {
     phone: '13800138000', unit: '莘庄镇', category: '低保家庭', householdSize: 1, amountFen: 50000, paymentMethod: '银行转账', uploadId: 'u'.repeat(64), row: n + 2,
   }));
   await insertBeneficiaries(table, people);
-  const plan = await planPayments({ campaignId: campaign.id }, { table });
+  const plan = await planPayments({ campaignId: campaign.id, executionId: 'implement' }, { table });
   await payBatches({ campaignId: campaign.id, batches: plan.batches, executionId: 'x' }, { table });
 }, 120_000);
 afterAll(() => close());

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getCampaign } from '../../../functions/data/campaigns.js';
 import type { Table } from '../../../functions/data/table.js';
 import { getGate, passGate } from '../../../functions/data/gates.js';
+import { keys } from '../../../functions/data/keys.js';
+import { saveTally, savePaymentPlan } from '../../../functions/data/payments.js';
 import { getUpload, listUploads, saveUpload } from '../../../functions/data/uploads.js';
 import { loadFacts, uploadView } from '../../../functions/web/campaign-facts.js';
 import type { AppDeps } from '../../../functions/web/context.js';
@@ -364,6 +366,17 @@ describe('starting phases', () => {
     const review = await b.form(`/campaigns/${id}/phases/review/start`, {});
     expect(review.status).toBe(409);
     expect(await review.text()).toContain('还没有任何发放记录');
+  });
+
+  it('shows how far 实施 has paid, from its batches paid so far', async () => {
+    const id = await createCampaignVia(web, b);
+    await web.table.update(keys.campaign(id), { phase: 'implement', phaseStatus: 'running' });
+    await savePaymentPlan(web.table, id, { executionId: 'implement', batches: 3, payable: { count: 250, totalFen: 9_000_000 } });
+    await saveTally(web.table, id, [0], { executionId: 'implement', count: 100, totalFen: 4_000_000 });
+    const page = await (await b.get(`/campaigns/${id}`)).text();
+    expect(page).toContain('发放进行中：已发放 <b>100</b> 笔（计划 250 笔），合计 <b>¥40,000.00</b>（计划 ¥90,000.00）');
+    const status = (await (await b.get(`/api/campaigns/${id}`)).json()) as { payments: unknown };
+    expect(status.payments).toEqual({ count: 100, totalFen: 4_000_000, planned: { count: 250, totalFen: 9_000_000 } });
   });
 
   it('does not start anything for a GET or a foreign origin', async () => {

@@ -4,7 +4,7 @@ import { createCampaign, type Campaign } from '../../../functions/data/campaigns
 import { conflictIdOf, listConflicts } from '../../../functions/data/conflicts.js';
 import { excludeBeneficiary } from '../../../functions/data/exclusions.js';
 import { keys } from '../../../functions/data/keys.js';
-import { payOnce } from '../../../functions/data/payments.js';
+import { payOnce, saveTally, savePaymentPlan } from '../../../functions/data/payments.js';
 import { Table } from '../../../functions/data/table.js';
 import { findConflicts } from '../../../functions/steps/survey-dedup.js';
 import { paymentTally, registerTally, type UploadSeen } from '../../../functions/web/register-tally.js';
@@ -96,5 +96,26 @@ describe('the campaign totals kept between looks', () => {
     const reads = table.reads.payments;
     expect(await paymentTally(table, reviewing)).toEqual({ count: 2, totalFen: 100000 });
     expect(table.reads.payments).toBe(reads);
+  });
+
+  it('while 实施 pays, adds up the tallies of its plan\'s batches paid so far, reading no payment', async () => {
+    const paying = { ...campaign, id: '00000000-0000-4000-8000-00000000beef', phase: 'implement' as const, phaseStatus: 'running' as const };
+    const reads = table.reads.payments;
+    await savePaymentPlan(table, paying.id, { executionId: 'second', batches: 3, payable: { count: 250, totalFen: 9_000_000 } });
+    expect(await paymentTally(table, paying)).toEqual({ count: 0, totalFen: 0, planned: { count: 250, totalFen: 9_000_000 } });
+    await saveTally(table, paying.id, [0], { executionId: 'second', count: 100, totalFen: 4_000_000 });
+    await saveTally(table, paying.id, [2], { executionId: 'second', count: 50, totalFen: 1_000_000 });
+    // An earlier execution's tally of batch 1, and one naming batches past this plan's three, do not count.
+    await saveTally(table, paying.id, [1], { executionId: 'first', count: 100, totalFen: 4_000_000 });
+    await saveTally(table, paying.id, [3, 4], { executionId: 'second', count: 100, totalFen: 4_000_000 });
+    expect(await paymentTally(table, paying)).toEqual({ count: 150, totalFen: 5_000_000, planned: { count: 250, totalFen: 9_000_000 } });
+    await saveTally(table, paying.id, [1], { executionId: 'second', count: 100, totalFen: 4_000_000 });
+    // A retried group's tally is the one already there.
+    await saveTally(table, paying.id, [1], { executionId: 'second', count: 100, totalFen: 4_000_000 });
+    expect(await paymentTally(table, paying)).toEqual({ count: 250, totalFen: 9_000_000, planned: { count: 250, totalFen: 9_000_000 } });
+    expect(table.reads.payments).toBe(reads);
+    // Once 实施 is no longer running, the payments themselves are read (there are none here).
+    expect(await paymentTally(table, { ...paying, phaseStatus: 'done' })).toEqual({ count: 0, totalFen: 0 });
+    expect(table.reads.payments).toBe(reads + 1);
   });
 });

@@ -142,7 +142,8 @@ describe('phase workflows', () => {
     expect(order).toEqual(['Plan payments', 'Pay batches']);
     const plan = graph.States['Plan payments'];
     expect(resource(plan)).toMatch(/:function:plan$/);
-    expect(plan.Parameters).toEqual({ 'campaignId.$': '$.campaignId' });
+    // The plan is recorded with the execution whose batches' tallies show its progress.
+    expect(plan.Parameters).toEqual({ 'campaignId.$': '$.campaignId', 'executionId.$': '$$.Execution.Id' });
     expect(plan.ResultPath).toBe('$.planned');
 
     const pay = graph.States['Pay batches'];
