@@ -100,9 +100,10 @@ export class NuanliuStack extends Stack {
     // The approval chain: opens each step's task, keeps its task token, mails links (PutItem); reads
     // a unit's list from the unit-list index.
     const approval = fn('ApprovalFunction', 'approval', mail, ['GetItem', 'Query', 'QueryUnitLists', 'PutItem', 'UpdateItem']);
-    // 实施: Plan reads the register and writes the payment batches (keys only); Payment reads a few
-    // batches, the beneficiaries they name (BatchGetItem) and the open objections (Query), and pays
-    // each key once (conditional PartiQL INSERTs, 25 to a request). Neither deletes.
+    // 实施: Plan reads the register and writes the payment batches (keys only) and the plan's record;
+    // Payment reads a few batches, the beneficiaries they name (BatchGetItem) and the open objections
+    // (Query), and pays each key once (conditional PartiQL INSERTs, 25 to a request), then inserts
+    // its batches' tally the same way. Neither deletes.
     const plan = fn('PaymentPlanFunction', 'payment-plan', base, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5), 1024);
     const pay = fn('PaymentFunction', 'payment', base, ['GetItem', 'BatchGetItem', 'Query', 'PartiQLInsert'], Duration.minutes(5));
     // 回访: commits the seed, draws the sample (lists and replacement heads as items, the draw
