@@ -16,6 +16,7 @@ import { keepIdleConnections } from './idle-connections.js';
 import { closeIteratorsWithStreams, type StreamedLevel } from './level-streams.js';
 import { batchExecuteStatements, StatementRequestError, type DynaliteStore, type StatementRequest } from './dynamodb-statements.js';
 import { meterEnabled, meterRequest } from './dynamodb-meter.js';
+import { useBatchedReads } from './dynamodb-pages.js';
 import { portFromEnv } from './env.js';
 import type { TableSpec } from './template-resources.js';
 
@@ -78,6 +79,7 @@ export function dynamoServerWithStore(dir?: string): { server: Server; store: Lo
 
 export type LocalStore = DynaliteStore & { db: StreamedLevel & { open(options: { maxOpenFiles: number }): Promise<void> } };
 const dynaliteDb = createRequire(import.meta.url)('dynalite/db') as { create(options: unknown): LocalStore };
+useBatchedReads();
 
 /**
  * Table files LevelDB keeps open (its default: 1,000). It maps each open file into memory, and
