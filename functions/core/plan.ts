@@ -61,6 +61,9 @@ export interface Plan {
   ok: boolean;
 }
 
+/** The plan without its lines: what its page and the start of 部署 show. */
+export type PlanTotals = Omit<Plan, 'lines'>;
+
 /** How an amount over a limit reads: "1 分" below a yuan, "¥12.30" above. */
 const fenText = (fen: number) => (fen < 100 ? `${fen} 分` : formatYuan(fen));
 export const lineLabel = (l: Pick<PlanLine, 'unit' | 'name' | 'idMasked'>) => `${l.unit} ${maskName(l.name)}（${l.idMasked}）`;

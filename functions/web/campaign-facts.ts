@@ -24,7 +24,8 @@ export interface CampaignFacts {
   /** Conflicts found at 排摸 close, open ones first. */
   conflicts: { list: Conflict[]; open: number; resolved: number };
   coverage?: CoverageReport;
-  plan: RegisterTally['plan'];
+  /** Whether the plan passes its checks, and why not (its totals are on its own page). */
+  plan: Pick<RegisterTally['plan'], 'ok' | 'problems'>;
 }
 
 /**
@@ -44,15 +45,23 @@ export async function uploadView(deps: AppDeps, upload: Upload): Promise<UploadV
   return { ...rest, state: 'failed' };
 }
 
-export async function loadFacts(deps: AppDeps, campaign: Campaign): Promise<CampaignFacts> {
-  const [gateList, uploads, conflicts, coverage] = await Promise.all([
-    Promise.all(PHASES.map((p) => getGate(deps.table, campaign.id, p))),
+/** The uploads and conflicts, and the register's tally they key (kept between looks, see register-tally.ts). */
+export async function loadRegister(deps: AppDeps, campaign: Campaign) {
+  const [uploads, conflicts] = await Promise.all([
     listUploads(deps.table, campaign.id).then((list) => Promise.all(list.sort((a, b) => a.uploadedAt.localeCompare(b.uploadedAt)).map((u) => uploadView(deps, u)))),
     listConflicts(deps.table, campaign.id),
-    getCoverage(deps.table, campaign.id),
   ]);
   // Read after the uploads' states, so every row of an upload shown done is counted.
-  const [register, payments] = await Promise.all([registerTally(deps.table, campaign, uploads, conflicts), paymentTally(deps.table, campaign)]);
+  return { uploads, conflicts, register: await registerTally(deps.table, campaign, uploads, conflicts) };
+}
+
+export async function loadFacts(deps: AppDeps, campaign: Campaign): Promise<CampaignFacts> {
+  const [gateList, { uploads, conflicts, register }, coverage, payments] = await Promise.all([
+    Promise.all(PHASES.map((p) => getGate(deps.table, campaign.id, p))),
+    loadRegister(deps, campaign),
+    getCoverage(deps.table, campaign.id),
+    paymentTally(deps.table, campaign),
+  ]);
   const open = conflicts.filter((c) => c.status === 'open').length;
   const gates: Partial<Record<Phase, Gate>> = {};
   PHASES.forEach((p, i) => {

@@ -12,7 +12,7 @@
  * tally marked settling. Payments are created only by 实施: while it pays, its batches' tallies are
  * added up; past it, the payments' totals are kept.
  */
-import { computePlan, type Plan } from '../core/plan.js';
+import { computePlan, type PlanTotals } from '../core/plan.js';
 import type { Campaign } from '../data/campaigns.js';
 import type { Conflict } from '../data/conflicts.js';
 import { isExcluded, listPlanEntries } from '../data/exclusions.js';
@@ -33,8 +33,8 @@ export interface ProjectTotal {
 export interface RegisterTally {
   /** The register without the beneficiaries excluded by decisions (counted apart); settling while a file is processed. */
   beneficiaries: { count: number; totalFen: number; projects: ProjectTotal[]; excluded: number; settling?: true };
-  /** Whether the plan (register × projects) passes its budget and quota checks, and why not. */
-  plan: Pick<Plan, 'ok' | 'problems'>;
+  /** The plan (register × projects): its totals, whether it passes its budget and quota checks, and why not. */
+  plan: PlanTotals;
 }
 
 export interface PaymentTally {
@@ -78,7 +78,7 @@ async function readRegisterTally(table: Table, campaign: Campaign): Promise<Regi
     const total = byProject.get(b.projectCode) ?? { count: 0, totalFen: 0 };
     byProject.set(b.projectCode, { count: total.count + 1, totalFen: total.totalFen + b.amountFen });
   }
-  const { ok, problems } = computePlan(campaign.projects, records);
+  const { lines: _lines, ...plan } = computePlan(campaign.projects, records);
   return {
     beneficiaries: {
       count: included.length,
@@ -86,7 +86,7 @@ async function readRegisterTally(table: Table, campaign: Campaign): Promise<Regi
       projects: campaign.projects.map((p) => ({ code: p.code, name: p.name, ...(byProject.get(p.code) ?? { count: 0, totalFen: 0 }) })),
       excluded: records.length - included.length,
     },
-    plan: { ok, problems },
+    plan,
   };
 }
 

@@ -1,15 +1,20 @@
 import type { Hono } from 'hono';
 import { loadPlan } from '../../data/plan.js';
+import { loadRegister } from '../campaign-facts.js';
 import type { AppDeps, WebEnv } from '../context.js';
 import { planPage } from '../pages/plan.js';
 import { planWorkbook } from '../plan-sheet.js';
 import { attachment, campaignOf, XLSX_TYPE } from './campaigns.js';
 
-/** 资金计划: the plan computed from the register and the projects, as a page with charts and as XLSX. */
+/**
+ * 资金计划: the plan computed from the register and the projects, as a page with charts (its totals
+ * kept between looks with the register's tally) and as XLSX (every line, read afresh).
+ */
 export function planRoutes(app: Hono<WebEnv>, deps: AppDeps) {
   app.get('/campaigns/:id/plan', async (c) => {
     const campaign = await campaignOf(c, deps);
-    return c.html(planPage(c.var.coordinator.email, campaign, await loadPlan(deps.table, campaign)));
+    const { register } = await loadRegister(deps, campaign);
+    return c.html(planPage(c.var.coordinator.email, campaign, register.plan, register.beneficiaries.settling));
   });
 
   app.get('/campaigns/:id/plan.xlsx', async (c) => {

@@ -4,6 +4,7 @@ import { createCampaign, type Campaign } from '../../../functions/data/campaigns
 import { conflictIdOf, listConflicts } from '../../../functions/data/conflicts.js';
 import { excludeBeneficiary } from '../../../functions/data/exclusions.js';
 import { keys } from '../../../functions/data/keys.js';
+import { loadPlan } from '../../../functions/data/plan.js';
 import { payOnce, saveTally, savePaymentPlan } from '../../../functions/data/payments.js';
 import { Table } from '../../../functions/data/table.js';
 import { findConflicts } from '../../../functions/steps/survey-dedup.js';
@@ -68,6 +69,15 @@ describe('the campaign totals kept between looks', () => {
     expect(after.beneficiaries).toMatchObject({ count: 4, totalFen: 160000, excluded: 0 });
     expect(after.beneficiaries.settling).toBeUndefined();
     expect(table.reads.register).toBe(reads + 1);
+  });
+
+  it('keeps the plan\'s totals and problems, as computing the plan afresh gives them', async () => {
+    const kept = (await tally()).plan;
+    const { lines, ...fresh } = await loadPlan(table, campaign);
+    expect(kept).toEqual(fresh);
+    expect(kept.count).toBe(lines.length);
+    expect(kept.byProject.map((p) => [p.key, p.count])).toEqual([['MZ01', 2], ['MZ02', 2]]);
+    expect(kept.problems.map((p) => p.projectCode)).toEqual(['MZ01', 'MZ02']);
   });
 
   it('counts an exclusion once its mark is written, never keeping a tally taken before it', async () => {

@@ -190,7 +190,7 @@ describe('a corrected file', () => {
 });
 
 describe('progress', () => {
-  it('shows 已处理 X / Y 行 on the auto-refreshing page and in the campaign\'s uploads table, its totals marked as settling', async () => {
+  it('shows 已处理 X / Y 行 on the auto-refreshing page and in the campaign\'s uploads table, its totals and plan marked as settling', async () => {
     const campaignId = await createCampaignVia(web, b);
     const id = 'd'.repeat(64);
     await saveUpload(web.table, {
@@ -204,6 +204,7 @@ describe('progress', () => {
     expect(campaignPage).toContain('处理中（已处理 1500 / 3210 行）');
     expect(campaignPage).toContain('名单文件处理中：下表为处理前的统计，处理完成后更新。');
     expect(((await (await b.get(`/api/campaigns/${campaignId}`)).json()) as { beneficiaries: unknown }).beneficiaries).toMatchObject({ count: 0, settling: true });
+    expect(await (await b.get(`/campaigns/${campaignId}/plan`)).text()).toContain('名单文件处理中：下面是处理前的计划，处理完成后更新。');
   });
 });
 
