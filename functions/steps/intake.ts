@@ -5,6 +5,7 @@ import { maskIdNumber } from '../core/masking.js';
 import { sealPayee } from '../core/payee.js';
 import { sealKeys, type SealKeys } from '../core/seal.js';
 import { getCampaign } from '../data/campaigns.js';
+import { inFlight } from '../data/in-flight.js';
 import { unitsTakingUploadsNow } from '../data/upload-window.js';
 import { getBeneficiaries, insertBeneficiaries, upsertBeneficiary, type Beneficiary, type StoreOutcome } from '../data/beneficiaries.js';
 import {
@@ -136,7 +137,7 @@ export async function prepareIntake(input: IntakeInput, deps: PrepareDeps): Prom
 
   const keys = sealKeys(deps.sealKey);
   const batches = batchesOf(accepted.map((row) => batchRowOf(upload.campaignId, row, deps.idHashKey, keys)), Math.max(1, deps.batchRows ?? BATCH_ROWS));
-  await inParallel(range(batches.length), (n) => saveIntakeBatch(table, upload.campaignId, upload.id, n, batches[n]));
+  await inFlight(range(batches.length), (n) => saveIntakeBatch(table, upload.campaignId, upload.id, n, batches[n]), CONCURRENCY);
   await recordPrepared(table, upload.campaignId, upload.id, {
     rowCount: file.rows.length,
     acceptedCount: accepted.length,
@@ -217,11 +218,11 @@ export async function storeIntakeBatches(input: IntakeInput & { batches: number[
     result.stored = inserted.filter(Boolean).length;
     const known = beneficiaries.filter((_, i) => !inserted[i]);
     const seen = await getBeneficiaries(table, campaignId, known);
-    await inParallel(range(known.length), async (i) => {
+    await inFlight(range(known.length), async (i) => {
       const stored = await upsertBeneficiary(table, known[i], now(), seen[i] ?? null);
       result[stored.outcome]++;
       if (stored.outcome === 'duplicate') duplicateRows.push({ row: known[i].row, heldByUnit: stored.heldByUnit });
-    });
+    }, CONCURRENCY);
     if (await saveIntakeBatchResult(table, campaignId, uploadId, result)) await advanceProgress(table, campaignId, uploadId, rows.length);
     rowsStored += rows.length;
   }
@@ -268,23 +269,6 @@ export async function finishIntake(input: IntakeInput, deps: StoreDeps): Promise
     duplicate: upload.duplicateCount ?? 0,
     rejected: upload.rejectedCount ?? upload.rowCount - upload.acceptedCount,
   };
-}
-
-/** Runs `task` on every item, CONCURRENCY at a time; the first failure stops the rest. */
-async function inParallel<T>(items: readonly T[], task: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      try {
-        await task(items[next++]);
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
-    }
-  };
-  await Promise.all(range(Math.min(CONCURRENCY, items.length)).map(worker));
 }
 
 /**

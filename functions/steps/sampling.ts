@@ -4,6 +4,7 @@ import { drawStratified, parseStratumKey, stratumKey, type StratifiedOptions, ty
 import { callbackListMail, seedCommitmentMail } from '../mail/messages.js';
 import { callbackSettingsOf, getCampaign, type Campaign } from '../data/campaigns.js';
 import { awaitCallbackClose } from '../data/callback-close.js';
+import { inFlight } from '../data/in-flight.js';
 import { createLink } from '../data/links.js';
 import { beneficiaryKey, listRegisterFields } from '../data/exclusions.js';
 import { listPaymentStatuses } from '../data/payments.js';
@@ -73,11 +74,12 @@ export async function drawCallbackSample(input: { campaignId: string }, deps: Ma
       if (!byStratum.has(p.stratum)) byStratum.set(p.stratum, []);
       byStratum.get(p.stratum)!.push(p.id);
     }
-    for (const d of draws) {
-      await saveStratumPopulation(deps.table, campaign.id, d.stratum, byStratum.get(d.stratum) ?? []);
-      await saveReplacements(deps.table, campaign.id, d.stratum, d.replacements.slice(0, replacementsKept(d)));
-    }
-    for (const [staff, list] of Object.entries(lists)) await saveStaffList(deps.table, campaign.id, staff, list);
+    // Each stratum's and each list's items at once; the draw is recorded only after all of them.
+    await inFlight(draws, (d) => Promise.all([
+      saveStratumPopulation(deps.table, campaign.id, d.stratum, byStratum.get(d.stratum) ?? []),
+      saveReplacements(deps.table, campaign.id, d.stratum, d.replacements.slice(0, replacementsKept(d))),
+    ]));
+    await inFlight(Object.entries(lists), ([staff, list]) => saveStaffList(deps.table, campaign.id, staff, list));
     await recordDraw(deps.table, campaign.id, {
       drawnAt: (deps.now ?? new Date()).toISOString(), population: paid.length, rules, strata: draws.map(stratumCounts),
       staffCounts: Object.fromEntries(Object.entries(lists).map(([staff, list]) => [staff, list.length])),
