@@ -70,7 +70,7 @@ const javascriptCrc32 = crc32.unsigned;
 
 /** DynamoDB's page limit: a page stops after the item that takes it to 1 MB. */
 const PAGE_BYTES = 1024 * 1024;
-/** Items read from the iterator at a time: a page's last batch parses at most this many items it does not return. */
+/** Items read from the iterator at a time: a page's last batch parses fewer than this many items it does not return. */
 const BATCH = 128;
 
 /** Turns the batched reads and the native checksum on (the default), or back to dynalite's own. */
@@ -88,11 +88,11 @@ const batchedQueryTable: QueryTable = (store, table, data, opts, isLocal, fetchF
 async function readPage(store: ReadStore, table: ReadTable, data: ReadRequest, opts: RangeOptions, isLocal: boolean, startKeyNames: string[]) {
   const rangeKey = table.KeySchema[1]?.AttributeName;
   const metered = data.ReturnConsumedCapacity === 'TOTAL' || data.ReturnConsumedCapacity === 'INDEXES';
-  const full = () => (data.Limit !== undefined && count >= data.Limit) || size >= PAGE_BYTES;
   let items: Item[] = [];
   let count = 0;
   let size = 0;
   let readBytes = 0;
+  const full = () => (data.Limit !== undefined && count >= data.Limit) || size >= PAGE_BYTES;
   const iterator = store.db.values(prefixed(opts, subDbPrefix(data, isLocal)));
   try {
     for (let batch = await iterator.nextv(BATCH); batch.length && !full(); batch = await iterator.nextv(BATCH)) {
