@@ -102,7 +102,12 @@ describe('the plan page', () => {
     for (const text of ['>区级<', '>¥1,400.50<', '>街镇配套<', '>¥600.00<', '低保家庭', '¥1,200.00']) expect(page).toContain(text);
 
     const xlsx = await b.get(`/campaigns/${id}/plan.xlsx`);
-    const sheet = (await readXlsx(xlsx)).getWorksheet('计划明细')!;
+    const workbook = await readXlsx(xlsx);
+    const sheet = workbook.getWorksheet('计划明细')!;
+    // Headings are bold text, the cells without styles (a district's plan has 100,000 lines).
+    expect(sheet.getRow(1).getCell(1).value).toEqual({ richText: [{ text: '序号', font: { bold: true } }] });
+    expect(sheet.getRow(2).getCell(1).style.font).toBeUndefined();
+    expect(workbook.getWorksheet('汇总')!.getRow(1).getCell(1).value).toMatchObject({ richText: [{ font: { bold: true, size: 13 } }] });
     const values = sheet.getSheetValues().flat().map(String);
     expect(values).toContain('张*明');
     expect(values).not.toContain('张三明');
