@@ -137,6 +137,10 @@ export type UnitListField = (typeof UNIT_LIST_INDEX.attributes)[number];
 export const listUnitBeneficiaries = <K extends UnitListField>(table: Table, campaignId: string, unit: string, attributes: readonly K[]) =>
   table.allInIndex<Pick<Beneficiary & { excludedBy?: string }, K>>(UNIT_LIST_INDEX, keys.unitList(campaignId, unit)[UNIT_LIST_INDEX.partitionKey], attributes);
 
+/** listUnitBeneficiaries page by page, `pageSize` to a page. */
+export const unitBeneficiaryPages = <K extends UnitListField>(table: Table, campaignId: string, unit: string, attributes: readonly K[], pageSize: number) =>
+  table.indexPages<Pick<Beneficiary & { excludedBy?: string }, K>>(UNIT_LIST_INDEX, keys.unitList(campaignId, unit)[UNIT_LIST_INDEX.partitionKey], attributes, pageSize);
+
 export const beneficiaryPages = (table: Table, campaignId: string, pageSize: number) =>
   table.query<Beneficiary>(keys.beneficiaryPartition(campaignId).pk, undefined, pageSize);
 

@@ -1,4 +1,4 @@
-import { listBeneficiaries, listUnitBeneficiaries, type Beneficiary, type UnitListField } from './beneficiaries.js';
+import { listBeneficiaries, listUnitBeneficiaries, unitBeneficiaryPages, type Beneficiary, type UnitListField } from './beneficiaries.js';
 import type { PlanEntry } from '../core/plan.js';
 import { keys } from './keys.js';
 import type { Table } from './table.js';
@@ -65,6 +65,17 @@ export async function includedBeneficiaries(table: Table, campaignId: string): P
  */
 export async function includedUnitFields<F extends UnitListField>(table: Table, campaignId: string, unit: string, fields: readonly F[]): Promise<Pick<BeneficiaryRecord, F>[]> {
   return (await listUnitBeneficiaries(table, campaignId, unit, [...fields, 'excludedBy'])).filter((b) => !isExcluded(b));
+}
+
+/** Entries unitHasList reads at a time: one page, unless the first so many are all excluded. */
+const FIRST_LOOK = 100;
+
+/** Whether the unit has anyone who stays in the register: read from its list until the first such person. */
+export async function unitHasList(table: Table, campaignId: string, unit: string): Promise<boolean> {
+  for await (const page of unitBeneficiaryPages(table, campaignId, unit, ['excludedBy'], FIRST_LOOK)) {
+    if (page.some((b) => !isExcluded(b))) return true;
+  }
+  return false;
 }
 
 /**

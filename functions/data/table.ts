@@ -311,6 +311,12 @@ export class Table {
    */
   async allInIndex<T>(index: { name: string; partitionKey: string }, value: string, attributes?: readonly string[]): Promise<T[]> {
     const items: T[] = [];
+    for await (const page of this.indexPages<T>(index, value, attributes)) items.push(...page);
+    return items;
+  }
+
+  /** allInIndex page by page (of at most `pageSize` items, else as many as 1 MB holds), for a reader that may stop early. */
+  async *indexPages<T>(index: { name: string; partitionKey: string }, value: string, attributes?: readonly string[], pageSize?: number): AsyncGenerator<T[]> {
     const projected = projectionOf(attributes);
     let start: Record<string, unknown> | undefined;
     do {
@@ -321,14 +327,14 @@ export class Table {
           KeyConditionExpression: '#k = :v',
           ExpressionAttributeValues: { ':v': value },
           ExclusiveStartKey: start,
+          Limit: pageSize,
           ...projected,
           ExpressionAttributeNames: { ...projected?.ExpressionAttributeNames, '#k': index.partitionKey },
         }),
       );
-      items.push(...((page.Items ?? []) as T[]));
+      if (page.Items?.length) yield page.Items as T[];
       start = page.LastEvaluatedKey;
     } while (start);
-    return items;
   }
 
   /**

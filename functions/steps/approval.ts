@@ -2,13 +2,14 @@ import { addWorkingDays, pointBetween } from '../core/working-days.js';
 import { chainFor, getApprovalChains, type ChainStep } from '../data/approval-chains.js';
 import { getApprovalTask, openApprovalTask, storeTaskToken, type ApprovalTask, type TaskRef, type TaskStage } from '../data/approval-tasks.js';
 import { getCampaign, type Campaign } from '../data/campaigns.js';
-import { includedRegisterFields, includedUnitPlanEntries } from '../data/exclusions.js';
+import { includedUnitPlanEntries, unitHasList } from '../data/exclusions.js';
+import { inFlight } from '../data/in-flight.js';
 import { createLinkUntil } from '../data/links.js';
 import type { Table } from '../data/table.js';
 import { approvalMail, type ApprovalMailKind } from '../mail/messages.js';
 import type { SendMail } from '../shared/mailer.js';
 import { AlreadyDecidedError, RejectedError, ReturnedError } from './approval-errors.js';
-import { summariseList, unitsWithLists, type ShownDecision } from './list-summary.js';
+import { summariseList, type ShownDecision } from './list-summary.js';
 
 /** After the deadline the deputy has this long; then the step's wait ends (and 部署 fails). */
 export const ESCALATED_WAIT_DAYS = 14;
@@ -28,11 +29,17 @@ async function campaignOf(table: Table, campaignId: string): Promise<Campaign> {
   return campaign;
 }
 
-/** The units whose lists go through approval (those with anyone in the register), each with its chain. */
+/**
+ * The units whose lists go through approval (those with anyone in the register), each with its
+ * chain, in the campaign's order: each unit's list is looked into, not the whole register.
+ */
 export async function unitChains(input: { campaignId: string }, deps: Pick<ApprovalDeps, 'table'>) {
   const campaign = await campaignOf(deps.table, input.campaignId);
-  const chains = await getApprovalChains(deps.table, campaign.id);
-  const units = unitsWithLists(campaign, await includedRegisterFields(deps.table, campaign.id, ['unit']));
+  const [chains, hasList] = await Promise.all([
+    getApprovalChains(deps.table, campaign.id),
+    inFlight(campaign.units, (unit) => unitHasList(deps.table, campaign.id, unit)),
+  ]);
+  const units = campaign.units.filter((_, i) => hasList[i]);
   return { units: units.map((unit) => ({ unit, steps: chainFor(campaign, chains, unit) })) };
 }
 

@@ -35,7 +35,7 @@ export function summariseList(campaign: Pick<Campaign, 'name' | 'projects'>, uni
 }
 
 /** The units with anyone in the register, in the campaign's order. */
-export const unitsWithLists = (campaign: Pick<Campaign, 'units'>, beneficiaries: readonly Pick<PlanEntry, 'unit'>[]) => {
+const unitsWithLists = (campaign: Pick<Campaign, 'units'>, beneficiaries: readonly Pick<PlanEntry, 'unit'>[]) => {
   const present = new Set(beneficiaries.map((b) => b.unit));
   return campaign.units.filter((u) => present.has(u));
 };
