@@ -13,7 +13,7 @@ export type WorkbookWriter = ExcelJS.stream.xlsx.WorkbookWriter;
  * A workbook zipped as it is built, for sheets of a whole district's people: a row committed
  * (`row.commit()`) is written out, so memory holds the compressed file, not every cell. Without
  * `cellStyles`, no cell has a style (fonts, number formats): ExcelJS then skips looking up each
- * cell's style, half the time of a plain sheet; `boldText` still makes a heading stand out.
+ * cell's style, much of a plain sheet's time; `boldText` still makes a heading stand out.
  */
 export async function streamedWorkbook(build: (workbook: WorkbookWriter) => void, { cellStyles = true } = {}): Promise<Buffer> {
   const chunks: Buffer[] = [];
