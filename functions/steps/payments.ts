@@ -1,5 +1,6 @@
 import { getCampaign } from '../data/campaigns.js';
 import { beneficiaryKey, getPaymentEntries, isExcluded, listRegisterEntries, parseBeneficiaryKey, type PaymentEntry, type RegisterEntry } from '../data/exclusions.js';
+import { inFlight } from '../data/in-flight.js';
 import { heldLineKeys } from '../data/objections.js';
 import { paymentBatches } from '../core/payment-batches.js';
 import { getPaymentBatch, issuePayments, savePaymentBatch, savePaymentPlan, saveTally, type Payment } from '../data/payments.js';
@@ -34,9 +35,7 @@ export async function planPayments(input: { campaignId: string; executionId: str
   const payable = await payableBeneficiaries(deps.table, campaign.id);
   const planned = paymentBatches(payable, PAYMENT_BATCH_SIZE).map((batch) => batch.map(beneficiaryKey));
   const batches = planned.map((_, n) => n);
-  for (let i = 0; i < batches.length; i += CONCURRENCY) {
-    await Promise.all(batches.slice(i, i + CONCURRENCY).map((n) => savePaymentBatch(deps.table, campaign.id, n, planned[n])));
-  }
+  await inFlight(batches, (n) => savePaymentBatch(deps.table, campaign.id, n, planned[n]), CONCURRENCY);
   await savePaymentPlan(deps.table, campaign.id, { executionId: input.executionId, batches: batches.length, payable: countOf(payable) });
   return { campaignId: campaign.id, beneficiaries: payable.length, batches };
 }
