@@ -30,29 +30,25 @@ export function signedForText(method: PaymentMethod, amountFen: number): string 
 }
 
 /**
- * The signature sheets of every unit with at least one payment through a signed-for channel (a
- * payment without its own method takes its beneficiary's). Failed payments are left out: nothing
- * was handed over. Units in the campaign's order; lines by project order, then name.
+ * The signature sheets of every unit with at least one payment through a signed-for channel, each
+ * payment with whom it pays (one whose payee is unknown is left out). Failed payments are left out:
+ * nothing was handed over. Units in the campaign's order; lines by project order, then name.
  */
 export function signatureSheets(
-  payments: readonly { projectCode: string; idHash: string; amountFen: number; status?: string; paymentMethod?: PaymentMethod }[],
-  beneficiaries: ReadonlyMap<string, { name: string; idMasked: string; unit: string; paymentMethod: PaymentMethod }>,
+  payments: readonly { projectCode: string; amountFen: number; status?: string; paymentMethod?: PaymentMethod; name?: string; idMasked?: string; unit?: string }[],
   projects: readonly { code: string; name: string }[],
   units: readonly string[],
 ): SignatureSheet[] {
   const projectOrder = new Map(projects.map((p, i) => [p.code, i]));
   const sheets = new Map<string, (SignatureLine & { order: number })[]>();
-  for (const p of payments) {
-    if (p.status === 'failed') continue;
-    const b = beneficiaries.get(`${p.projectCode}#${p.idHash}`);
-    if (!b) continue;
-    const method = p.paymentMethod ?? b.paymentMethod;
+  for (const { status, paymentMethod: method, name, idMasked, unit, projectCode, amountFen } of payments) {
+    if (status === 'failed' || !method || name === undefined || idMasked === undefined || unit === undefined) continue;
     if (!SIGNED_FOR_METHODS.includes(method)) continue;
-    const lines = sheets.get(b.unit) ?? [];
-    sheets.set(b.unit, lines);
+    const lines = sheets.get(unit) ?? [];
+    sheets.set(unit, lines);
     lines.push({
-      name: b.name, idMasked: b.idMasked, method, amountFen: p.amountFen, what: signedForText(method, p.amountFen),
-      projectName: projects.find((x) => x.code === p.projectCode)?.name ?? p.projectCode, order: projectOrder.get(p.projectCode) ?? projects.length,
+      name, idMasked, method, amountFen, what: signedForText(method, amountFen),
+      projectName: projects.find((x) => x.code === projectCode)?.name ?? projectCode, order: projectOrder.get(projectCode) ?? projects.length,
     });
   }
   const rank = (u: string) => (units.includes(u) ? units.indexOf(u) : units.length);

@@ -32,6 +32,13 @@ export interface Beneficiary {
   updatedAt?: string;
 }
 
+/** Whom a payment pays: the fields it takes from its beneficiary when issued (data/payments.ts). */
+export const PAYEE_FIELDS = ['paymentMethod', 'unit', 'name', 'idMasked', 'category', 'sealedId', 'sealedAccount', 'accountDigest'] as const satisfies readonly (keyof Beneficiary)[];
+export type Payee = Partial<Pick<Beneficiary, (typeof PAYEE_FIELDS)[number]>>;
+
+/** A beneficiary's payee fields (those it has). */
+export const payeeOf = (b: Payee): Payee => Object.fromEntries(PAYEE_FIELDS.flatMap((f) => (b[f] === undefined ? [] : [[f, b[f]]])));
+
 /** The fields a corrected file may change; the key (campaign, project, person) never changes. */
 export const BENEFICIARY_FIELDS = ['name', 'phone', 'unit', 'category', 'householdSize', 'amountFen', 'paymentMethod'] as const;
 

@@ -1,4 +1,4 @@
-import { listBeneficiaries, listUnitBeneficiaries, unitBeneficiaryPages, type Beneficiary, type UnitListField } from './beneficiaries.js';
+import { listBeneficiaries, listUnitBeneficiaries, PAYEE_FIELDS, unitBeneficiaryPages, type Beneficiary, type Payee, type UnitListField } from './beneficiaries.js';
 import type { PlanEntry } from '../core/plan.js';
 import { keys } from './keys.js';
 import type { Table } from './table.js';
@@ -42,17 +42,12 @@ export const includedPlanEntries = (table: Table, campaignId: string): Promise<P
 /** One unit's plan entries who stay in the register: what its list's summary reads. */
 export const includedUnitPlanEntries = (table: Table, campaignId: string, unit: string): Promise<PlanEntry[]> => includedUnitFields(table, campaignId, unit, PLAN_ENTRY_FIELDS);
 
-const PAYEE_ENTRY_FIELDS = ['projectCode', 'idHash', 'name', 'idMasked', 'unit', 'paymentMethod', 'sealedId', 'sealedAccount'] as const;
-/** What the payments page and the bank file read of a payee: who, where, by which channel, and the sealed ID and account. */
-export type PayeeEntry = Pick<BeneficiaryRecord, (typeof PAYEE_ENTRY_FIELDS)[number]>;
-export const listPayeeEntries = (table: Table, campaignId: string): Promise<PayeeEntry[]> => listRegisterFields(table, campaignId, PAYEE_ENTRY_FIELDS);
-
-/** What a payment reads of its beneficiary: its key, amount, channel and unit, and its exclusion mark. */
-export type PaymentEntry = RegisterEntry & Pick<BeneficiaryRecord, 'paymentMethod'>;
+/** What a payment reads of its beneficiary: its key, amount and exclusion mark, and whom it pays. */
+export type PaymentEntry = RegisterEntry & Payee;
 
 /** The payment entries of (project, person) pairs, in their order; undefined where there is no beneficiary. */
 export const getPaymentEntries = (table: Table, campaignId: string, people: readonly Pick<BeneficiaryRecord, 'projectCode' | 'idHash'>[]) =>
-  table.getMany<PaymentEntry>(people.map((p) => keys.beneficiary(campaignId, p.projectCode, p.idHash)), [...REGISTER_ENTRY_FIELDS, 'paymentMethod']);
+  table.getMany<PaymentEntry>(people.map((p) => keys.beneficiary(campaignId, p.projectCode, p.idHash)), [...REGISTER_ENTRY_FIELDS, ...PAYEE_FIELDS]);
 
 /** The beneficiaries who stay in the register: approved and paid. */
 export async function includedBeneficiaries(table: Table, campaignId: string): Promise<BeneficiaryRecord[]> {

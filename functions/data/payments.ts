@@ -1,4 +1,6 @@
 import type { PaymentMethod } from '../core/payment-methods.js';
+import { getBeneficiaries, PAYEE_FIELDS, type Payee } from './beneficiaries.js';
+import { beneficiaryKey } from './exclusions.js';
 import { keys } from './keys.js';
 import { conditionOf, type FieldsHold, type Table } from './table.js';
 
@@ -21,12 +23,21 @@ export interface Payment {
   status?: PaymentStatus;
   attempt?: number;
   failure?: string;
-  /** The beneficiary's channel and unit when issued, so channel files and reconciliation group without a join (absent on older payments: read them from the beneficiary). */
+  /**
+   * Whom it pays, as the beneficiary stood when it was issued: channel, unit, name, masked and sealed
+   * ID number, category, so that bank files, result files and the sample read the payments alone
+   * (absent on older payments: withPayees reads them from the beneficiary).
+   */
   paymentMethod?: PaymentMethod;
   unit?: string;
+  name?: string;
+  idMasked?: string;
+  category?: string;
+  sealedId?: string;
   /**
-   * The corrected account of a retried attempt, sealed as the beneficiary's is (core/payee.ts): set
-   * in the same conditional write that makes the attempt, so the retry that won is the one paid.
+   * The account this attempt pays, sealed as the beneficiary's is (core/payee.ts): the beneficiary's
+   * when issued, or a retry's correction, set in the same conditional write that makes the attempt,
+   * so the retry that won is the one paid.
    */
   sealedAccount?: string;
   accountDigest?: string;
@@ -57,9 +68,9 @@ const keyOf = (p: Pick<Payment, 'campaignId' | 'projectCode' | 'idHash'>) => key
 export const getPayment = (table: Table, campaignId: string, projectCode: string, idHash: string) =>
   table.get<Payment>(keys.payment(campaignId, projectCode, idHash));
 
-/** What a bank's result lines are judged by: a payment's key, amount and unit, where it stands, and its attempts so far. */
-export type PaymentStanding = Pick<Payment, 'campaignId' | 'projectCode' | 'idHash' | 'amountFen' | 'unit' | 'status' | 'attempt' | 'attempts'>;
-const STANDING_FIELDS = ['campaignId', 'projectCode', 'idHash', 'amountFen', 'unit', 'status', 'attempt', 'attempts'] as const satisfies readonly (keyof PaymentStanding)[];
+/** What a bank's result lines are judged by: a payment's key, amount, unit and payee (masked), where it stands, and its attempts so far. */
+export type PaymentStanding = Pick<Payment, 'campaignId' | 'projectCode' | 'idHash' | 'amountFen' | 'unit' | 'name' | 'idMasked' | 'status' | 'attempt' | 'attempts'>;
+const STANDING_FIELDS = ['campaignId', 'projectCode', 'idHash', 'amountFen', 'unit', 'name', 'idMasked', 'status', 'attempt', 'attempts'] as const satisfies readonly (keyof PaymentStanding)[];
 
 /**
  * Records the bank's outcome of each payment's current attempt: issued → paid or failed, only
@@ -118,9 +129,29 @@ export const listPaymentStandings = (table: Table, campaignId: string) => table.
 export const getPaymentStandings = (table: Table, campaignId: string, payments: readonly Pick<Payment, 'projectCode' | 'idHash'>[]) =>
   table.getMany<PaymentStanding>(payments.map((p) => keys.payment(campaignId, p.projectCode, p.idHash)), STANDING_FIELDS);
 
-/** Whose every payment of a campaign is and where it stands, and nothing else: what the sample and the summary read. */
+/** Whose every payment of a campaign is, where it stands, and its payee's unit and category: what the sample reads (see withPayees). */
+export const listPaymentStrata = (table: Table, campaignId: string) =>
+  table.allInRanges<Pick<Payment, 'projectCode' | 'idHash' | 'status' | 'unit' | 'category' | 'idMasked'>>(keys.paymentPartition(campaignId).pk, keys.projectKeyBounds, ['projectCode', 'idHash', 'status', 'unit', 'category', 'idMasked']);
+
+/** Whose every payment of a campaign is and where it stands, and nothing else: what the summary reads. */
 export const listPaymentStatuses = (table: Table, campaignId: string) =>
   table.allInRanges<Pick<Payment, 'projectCode' | 'idHash' | 'status'>>(keys.paymentPartition(campaignId).pk, keys.projectKeyBounds, ['projectCode', 'idHash', 'status']);
+
+/** Whether a payment was issued with its payee (every beneficiary has a masked ID number). */
+const issuedWithPayee = (p: Pick<Payment, 'idMasked'>) => p.idMasked !== undefined;
+
+/**
+ * The payments with their payees: each as issued, or, for a payment issued before payments kept
+ * them, filled from its beneficiary (read by key, those only); its own fields (a retry's corrected
+ * account) win. A payment whose beneficiary is gone stays without. Read payments with `idMasked`.
+ */
+export async function withPayees<P extends Pick<Payment, 'projectCode' | 'idHash' | 'idMasked'>>(table: Table, campaignId: string, payments: readonly P[]): Promise<(P & Payee)[]> {
+  const older = payments.filter((p) => !issuedWithPayee(p));
+  if (older.length === 0) return [...payments];
+  const read = await getBeneficiaries(table, campaignId, older, [...PAYEE_FIELDS, 'projectCode', 'idHash']);
+  const payees = new Map(read.flatMap((b) => (b ? [[beneficiaryKey(b), b] as const] : [])));
+  return payments.map((p) => (issuedWithPayee(p) ? p : { ...payees.get(beneficiaryKey(p)), ...p }));
+}
 
 /** The amount of every payment of a campaign, and nothing else: what totals read. */
 export const listPaymentAmounts = (table: Table, campaignId: string) => table.allInRanges<Pick<Payment, 'amountFen'>>(keys.paymentPartition(campaignId).pk, keys.projectKeyBounds, ['amountFen']);

@@ -2,9 +2,8 @@ import { openPayee } from '../core/payee.js';
 import type { BankChannel, PaymentMethod } from '../core/payment-methods.js';
 import { paymentReference } from '../core/payment-reference.js';
 import type { SealKeys } from '../core/seal.js';
-import { beneficiaryKey, listPayeeEntries, type PayeeEntry } from '../data/exclusions.js';
 import type { Campaign } from '../data/campaigns.js';
-import { attemptOf, listPayments, statusOf, type Payment } from '../data/payments.js';
+import { attemptOf, listPayments, statusOf, withPayees, type Payment } from '../data/payments.js';
 import type { Table } from '../data/table.js';
 import { byZh } from '../core/zh-order.js';
 
@@ -21,36 +20,24 @@ export interface BankFileRow {
   unit: string;
 }
 
-/** A payment with the beneficiary it pays (undefined if that is gone), its channel and unit. */
+/** A payment with whom it pays (undefined fields if that beneficiary is gone), its channel and unit. */
 export interface PaymentView {
   payment: Payment;
-  beneficiary?: PayeeEntry;
   channel?: PaymentMethod;
   unit: string;
 }
 
-/**
- * Every payment of a campaign with its beneficiary. Payments recorded before channels were kept take
- * the beneficiary's. Both partitions are read whole (a bank file pays most of the register), the
- * beneficiaries for their payee fields only.
- */
+/** Every payment of a campaign with whom it pays (see withPayees): one read of the payments. */
 export async function loadPayments(table: Table, campaignId: string): Promise<PaymentView[]> {
-  const [payments, payees] = await Promise.all([listPayments(table, campaignId), listPayeeEntries(table, campaignId)]);
-  const byKey = new Map(payees.map((b) => [beneficiaryKey(b), b]));
-  return payments.map((payment) => {
-    const beneficiary = byKey.get(beneficiaryKey(payment));
-    return { payment, beneficiary, channel: payment.paymentMethod ?? beneficiary?.paymentMethod, unit: payment.unit ?? beneficiary?.unit ?? '' };
-  });
+  const payments = await withPayees(table, campaignId, await listPayments(table, campaignId));
+  return payments.map((payment) => ({ payment, channel: payment.paymentMethod, unit: payment.unit ?? '' }));
 }
 
 /** Whether a payment waits for the bank in this channel. */
 export const waitsInChannel = (view: PaymentView, channel: BankChannel) => view.channel === channel && statusOf(view.payment) === 'issued';
 
 /** A payment whose payee has no sealed details for its channel (stored before they were sealed): it cannot be in a bank file. */
-export const lacksPayee = ({ payment, beneficiary, channel }: PaymentView) => !beneficiary?.sealedId || (channel === '银行转账' && !accountOf(payment, beneficiary));
-
-/** The account to pay: a retried attempt's correction, else the beneficiary's. */
-const accountOf = (payment: Payment, beneficiary: PayeeEntry) => payment.sealedAccount || beneficiary.sealedAccount || '';
+export const lacksPayee = ({ payment, channel }: PaymentView) => !payment.sealedId || (channel === '银行转账' && !payment.sealedAccount);
 
 /**
  * The bank file's rows for one channel: every payment still 'issued', with the payee's full ID
@@ -63,15 +50,15 @@ export function bankFileRows(keys: SealKeys, campaign: Pick<Campaign, 'id' | 'na
   const missing: PaymentView[] = [];
   for (const view of views) {
     if (!waitsInChannel(view, channel)) continue;
-    const { payment, beneficiary, unit } = view;
-    if (lacksPayee(view) || !beneficiary?.sealedId) {
+    const { payment, unit } = view;
+    if (lacksPayee(view) || !payment.sealedId) {
       missing.push(view);
       continue;
     }
-    const payee = openPayee(keys, payment, { sealedId: beneficiary.sealedId, sealedAccount: accountOf(payment, beneficiary) });
+    const payee = openPayee(keys, payment, { sealedId: payment.sealedId, sealedAccount: payment.sealedAccount ?? '' });
     rows.push({
       reference: paymentReference(keys, payment, attemptOf(payment)),
-      name: beneficiary.name,
+      name: payment.name ?? '',
       idNumber: payee.idNumber,
       account: payee.account?.account ?? '',
       bank: payee.account?.bank ?? '',

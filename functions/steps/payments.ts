@@ -1,3 +1,4 @@
+import { payeeOf } from '../data/beneficiaries.js';
 import { getCampaign } from '../data/campaigns.js';
 import { beneficiaryKey, getPaymentEntries, isExcluded, listRegisterEntries, parseBeneficiaryKey, type PaymentEntry, type RegisterEntry } from '../data/exclusions.js';
 import { inFlight } from '../data/in-flight.js';
@@ -68,9 +69,9 @@ export async function payBatches(input: { campaignId: string; batches: number[];
  * Pays the given keys. Each payment is one conditional write keyed by (campaign, project,
  * beneficiary) (issuePayments: conditional INSERTs, 25 to a request), so a retried or duplicated
  * invocation pays nobody twice: a payment already there counts as alreadyPaid. A new payment is
- * 'issued', attempt 1, with the beneficiary's amount (fen), payment method and unit. A key whose
- * beneficiary is absent, excluded (a resolved conflict, an upheld objection) or held by an open
- * objection is not paid: it counts as missing.
+ * 'issued', attempt 1, with the beneficiary's amount (fen) and payee (channel, unit, who, sealed ID
+ * number and account). A key whose beneficiary is absent, excluded (a resolved conflict, an upheld
+ * objection) or held by an open objection is not paid: it counts as missing.
  */
 export async function payBatch(input: { campaignId: string; keys: string[]; executionId: string }, deps: { table: Table; now?: Date }) {
   const held = new Set(await heldLineKeys(deps.table, input.campaignId));
@@ -85,7 +86,7 @@ async function payKeys(input: { campaignId: string; keys: string[]; executionId:
   const beneficiaries = records.filter((b): b is PaymentEntry => b !== undefined && isPayable(b, holds));
   const payments: Payment[] = beneficiaries.map((b) => ({
     campaignId: input.campaignId, projectCode: b.projectCode, idHash: b.idHash, amountFen: b.amountFen, paidAt, executionId: input.executionId,
-    status: 'issued', attempt: 1, paymentMethod: b.paymentMethod, unit: b.unit,
+    status: 'issued', attempt: 1, ...payeeOf(b),
   }));
   const fresh = await issuePayments(table, payments);
   const paid = fresh.filter(Boolean).length;

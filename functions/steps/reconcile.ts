@@ -3,9 +3,8 @@ import { formatYuan } from '../core/money.js';
 import { lineLabel } from '../core/plan.js';
 import { paymentReference } from '../core/payment-reference.js';
 import type { SealKeys } from '../core/seal.js';
-import { getBeneficiaries } from '../data/beneficiaries.js';
 import { beneficiaryKey } from '../data/exclusions.js';
-import { attemptOf, getPayment, getPaymentStandings, listPaymentStandings, recordOutcomes, statusOf, type PaymentStanding } from '../data/payments.js';
+import { attemptOf, getPayment, getPaymentStandings, listPaymentStandings, recordOutcomes, statusOf, withPayees, type PaymentStanding } from '../data/payments.js';
 import type { Table } from '../data/table.js';
 import { inFlight } from '../data/in-flight.js';
 import { LatestCampaigns } from '../shared/latest-campaigns.js';
@@ -52,13 +51,10 @@ async function matchLines(table: Table, keys: SealKeys, campaignId: string, line
   });
 }
 
-/** Who each matched payment pays, as lines name them (masked): read for the file's lines only, not the whole register. */
+/** Who each matched payment pays, as lines name them (masked). */
 async function whoIsPaid(table: Table, campaignId: string, payments: readonly PaymentStanding[]): Promise<Map<string, string>> {
-  const people = await getBeneficiaries(table, campaignId, payments, ['unit', 'name', 'idMasked']);
-  return new Map(payments.map((p, i) => {
-    const b = people[i];
-    return [beneficiaryKey(p), b ? lineLabel({ ...b, unit: p.unit ?? b.unit }) : (p.unit ?? '')];
-  }));
+  const payees = await withPayees(table, campaignId, payments);
+  return new Map(payees.map(({ unit = '', name = '', idMasked, ...p }) => [beneficiaryKey(p), idMasked === undefined ? unit : lineLabel({ unit, name, idMasked })]));
 }
 
 /**

@@ -6,8 +6,8 @@ import { callbackSettingsOf, getCampaign, type Campaign } from '../data/campaign
 import { awaitCallbackClose } from '../data/callback-close.js';
 import { inFlight } from '../data/in-flight.js';
 import { createLink } from '../data/links.js';
-import { beneficiaryKey, listRegisterFields } from '../data/exclusions.js';
-import { listPaymentStatuses } from '../data/payments.js';
+import { beneficiaryKey } from '../data/exclusions.js';
+import { listPaymentStrata, withPayees } from '../data/payments.js';
 import {
   commitSeed, getSeedCommitment, listMailed, markCommitmentMailed, markListMailed, recordDraw, sampleSizeOf, saveReplacements, saveStaffList, saveStratumPopulation,
   type SampleStratum,
@@ -113,19 +113,13 @@ export function drawCallLists(seed: string, paid: readonly { id: string; stratum
   return { rules, draws, lists: assignCalls(drawn, campaign.callbackStaff, callbackSettingsOf(campaign)) };
 }
 
-/** The paid beneficiaries, each with its stratum (the unit and category of its beneficiary record). */
+/** The paid beneficiaries, each with its stratum (the unit and category of whom the payment pays). */
 export async function paidPopulation(table: Table, campaignId: string): Promise<{ id: string; stratum: string }[]> {
-  // Two whole reads that need nothing of each other: at once, each of only the fields it needs.
-  const [strata, payments] = await Promise.all([
-    listRegisterFields(table, campaignId, ['projectCode', 'idHash', 'unit', 'category']),
-    listPaymentStatuses(table, campaignId),
-  ]);
-  const records = new Map(strata.map((b) => [beneficiaryKey(b), b]));
+  const payments = await withPayees(table, campaignId, await listPaymentStrata(table, campaignId));
   return payments.filter((p) => p.status !== 'failed').map((p) => {
     const id = beneficiaryKey(p);
-    const b = records.get(id);
-    if (!b) throw new Error(`Payment ${id} of campaign ${campaignId} has no beneficiary record`);
-    return { id, stratum: stratumKey(b.unit, b.category) };
+    if (p.unit === undefined || p.category === undefined) throw new Error(`Payment ${id} of campaign ${campaignId} has no beneficiary record`);
+    return { id, stratum: stratumKey(p.unit, p.category) };
   });
 }
 

@@ -30,7 +30,7 @@ export interface PaymentsPage {
   fileErrors?: readonly ResultError[];
 }
 
-const who = (v: PaymentView) => (v.beneficiary ? `${maskName(v.beneficiary.name)}（${v.beneficiary.idMasked}）` : '（帮困对象已删除）');
+const who = ({ payment }: PaymentView) => (payment.name !== undefined ? `${maskName(payment.name)}（${payment.idMasked}）` : '（帮困对象已删除）');
 
 function countsTable(views: readonly PaymentView[]): Html {
   const count = (method: string, status: PaymentStatus) => views.filter((v) => v.channel === method && statusOf(v.payment) === status).length;

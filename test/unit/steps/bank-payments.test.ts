@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openPayee, sealPayee } from '../../../functions/core/payee.js';
 import { paymentReference } from '../../../functions/core/payment-reference.js';
 import { sealKeys } from '../../../functions/core/seal.js';
-import { insertBeneficiaries, type Beneficiary } from '../../../functions/data/beneficiaries.js';
+import { getBeneficiary, insertBeneficiaries, type Beneficiary } from '../../../functions/data/beneficiaries.js';
 import { getPayment, payOnce } from '../../../functions/data/payments.js';
 import type { Table } from '../../../functions/data/table.js';
 import { bankFileRows, loadPayments } from '../../../functions/steps/bank-file.js';
@@ -83,7 +83,7 @@ describe('bank file and reconciliation', () => {
     // The next bank file pays the winner's account, and the beneficiary keeps it too.
     const views = await loadPayments(table, CAMPAIGN.id);
     expect(bankFileRows(KEYS, CAMPAIGN, views, '银行转账').rows.map((r) => [r.reference, r.account])).toEqual([[ref(2, 2), won]]);
-    const beneficiary = views.find((v) => v.payment.idHash === hash(2))!.beneficiary!;
+    const beneficiary = (await getBeneficiary(table, CAMPAIGN.id, 'MZ01', hash(2)))!;
     expect(openPayee(KEYS, { ...beneficiary, campaignId: CAMPAIGN.id }, { sealedId: beneficiary.sealedId!, sealedAccount: beneficiary.sealedAccount! }).account?.account).toBe(won);
     const [outcome] = await reconcile(table, KEYS, CAMPAIGN.id, [{ row: 2, reference: ref(2, 1), amountFen: 50_000, outcome: 'paid' }], new Date());
     expect(outcome).toMatchObject({ kind: 'unknown', why: expect.stringContaining('第1次发放') });
