@@ -58,15 +58,17 @@ export class Table {
   }
 
   /**
-   * Many items by key, read consistently, 100 to a request; in the order of `keys`, undefined where
-   * there is none. With `attributes`, only those attributes of each item (the key is always read).
+   * Many items by key, read consistently, 100 to a request, REQUESTS_IN_FLIGHT requests at once; in
+   * the order of `keys`, undefined where there is none. With `attributes`, only those attributes of
+   * each item (the key is always read).
    */
   async getMany<T>(keys: readonly Key[], attributes?: readonly string[]): Promise<(T | undefined)[]> {
     const found = new Map<string, T>();
     const id = (key: Key) => `${key.pk}\u0000${key.sk}`;
     const projected = projectionOf(attributes && ['pk', 'sk', ...attributes]);
-    for (let from = 0; from < keys.length; from += 100) {
-      let wanted: Record<string, unknown>[] = keys.slice(from, from + 100).map((k) => ({ pk: k.pk, sk: k.sk }));
+    const requests = Array.from({ length: Math.ceil(keys.length / 100) }, (_, n) => keys.slice(n * 100, (n + 1) * 100));
+    await inFlight(requests, async (request) => {
+      let wanted: Record<string, unknown>[] = request.map((k) => ({ pk: k.pk, sk: k.sk }));
       for (let attempt = 0; wanted.length > 0; attempt++) {
         // Unprocessed keys (the store was busy) are asked for again, after a pause that grows.
         if (attempt > 0) await pause(attempt);
@@ -74,7 +76,7 @@ export class Table {
         for (const item of out.Responses?.[this.name] ?? []) found.set(id(item as Key), item as T);
         wanted = out.UnprocessedKeys?.[this.name]?.Keys ?? [];
       }
-    }
+    }, REQUESTS_IN_FLIGHT);
     return keys.map((key) => found.get(id(key)));
   }
 

@@ -99,6 +99,31 @@ describe.each(stores)('the data layer on $name', (store) => {
     expect((await table.all<{ sk: string }>(keys.paymentPartition('c-ranges').pk)).map((p) => p.sk)).toEqual(sortKeys);
   });
 
+  it.skipIf(!store.available)('reads many items by key a few requests at once, answered in the order asked, missing ones undefined', async () => {
+    const payment = (n: number) => ({ campaignId: 'c-many', projectCode: 'MZ01', idHash: n.toString(16).padStart(64, '0'), amountFen: n, paidAt: '2026-01-05T00:00:00.000Z', executionId: 'x' });
+    for (let n = 0; n < 450; n += 2) await payOnce(table, payment(n));
+    // Every number below 450, odd ones never written, in an order no store keeps: five requests.
+    const asked = Array.from({ length: 450 }, (_, i) => (i * 157) % 450);
+    let inFlight = 0;
+    let most = 0;
+    const client = (table as unknown as { client: { send: (...a: unknown[]) => Promise<unknown> } }).client;
+    const original = client.send.bind(client);
+    client.send = async (...args: unknown[]) => {
+      most = Math.max(most, ++inFlight);
+      try {
+        return await original(...args);
+      } finally {
+        inFlight--;
+      }
+    };
+    const read = await table.getMany<{ amountFen: number; paidAt?: string }>(asked.map((n) => keys.payment('c-many', 'MZ01', payment(n).idHash)), ['amountFen']).finally(() => {
+      client.send = original;
+    });
+    expect(read.map((p) => p?.amountFen)).toEqual(asked.map((n) => (n % 2 ? undefined : n)));
+    expect(read.every((p) => p?.paidAt === undefined)).toBe(true);
+    expect(most).toBe(4);
+  });
+
   it.skipIf(!store.available)('records bank outcomes many to a request, each only while its payment stands issued at that attempt', async () => {
     const payment = (n: number) => ({ campaignId: 'c9', projectCode: 'MZ01', idHash: n.toString(16).padStart(64, '0'), amountFen: 50_000, paidAt: '2026-01-05T00:00:00.000Z', executionId: 'x' });
     for (let n = 0; n < 30; n++) await payOnce(table, payment(n));
