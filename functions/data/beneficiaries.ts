@@ -32,8 +32,11 @@ export interface Beneficiary {
   updatedAt?: string;
 }
 
-/** Whom a payment pays: the fields it takes from its beneficiary when issued (data/payments.ts). */
-export const PAYEE_FIELDS = ['paymentMethod', 'unit', 'name', 'idMasked', 'category', 'sealedId', 'sealedAccount', 'accountDigest'] as const satisfies readonly (keyof Beneficiary)[];
+/**
+ * Whom a payment pays: the fields it takes from its beneficiary when issued (data/payments.ts), no
+ * more than its readers use (each byte is written once per payment).
+ */
+export const PAYEE_FIELDS = ['paymentMethod', 'unit', 'name', 'idMasked', 'category', 'sealedId', 'sealedAccount'] as const satisfies readonly (keyof Beneficiary)[];
 export type Payee = Partial<Pick<Beneficiary, (typeof PAYEE_FIELDS)[number]>>;
 
 /** A beneficiary's payee fields (those it has). */
