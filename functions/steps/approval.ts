@@ -9,7 +9,7 @@ import type { Table } from '../data/table.js';
 import { approvalMail, type ApprovalMailKind } from '../mail/messages.js';
 import type { SendMail } from '../shared/mailer.js';
 import { AlreadyDecidedError, RejectedError, ReturnedError } from './approval-errors.js';
-import { summariseList, type ShownDecision } from './list-summary.js';
+import { summariseList, type ListSummary, type ShownDecision } from './list-summary.js';
 
 /** After the deadline the deputy has this long; then the step's wait ends (and 部署 fails). */
 export const ESCALATED_WAIT_DAYS = 14;
@@ -73,11 +73,11 @@ export async function planStep(input: StepInput, deps: Pick<ApprovalDeps, 'table
   };
 }
 
-/** What the decision page and the mail show for a task: its unit's list as it is now. */
-export async function shownFor(table: Table, task: ApprovalTask, campaign?: Campaign): Promise<ShownDecision> {
+/** What the decision page and the mail show for a task: its unit's list as it is now (given, or read). */
+export async function shownFor(table: Table, task: ApprovalTask, campaign?: Campaign, summary?: ListSummary): Promise<ShownDecision> {
   const c = campaign ?? (await campaignOf(table, task.campaignId));
-  const summary = summariseList(c, task.unit, await includedUnitPlanEntries(table, c.id, task.unit));
-  return { summary, round: task.round, step: task.step, steps: task.steps, stepName: task.stepName };
+  const list = summary ?? summariseList(c, task.unit, await includedUnitPlanEntries(table, c.id, task.unit));
+  return { summary: list, round: task.round, step: task.step, steps: task.steps, stepName: task.stepName };
 }
 
 const STAGES: Record<ApprovalMailKind, TaskStage> = { request: 'requested', reminder: 'reminded', escalation: 'escalated' };

@@ -45,12 +45,18 @@ export async function uploadView(deps: AppDeps, upload: Upload): Promise<UploadV
   return { ...rest, state: 'failed' };
 }
 
-/** The uploads and conflicts, and the register's tally they key (kept between looks, see register-tally.ts). */
-export async function loadRegister(deps: AppDeps, campaign: Campaign) {
+/** The uploads (with their states) and the conflicts: what the register's tally is keyed by. */
+export async function registerInputs(deps: AppDeps, campaign: Campaign) {
   const [uploads, conflicts] = await Promise.all([
     listUploads(deps.table, campaign.id).then((list) => Promise.all(list.sort((a, b) => a.uploadedAt.localeCompare(b.uploadedAt)).map((u) => uploadView(deps, u)))),
     listConflicts(deps.table, campaign.id),
   ]);
+  return { uploads, conflicts };
+}
+
+/** The uploads and conflicts, and the register's tally they key (kept between looks, see register-tally.ts). */
+export async function loadRegister(deps: AppDeps, campaign: Campaign) {
+  const { uploads, conflicts } = await registerInputs(deps, campaign);
   // Read after the uploads' states, so every row of an upload shown done is counted.
   return { uploads, conflicts, register: await registerTally(deps.table, campaign, uploads, conflicts) };
 }

@@ -9,10 +9,11 @@
  * written just before or after the beneficiary's mark. So a tally is kept only when no upload is
  * processing and it counts as many excluded as there are decisions; otherwise (a mark in flight, or
  * one beneficiary excluded twice) every look reads. While a file is processed, looks show the last
- * tally marked settling. Payments are created only by 实施: while it pays, its batches' tallies are
- * added up; past it, the payments' totals are kept.
+ * tally marked settling. In 部署, the same read also gives each unit's list summary, which the
+ * approval pages take while the tally is kept (keptListSummaries). Payments are created only by
+ * 实施: while it pays, its batches' tallies are added up; past it, the payments' totals are kept.
  */
-import { computePlan, type PlanTotals } from '../core/plan.js';
+import { computePlan, type PlanEntry, type PlanTotals } from '../core/plan.js';
 import type { Campaign } from '../data/campaigns.js';
 import type { Conflict } from '../data/conflicts.js';
 import { isExcluded, listPlanEntries } from '../data/exclusions.js';
@@ -21,6 +22,7 @@ import { listPaymentAmounts, paymentProgress, type PaymentCount } from '../data/
 import { listRemovals } from '../data/removals.js';
 import type { Table } from '../data/table.js';
 import { LatestCampaigns } from '../shared/latest-campaigns.js';
+import { summariseList, type ListSummary } from '../steps/list-summary.js';
 import { attemptOf, type Upload } from '../data/uploads.js';
 
 export interface ProjectTotal {
@@ -46,11 +48,17 @@ export interface PaymentTally {
 
 export type UploadSeen = Pick<Upload, 'id' | 'attempt' | 'storedCount' | 'updatedCount'> & { state: string };
 
-const registers = new LatestCampaigns<{ fingerprint: string; tally: RegisterTally; settled: boolean }>(16);
+/** A register read: its tally and, in 部署, every unit's list summary. */
+interface RegisterRead {
+  tally: RegisterTally;
+  lists?: ReadonlyMap<string, ListSummary>;
+}
+
+const registers = new LatestCampaigns<RegisterRead & { fingerprint: string; settled: boolean }>(16);
 const payments = new LatestCampaigns<PaymentTally>(16);
 
-/** The register's tally: kept, or read whole. `uploads` and `conflicts` are read before it. */
-export async function registerTally(table: Table, campaign: Campaign, uploads: readonly UploadSeen[], conflicts: readonly Conflict[]): Promise<RegisterTally> {
+/** What the register's state is known by without reading it: `uploads` and `conflicts` are read before. */
+async function registerState(table: Table, campaign: Campaign, uploads: readonly UploadSeen[], conflicts: readonly Conflict[]) {
   const [objections, removals] = await Promise.all([listObjections(table, campaign.id), listRemovals(table, campaign.id)]);
   const decisions = [
     ...conflicts.filter((c) => c.status === 'resolved').map((c) => c.id),
@@ -62,15 +70,36 @@ export async function registerTally(table: Table, campaign: Campaign, uploads: r
     uploads.map((u) => [u.id, attemptOf(u), u.state, u.storedCount, u.updatedCount]),
     decisions,
   ]);
-  const processing = uploads.some((u) => u.state === 'processing');
+  return { fingerprint, decisions: decisions.length, processing: uploads.some((u) => u.state === 'processing') };
+}
+
+/** The register's tally: kept, or read whole. `uploads` and `conflicts` are read before it. */
+export async function registerTally(table: Table, campaign: Campaign, uploads: readonly UploadSeen[], conflicts: readonly Conflict[]): Promise<RegisterTally> {
+  const { fingerprint, decisions, processing } = await registerState(table, campaign, uploads, conflicts);
   const kept = registers.get(campaign.id);
-  if (kept?.settled && kept.fingerprint === fingerprint) return kept.tally;
-  const tally = processing && kept ? kept.tally : await readRegisterTally(table, campaign);
-  if (tally !== kept?.tally) registers.keep(campaign.id, { fingerprint, tally, settled: !processing && tally.beneficiaries.excluded === decisions.length });
+  // In 部署 a tally kept from before, without the lists' summaries, is read again once.
+  if (kept?.settled && kept.fingerprint === fingerprint && (kept.lists || !listsWanted(campaign))) return kept.tally;
+  let { tally } = kept ?? {};
+  if (!processing || !tally) {
+    const read = await readRegister(table, campaign);
+    registers.keep(campaign.id, { ...read, fingerprint, settled: !processing && read.tally.beneficiaries.excluded === decisions });
+    tally = read.tally;
+  }
   return processing ? { ...tally, beneficiaries: { ...tally.beneficiaries, settling: true } } : tally;
 }
 
-async function readRegisterTally(table: Table, campaign: Campaign): Promise<RegisterTally> {
+/**
+ * Every unit's list summary, as reading the register now would give it, when this sandbox keeps
+ * them with a settled tally of the register as it is; otherwise undefined. Never reads the register.
+ */
+export async function keptListSummaries(table: Table, campaign: Campaign, uploads: readonly UploadSeen[], conflicts: readonly Conflict[]) {
+  const kept = registers.get(campaign.id);
+  if (!kept?.settled || !kept.lists) return undefined;
+  const { fingerprint } = await registerState(table, campaign, uploads, conflicts);
+  return kept.fingerprint === fingerprint ? kept.lists : undefined;
+}
+
+async function readRegister(table: Table, campaign: Campaign): Promise<RegisterRead> {
   const records = await listPlanEntries(table, campaign.id);
   const included = records.filter((b) => !isExcluded(b));
   const byProject = new Map<string, { count: number; totalFen: number }>();
@@ -79,7 +108,7 @@ async function readRegisterTally(table: Table, campaign: Campaign): Promise<Regi
     byProject.set(b.projectCode, { count: total.count + 1, totalFen: total.totalFen + b.amountFen });
   }
   const { lines: _lines, ...plan } = computePlan(campaign.projects, records);
-  return {
+  const tally: RegisterTally = {
     beneficiaries: {
       count: included.length,
       totalFen: included.reduce((n, b) => n + b.amountFen, 0),
@@ -88,6 +117,17 @@ async function readRegisterTally(table: Table, campaign: Campaign): Promise<Regi
     },
     plan,
   };
+  return listsWanted(campaign) ? { tally, lists: summariesByUnit(campaign, included) } : { tally };
+}
+
+/** Lists are approved in 部署 only. */
+const listsWanted = (campaign: Campaign) => campaign.phase === 'deploy';
+
+/** Each unit's list summary (units with no one included too), from the included beneficiaries. */
+function summariesByUnit(campaign: Campaign, included: readonly PlanEntry[]): Map<string, ListSummary> {
+  const byUnit = new Map<string, PlanEntry[]>(campaign.units.map((u) => [u, []]));
+  for (const b of included) byUnit.get(b.unit)?.push(b);
+  return new Map([...byUnit].map(([unit, mine]) => [unit, summariseList(campaign, unit, mine)]));
 }
 
 /**

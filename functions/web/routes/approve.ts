@@ -7,10 +7,14 @@ import { getSession } from '../../data/sessions.js';
 import { shownFor } from '../../steps/approval.js';
 import { shownHash } from '../../steps/list-summary.js';
 import { decideAndDeliver, redeliverLostDecision } from '../approval-delivery.js';
+import { registerInputs } from '../campaign-facts.js';
 import type { AppDeps, WebEnv } from '../context.js';
 import { BadRequest, Forbidden, Gone } from '../errors.js';
 import { alreadyHandledPage, approvalClosedPage, decisionDonePage, decisionPage, otherApproverPage, taskDecidedPage, type PendingList } from '../pages/approve.js';
+import { keptListSummaries } from '../register-tally.js';
 import { sessionIdOf } from '../security.js';
+
+type KeptLists = Awaited<ReturnType<typeof keptListSummaries>>;
 
 const reason = z.string().trim().min(1, '退回时必须填写原因').max(500, '原因最多500个字');
 const decisionSchema = z.discriminatedUnion('decision', [
@@ -49,14 +53,20 @@ interface Opened {
  */
 export function approvalRoutes(app: Hono<WebEnv>, deps: AppDeps) {
   /** The pending lists this approver may decide besides `task`, as they would be shown. */
-  const othersOf = async (campaign: Campaign, email: string, task: ApprovalTask): Promise<PendingList[]> => {
+  const othersOf = async (campaign: Campaign, email: string, task: ApprovalTask, lists: KeptLists): Promise<PendingList[]> => {
     const pending = (await listApprovalTasks(deps.table, campaign.id)).filter(
       (t) => !t.decision && t.taskToken && roleOf(t, email) && !(t.unit === task.unit && t.round === task.round && t.step === task.step),
     );
     return Promise.all(pending.map(async (t) => {
-      const shown = await shownFor(deps.table, t, campaign);
+      const shown = await shownFor(deps.table, t, campaign, lists?.get(t.unit));
       return { task: t, shown, hash: shownHash(shown) };
     }));
+  };
+
+  /** The lists' summaries this sandbox keeps for the register as it is now, if it does (see register-tally.ts). */
+  const keptLists = async (campaign: Campaign): Promise<KeptLists> => {
+    const { uploads, conflicts } = await registerInputs(deps, campaign);
+    return keptListSummaries(deps.table, campaign, uploads, conflicts);
   };
 
   /** The link's task and page, or the response that answers instead. */
@@ -81,10 +91,11 @@ export function approvalRoutes(app: Hono<WebEnv>, deps: AppDeps) {
       return c.html(taskDecidedPage(task.decision.outcome, task.decision.by));
     }
     if (!roleOf(task, link.email)) throw new Forbidden('您不是这份名单此级的审批人。');
-    // Each list shown is read from its unit's index entries, not from the whole register.
-    const shown = await shownFor(deps.table, task, campaign);
+    // Each list shown is the kept summary of the register as it is now, or read from its unit's index entries.
+    const lists = await keptLists(campaign);
+    const shown = await shownFor(deps.table, task, campaign, lists?.get(task.unit));
     const hash = shownHash(shown);
-    return { link, campaign, task, hash, page: { task, shown, hash, others: await othersOf(campaign, link.email, task) } };
+    return { link, campaign, task, hash, page: { task, shown, hash, others: await othersOf(campaign, link.email, task, lists) } };
   };
 
   app.get('/approve/:credential', async (c) => {

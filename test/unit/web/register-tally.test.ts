@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeBeneficiary } from '../../../functions/data/beneficiaries.js';
 import { createCampaign, type Campaign } from '../../../functions/data/campaigns.js';
 import { conflictIdOf, listConflicts } from '../../../functions/data/conflicts.js';
-import { excludeBeneficiary } from '../../../functions/data/exclusions.js';
+import { excludeBeneficiary, includedUnitPlanEntries } from '../../../functions/data/exclusions.js';
 import { keys } from '../../../functions/data/keys.js';
 import { loadPlan } from '../../../functions/data/plan.js';
 import { payOnce, saveTally, savePaymentPlan } from '../../../functions/data/payments.js';
 import { Table } from '../../../functions/data/table.js';
 import { findConflicts } from '../../../functions/steps/survey-dedup.js';
-import { paymentTally, registerTally, type UploadSeen } from '../../../functions/web/register-tally.js';
+import { keptListSummaries, paymentTally, registerTally, type UploadSeen } from '../../../functions/web/register-tally.js';
+import { summariseList } from '../../../functions/steps/list-summary.js';
 import { startTable } from '../../support/table.js';
 
 /** A table that counts the whole-partition reads of the register and of the payments. */
@@ -93,6 +94,39 @@ describe('the campaign totals kept between looks', () => {
     const reads = table.reads.register;
     expect(await tally()).toEqual(after);
     expect(table.reads.register).toBe(reads);
+  });
+
+  it('in 部署 keeps each unit\'s list summary with the tally, as the unit\'s list read afresh gives it, until the register changes', async () => {
+    const deploying = { ...campaign, phase: 'deploy' as const, phaseStatus: 'awaiting' as const };
+    const look = async (uploads: UploadSeen[]) => {
+      const conflicts = await listConflicts(table, campaign.id);
+      await registerTally(table, deploying, uploads, conflicts);
+      return keptListSummaries(table, deploying, uploads, conflicts);
+    };
+    const afresh = async () => summariseList(deploying, '莘庄镇', await includedUnitPlanEntries(table, campaign.id, '莘庄镇'));
+    // The tally kept from 排摸 has no lists: it is read once more, then kept with them.
+    const conflicts = await listConflicts(table, campaign.id);
+    expect(await keptListSummaries(table, deploying, withSecond, conflicts)).toBeUndefined();
+    const reads = table.reads.register;
+    const kept = await look(withSecond);
+    expect(table.reads.register).toBe(reads + 1);
+    expect([...kept!.keys()]).toEqual(['莘庄镇']);
+    expect(kept!.get('莘庄镇')).toEqual(await afresh());
+    expect(kept!.get('莘庄镇')).toMatchObject({ count: 3, totalFen: 130000 });
+    expect(await look(withSecond)).toBe(kept);
+    expect(table.reads.register).toBe(reads + 1);
+
+    // A file in processing: no lists are given, and none are read for.
+    const third: UploadSeen = { id: 'w'.repeat(64), state: 'processing' };
+    await nominate(4, 'MZ01', 50000);
+    expect(await look([third, ...withSecond])).toBeUndefined();
+    expect(table.reads.register).toBe(reads + 1);
+    const after = await look([{ ...third, state: 'done', storedCount: 1 }, ...withSecond]);
+    expect(table.reads.register).toBe(reads + 2);
+    expect(after!.get('莘庄镇')).toEqual(await afresh());
+    expect(after!.get('莘庄镇')).toMatchObject({ count: 4, totalFen: 180000 });
+    // Outside 部署 no lists are kept.
+    expect(await keptListSummaries(table, campaign, withSecond, conflicts)).toBeUndefined();
   });
 
   it('reads the payments on every look until the campaign is past 实施, then keeps their totals', async () => {
