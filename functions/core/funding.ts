@@ -21,9 +21,9 @@ export const sourceName = (key: FundingSource) => FUNDING_SOURCES.find((s) => s.
 /** Fen per source; a source absent holds 0. */
 export type SourceAmounts = Partial<Record<FundingSource, number>>;
 
-/** Every source with 0 fen. */
-export const zeroSources = (): Record<FundingSource, number> =>
-  Object.fromEntries(FUNDING_SOURCE_KEYS.map((k) => [k, 0])) as Record<FundingSource, number>;
+const ZERO_SOURCES = Object.freeze(Object.fromEntries(FUNDING_SOURCE_KEYS.map((k) => [k, 0])) as Record<FundingSource, number>);
+/** Every source with 0 fen (a new object each time). */
+export const zeroSources = (): Record<FundingSource, number> => ({ ...ZERO_SOURCES });
 
 export const sumSources = (amounts: SourceAmounts) => FUNDING_SOURCE_KEYS.reduce((n, k) => n + (amounts[k] ?? 0), 0);
 
@@ -37,20 +37,38 @@ export function splitByWeights(totalFen: number, weights: SourceAmounts): Record
   const sum = sumSources(weights);
   if (!Number.isSafeInteger(totalFen) || totalFen < 0) throw new RangeError('splitByWeights: totalFen must be a non-negative integer');
   if (sum <= 0) throw new RangeError('splitByWeights: the weights must not all be 0');
+  const parts = zeroSources();
+  const remainders = exactlyInNumbers(totalFen, weights) ? floorShares(totalFen, weights, sum, parts) : floorSharesBig(totalFen, weights, sum, parts);
+  const order = FUNDING_SOURCE_KEYS.map((_, i) => i).sort((a, b) => (remainders[a] === remainders[b] ? a - b : remainders[a] > remainders[b] ? -1 : 1));
+  for (let left = totalFen - sumSources(parts), i = 0; left > 0; left--, i++) parts[FUNDING_SOURCE_KEYS[order[i]]] += 1;
+  return parts;
+}
+
+/** Whether every share's product stays within the integers a Number holds exactly. */
+const exactlyInNumbers = (totalFen: number, weights: SourceAmounts) =>
+  FUNDING_SOURCE_KEYS.every((k) => totalFen * (weights[k] ?? 0) <= Number.MAX_SAFE_INTEGER);
+
+/**
+ * Each source's floor share into `parts`; the remainders, in the sources' order. Exact within
+ * exactlyInNumbers: below 2^53 a correctly rounded quotient of integers never reaches the next integer.
+ */
+function floorShares(totalFen: number, weights: SourceAmounts, sum: number, parts: Record<FundingSource, number>): number[] {
+  return FUNDING_SOURCE_KEYS.map((key) => {
+    const exact = totalFen * (weights[key] ?? 0);
+    parts[key] = Math.floor(exact / sum);
+    return exact - parts[key] * sum;
+  });
+}
+
+/** floorShares in BigInt, for products past Number's exact integers. */
+function floorSharesBig(totalFen: number, weights: SourceAmounts, sum: number, parts: Record<FundingSource, number>): bigint[] {
   const total = BigInt(totalFen);
   const big = BigInt(sum);
-  const parts = zeroSources();
-  const remainders: { key: FundingSource; remainder: bigint; order: number }[] = [];
-  let given = 0n;
-  FUNDING_SOURCE_KEYS.forEach((key, order) => {
+  return FUNDING_SOURCE_KEYS.map((key) => {
     const exact = total * BigInt(weights[key] ?? 0);
     parts[key] = Number(exact / big);
-    given += exact / big;
-    remainders.push({ key, remainder: exact % big, order });
+    return exact % big;
   });
-  remainders.sort((a, b) => (a.remainder === b.remainder ? a.order - b.order : a.remainder > b.remainder ? -1 : 1));
-  for (let left = Number(total - given), i = 0; left > 0; left--, i++) parts[remainders[i].key] += 1;
-  return parts;
 }
 
 /**
@@ -63,7 +81,9 @@ export function splitEach(amounts: readonly number[], weights: SourceAmounts): R
   let left = splitByWeights(amounts.reduce((n, a) => n + a, 0), weights);
   return amounts.map((amount) => {
     const part = sumSources(left) === 0 ? zeroSources() : splitByWeights(amount, left);
-    left = Object.fromEntries(FUNDING_SOURCE_KEYS.map((k) => [k, left[k] - part[k]])) as Record<FundingSource, number>;
+    const rest = { ...left };
+    for (const k of FUNDING_SOURCE_KEYS) rest[k] -= part[k];
+    left = rest;
     return part;
   });
 }

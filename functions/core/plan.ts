@@ -90,7 +90,7 @@ export function computePlan(projects: readonly Project[], register: readonly Pla
     const budgets = sourceBudgets(project);
     const funded = budgets !== undefined && sumSources(budgets) > 0;
     const splits = funded ? splitEach(mine.map((b) => b.amountFen), budgets) : [];
-    const projectLines: PlanLine[] = mine.map(({ excludedBy: _excluded, ...b }, i) => ({ ...b, ...(funded ? { split: splits[i] } : {}) }));
+    const projectLines = mine.map((b, i) => planLine(b, funded ? splits[i] : undefined));
     lines.push(...projectLines);
     problems.push(...projectProblems(project, projectLines, funded ? { ...zeroSources(), ...budgets } : undefined));
     byProject.push({
@@ -115,6 +115,27 @@ export function computePlan(projects: readonly Project[], register: readonly Pla
     problems,
     ok: problems.length === 0,
   };
+}
+
+/** An entry as a line of the plan: its fields but the exclusion mark, and its split if funded. */
+function planLine(b: PlanEntry, split: SourceTotals | undefined): PlanLine {
+  const { projectCode, idHash, idMasked, name, unit, category, householdSize, amountFen } = b;
+  const line: PlanLine = { projectCode, idHash, idMasked, name, unit, category, householdSize, amountFen };
+  if (split) line.split = split;
+  return line;
+}
+
+/** How many entries and how much money each project has, by project code. */
+export function projectTotals(entries: readonly Pick<PlanEntry, 'projectCode' | 'amountFen'>[]): Map<string, { count: number; totalFen: number }> {
+  const totals = new Map<string, { count: number; totalFen: number }>();
+  for (const b of entries) {
+    const total = totals.get(b.projectCode);
+    if (total) {
+      total.count++;
+      total.totalFen += b.amountFen;
+    } else totals.set(b.projectCode, { count: 1, totalFen: b.amountFen });
+  }
+  return totals;
 }
 
 /** Items grouped by key, in one pass, each group in the items' order. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { FUNDING_SOURCE_KEYS, sourceName } from '../core/funding.js';
-import { computePlan, type PlanEntry } from '../core/plan.js';
+import { computePlan, projectTotals, type PlanEntry } from '../core/plan.js';
 import type { Campaign } from '../data/campaigns.js';
 import { includedPlanEntries } from '../data/exclusions.js';
 import type { Table } from '../data/table.js';
@@ -25,12 +25,11 @@ export function summariseList(campaign: Pick<Campaign, 'name' | 'projects'>, uni
   const mine = beneficiaries.filter((b) => b.unit === unit);
   const planned = computePlan(campaign.projects, mine).bySource;
   const bySource = FUNDING_SOURCE_KEYS.filter((k) => planned[k] > 0).map((k) => ({ source: sourceName(k), totalFen: planned[k] }));
-  const projects = campaign.projects
-    .map((p) => {
-      const of = mine.filter((b) => b.projectCode === p.code);
-      return { code: p.code, name: p.name, count: of.length, totalFen: of.reduce((sum, b) => sum + b.amountFen, 0) };
-    })
-    .filter((p) => p.count > 0);
+  const byProject = projectTotals(mine);
+  const projects = campaign.projects.flatMap((p) => {
+    const total = byProject.get(p.code);
+    return total ? [{ code: p.code, name: p.name, ...total }] : [];
+  });
   return { campaignName: campaign.name, unit, count: mine.length, totalFen: projects.reduce((sum, p) => sum + p.totalFen, 0), projects, bySource };
 }
 

@@ -13,7 +13,7 @@
  * approval pages take while the tally is kept (keptListSummaries). Payments are created only by
  * 实施: while it pays, its batches' tallies are added up; past it, the payments' totals are kept.
  */
-import { computePlan, type PlanEntry, type PlanTotals } from '../core/plan.js';
+import { computePlan, projectTotals, type PlanEntry, type PlanTotals } from '../core/plan.js';
 import type { Campaign } from '../data/campaigns.js';
 import type { Conflict } from '../data/conflicts.js';
 import { isExcluded, listPlanEntries } from '../data/exclusions.js';
@@ -102,11 +102,7 @@ export async function keptListSummaries(table: Table, campaign: Campaign, upload
 async function readRegister(table: Table, campaign: Campaign): Promise<RegisterRead> {
   const records = await listPlanEntries(table, campaign.id);
   const included = records.filter((b) => !isExcluded(b));
-  const byProject = new Map<string, { count: number; totalFen: number }>();
-  for (const b of included) {
-    const total = byProject.get(b.projectCode) ?? { count: 0, totalFen: 0 };
-    byProject.set(b.projectCode, { count: total.count + 1, totalFen: total.totalFen + b.amountFen });
-  }
+  const byProject = projectTotals(included);
   const { lines: _lines, ...plan } = computePlan(campaign.projects, records);
   const tally: RegisterTally = {
     beneficiaries: {

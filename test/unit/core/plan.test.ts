@@ -32,6 +32,30 @@ describe('splitting fen across funding sources', () => {
     }));
   });
 
+  /** Largest remainder in BigInt throughout, ties to the earlier source: what splitByWeights must give. */
+  const exactSplit = (totalFen: number, w: SourceAmounts) => {
+    const sum = BigInt(sumSources(w));
+    const shares = FUNDING_SOURCE_KEYS.map((k, order) => ({ k, order, exact: BigInt(totalFen) * BigInt(w[k] ?? 0) }));
+    const parts = Object.fromEntries(shares.map((s) => [s.k, Number(s.exact / sum)]));
+    const byRemainder = [...shares].sort((a, b) => (a.exact % sum === b.exact % sum ? a.order - b.order : a.exact % sum > b.exact % sum ? -1 : 1));
+    for (let left = totalFen - sumSources(parts), i = 0; left > 0; left--, i++) parts[byRemainder[i].k]++;
+    return parts;
+  };
+  const wide = (small: number, large: number) => fc.oneof(fc.integer({ min: 0, max: small }), fc.integer({ min: 0, max: large }));
+
+  it('property: is the exact split, whether the shares fit in a Number\'s exact integers or not', () => {
+    const anyWeights = fc.record(Object.fromEntries(FUNDING_SOURCE_KEYS.map((k) => [k, wide(1_000_000, 2 ** 44)])) as Record<string, fc.Arbitrary<number>>)
+      .filter((w) => sumSources(w as SourceAmounts) > 0) as fc.Arbitrary<SourceAmounts>;
+    fc.assert(fc.property(wide(10_000_000, Number.MAX_SAFE_INTEGER), anyWeights, (totalFen, w) => {
+      expect(splitByWeights(totalFen, w)).toEqual(exactSplit(totalFen, w));
+    }), { numRuns: 3000 });
+    // At the edge of a Number's exact integers, and just past it.
+    for (const totalFen of [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER - 1]) {
+      const w = { city: 1, district: 2 ** 20 - 1 };
+      expect(splitByWeights(totalFen, w)).toEqual(exactSplit(totalFen, w));
+    }
+  });
+
   it('property: within the budget, no source goes over its own budget', () => {
     fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 100_000 }), { minLength: 1, maxLength: 40 }), weights, (amounts, budgets) => {
       const total = amounts.reduce((n, a) => n + a, 0);
