@@ -183,7 +183,7 @@ export function validateIntakeRows(
     }
 
     // One person once per project within a file: flag the later row, whatever else is wrong with either.
-    const id = normalizeIdNumber(cells.idNumber);
+    const id = parsed.success ? { ok: true as const, value: parsed.data.idNumber } : normalizeIdNumber(cells.idNumber);
     if (id.ok && project.ok) {
       const key = `${id.value}\u0000${project.value.code}`;
       const earlier = firstSeen.get(key);

@@ -20,6 +20,12 @@ describe('seal', () => {
     expect(keyedDigest(sealKeys('t'.repeat(64)), 'ctx', '秘密')).not.toBe(keyedDigest(KEYS, 'ctx', '秘密'));
   });
 
+  it('gives every seal an IV of its own, across the blocks its IVs are drawn in', () => {
+    const ivs = Array.from({ length: 3000 }, () => seal(KEYS, 'ctx', '秘密').split('.')[1]);
+    expect(new Set(ivs).size).toBe(ivs.length);
+    expect(ivs.every((iv) => Buffer.from(iv, 'base64url').length === 12)).toBe(true);
+  });
+
   it('refuses another key, another context (a value moved to another record) and any altered byte', () => {
     const sealed = seal(KEYS, 'ctx', PEOPLE.a);
     expect(() => openSeal(sealKeys('t'.repeat(64)), 'ctx', sealed)).toThrow(SealError);
