@@ -92,8 +92,7 @@ export class NuanliuStack extends Stack {
     const intakeFinish = fn('IntakeFinishFunction', 'intake-finish', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'UpdateItem', 'DeleteItem'], Duration.minutes(2));
     // Reads the upload; Query only to find the batches of a Prepare that failed before counting them.
     const intakeFailure = fn('IntakeFailureFunction', 'intake-failure', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'UpdateItem', 'DeleteItem'], Duration.minutes(2));
-    const dedup = fn('SurveyDedupFunction', 'survey-dedup', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5));
-    const coverage = fn('SurveyCoverageFunction', 'survey-coverage', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5));
+    const checks = fn('SurveyChecksFunction', 'survey-checks', { TABLE_NAME: table.tableName }, ['GetItem', 'Query', 'PutItem'], Duration.minutes(5));
     // 排摸 close: removes the rejected rows (raw ID numbers) from the uploads, nothing else.
     const rejectedRows = fn('SurveyRejectedRowsFunction', 'survey-rejected-rows', { TABLE_NAME: table.tableName }, ['Query', 'UpdateItem'], Duration.minutes(2));
     const summary = fn('SurveySummaryFunction', 'survey-summary', mail, ['GetItem', 'Query'], Duration.minutes(2));
@@ -128,7 +127,7 @@ export class NuanliuStack extends Stack {
     };
     const intakeMachine = machine('IntakeWorkflow', intakeWorkflow(this, { prepare: intakePrepare, batch: intakeBatch, finish: intakeFinish, failure: intakeFailure }), Duration.hours(1));
     const phases = {
-      survey: machine('SurveyWorkflow', surveyWorkflow(this, { dedup, coverage, rejectedRows, summary }), Duration.hours(1)),
+      survey: machine('SurveyWorkflow', surveyWorkflow(this, { checks, rejectedRows, summary }), Duration.hours(1)),
       // 张榜公示 before each unit's final approval step.
       deploy: machine('DeployWorkflow', deployWorkflow(this, { approval, beforeFinalStep: new PostingFragment(this, 'Posting', { open: postingOpen, close: postingClose }) }), Duration.days(90)),
       implement: machine('ImplementWorkflow', implementWorkflow(this, { plan, pay }), Duration.days(1)),
@@ -160,11 +159,11 @@ export class NuanliuStack extends Stack {
     new CfnOutput(this, 'Url', { value: publicUrl, description: 'Open this address to use nuanliu' });
     new CfnOutput(this, 'SmtpSecret', { value: smtpSecret.secretArn, description: 'Set the SMTP username/password here' });
     acknowledgeFindings(this, {
-      functions: [gate, intakePrepare, intakeBatch, intakeFinish, intakeFailure, dedup, coverage, rejectedRows, summary, approval, plan, pay, sampling, campaignSummary, postingOpen, postingClose, http],
+      functions: [gate, intakePrepare, intakeBatch, intakeFinish, intakeFailure, checks, rejectedRows, summary, approval, plan, pay, sampling, campaignSummary, postingOpen, postingClose, http],
       machines: [intakeMachine, campaign, ...Object.values(phases)],
       invokedBy: new Map([
         [intakeMachine, [intakePrepare, intakeBatch, intakeFinish, intakeFailure]],
-        [phases.survey, [dedup, coverage, rejectedRows, summary]],
+        [phases.survey, [checks, rejectedRows, summary]],
         [phases.deploy, [approval, postingOpen, postingClose]],
         [phases.implement, [plan, pay]],
         [phases.review, [sampling, campaignSummary]],

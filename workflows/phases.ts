@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Choice, Condition, DistributedMap, Fail, ItemBatcher, JsonPath, Map as MapState, Parallel, Pass, StateMachineType, TaskInput, Timeout, type RetryProps, type StateMachineFragment } from 'aws-cdk-lib/aws-stepfunctions';
+import { Choice, Condition, DistributedMap, Fail, ItemBatcher, JsonPath, Map as MapState, Pass, StateMachineType, TaskInput, Timeout, type RetryProps, type StateMachineFragment } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { ApprovalStep, approvalCall, taskRef } from './approval-step.js';
@@ -18,15 +18,12 @@ const campaignId = () => JsonPath.stringAt('$.campaignId');
 
 /**
  * 排摸 close: de-duplicate across every unit and project and check the base registers' coverage
- * (two reads of the register that need nothing of each other, so at once), remove the rejected
- * rows kept for the error files (raw ID numbers; before the mail, so that a mail that cannot go
- * leaves none), then summarise and mail the coordinator. (Uploads run the intake workflow.)
+ * (one step, one read of the register), remove the rejected rows kept for the error files (raw ID
+ * numbers; before the mail, so that a mail that cannot go leaves none), then summarise and mail
+ * the coordinator. (Uploads run the intake workflow.)
  */
-export function surveyWorkflow(scope: Construct, fns: { dedup: IFunction; coverage: IFunction; rejectedRows: IFunction; summary: IFunction }) {
-  const checks = new Parallel(scope, 'Check the register', { resultSelector: { 'dedup.$': '$[0]', 'coverage.$': '$[1]' }, resultPath: '$.checks' })
-    .branch(step(scope, 'Find conflicts', fns.dedup, { campaignId: campaignId() }))
-    .branch(step(scope, 'Check coverage', fns.coverage, { campaignId: campaignId() }));
-  return checks
+export function surveyWorkflow(scope: Construct, fns: { checks: IFunction; rejectedRows: IFunction; summary: IFunction }) {
+  return step(scope, 'Check the register', fns.checks, { campaignId: campaignId() }, '$.checks')
     .next(step(scope, 'Remove rejected rows', fns.rejectedRows, { campaignId: campaignId() }, '$.rejectedRows'))
     .next(step(scope, 'Summarize survey', fns.summary, { campaignId: campaignId(), dedup: JsonPath.objectAt('$.checks.dedup') }));
 }

@@ -75,9 +75,8 @@ describe('the stack', () => {
     expect(tableActionsOfFunction('GateFunction').sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
     // The payment plan writes its batches (PutItem), keys only.
     expect(tableActionsOfFunction('PaymentPlanFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
-    // 排摸 close: de-duplication writes conflicts, the coverage check its report; neither updates or deletes.
-    expect(tableActionsOfFunction('SurveyDedupFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
-    expect(tableActionsOfFunction('SurveyCoverageFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    // 排摸 close: the register's checks write conflicts and the coverage report; they neither update nor delete.
+    expect(tableActionsOfFunction('SurveyChecksFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
     expect(tableActionsOfFunction('SurveySummaryFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
     // The approval chain opens tasks and links (PutItem) and stores each wait's token on its task (UpdateItem).
     expect(tableActionsOfFunction('ApprovalFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
@@ -92,7 +91,7 @@ describe('the stack', () => {
     expect(tableActionsOfFunction('CampaignSummaryFunction').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
     // 排摸 close removes the rejected rows from the uploads it finds: it neither reads other items nor writes new ones.
     expect(tableActionsOfFunction('SurveyRejectedRowsFunction').sort()).toEqual(['dynamodb:Query', 'dynamodb:UpdateItem']);
-    for (const prefix of ['GateFunction', 'IntakePrepareFunction', 'IntakeBatchFunction', 'SurveyDedupFunction', 'SurveyCoverageFunction', 'SurveyRejectedRowsFunction', 'SurveySummaryFunction', 'ApprovalFunction', 'PaymentPlanFunction', 'PaymentFunction', 'SamplingFunction', 'CampaignSummaryFunction', 'HttpFunction']) {
+    for (const prefix of ['GateFunction', 'IntakePrepareFunction', 'IntakeBatchFunction', 'SurveyChecksFunction', 'SurveyRejectedRowsFunction', 'SurveySummaryFunction', 'ApprovalFunction', 'PaymentPlanFunction', 'PaymentFunction', 'SamplingFunction', 'CampaignSummaryFunction', 'HttpFunction']) {
       const actions = tableActionsOfFunction(prefix);
       expect(actions).not.toContain('dynamodb:Scan');
       expect(actions).not.toContain('dynamodb:DeleteItem');
@@ -119,7 +118,7 @@ describe('the stack', () => {
 
   it('runs every function on Node.js 22 with its code bundled by esbuild, without source maps to decode as it loads', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } });
-    expect(Object.keys(functions)).toHaveLength(17);
+    expect(Object.keys(functions)).toHaveLength(16);
     for (const f of Object.values(functions) as { Properties: { Runtime: string; Environment?: { Variables?: Record<string, string> } } }[]) {
       expect(f.Properties.Runtime).toBe('nodejs22.x');
       expect(f.Properties.Environment?.Variables?.NODE_OPTIONS).toBeUndefined();
@@ -144,11 +143,11 @@ describe('the stack', () => {
       }
     };
     for (const d of definitions) visit(d.States);
-    // Four gates, intake's Prepare, batch, Finish and failure clean-up, survey de-dup, coverage,
-    // rejected rows and summary, the approval chain's seven (chains, plan, request, reminder,
+    // Four gates, intake's Prepare, batch, Finish and failure clean-up, survey checks (de-dup and
+    // coverage), rejected rows and summary, the approval chain's seven (chains, plan, request, reminder,
     // escalation, recorded decision, resubmission), the posting's open and close, payment plan,
     // payment, review's three (commit seed, draw, await callbacks) and the campaign summary.
-    expect(lambdaSteps.length).toBe(27);
+    expect(lambdaSteps.length).toBe(26);
     for (const step of lambdaSteps) expect(step.Retry?.[0].ErrorEquals).toContain('Lambda.ServiceException');
   });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getBeneficiary, storeBeneficiary, type Beneficiary } from '../../../functions/data/beneficiaries.js';
 import { createCampaign, type Campaign } from '../../../functions/data/campaigns.js';
 import { conflictIdOf, getConflict, listConflicts, resolveConflict } from '../../../functions/data/conflicts.js';
@@ -11,6 +11,7 @@ import type { Mail } from '../../../functions/shared/mailer.js';
 import { listSummaries } from '../../../functions/steps/list-summary.js';
 import { getPaymentBatch } from '../../../functions/data/payments.js';
 import { payBatch, planPayments } from '../../../functions/steps/payments.js';
+import { checkRegister } from '../../../functions/steps/survey-checks.js';
 import { checkCoverage, coverageCounts } from '../../../functions/steps/survey-coverage.js';
 import { findConflicts } from '../../../functions/steps/survey-dedup.js';
 import { rejectedByReason, summarizeSurvey } from '../../../functions/steps/survey-summary.js';
@@ -160,6 +161,18 @@ describe('the coverage check at 排摸 close', () => {
     const again = await checkCoverage({ campaignId: campaign.id }, { table });
     expect(again.units.find((u) => u.unit === '江川路街道')?.uncovered).toBe(3);
     expect((await getCoverage(table, campaign.id))?.uncovered).toBe(4);
+  });
+
+  it('runs both checks from one read of the register, giving what each gives alone', async () => {
+    const input = { campaignId: campaign.id };
+    const alone = { dedup: await findConflicts(input, { table }), coverage: coverageCounts(await checkCoverage(input, { table })) };
+    const registerReads = vi.spyOn(table, 'allInRanges');
+    const both = await checkRegister(input, { table });
+    expect(registerReads.mock.calls.filter(([pk]) => pk.endsWith('#BENEFICIARIES'))).toHaveLength(1);
+    registerReads.mockRestore();
+    expect(both).toEqual(alone);
+    expect(both.dedup).toMatchObject({ stored: 10, conflictsFound: 4 });
+    expect(both.coverage).toMatchObject({ registered: 6, uncovered: 4 });
   });
 });
 

@@ -171,24 +171,17 @@ describe('phase workflows', () => {
     }
   });
 
-  it('survey closes with de-duplication and the coverage check at once, then the removal of rejected rows, then the summary, each keeping the campaign id, the summary given the de-duplication counts', () => {
-    const graph = render(surveyWorkflow(stack, { dedup: fn('dedup'), coverage: fn('coverage'), rejectedRows: fn('rejected-rows'), summary: fn('summary') }));
+  it('survey closes with de-duplication and the coverage check in one step, then the removal of rejected rows, then the summary, each keeping the campaign id, the summary given the de-duplication counts', () => {
+    const graph = render(surveyWorkflow(stack, { checks: fn('checks'), rejectedRows: fn('rejected-rows'), summary: fn('summary') }));
     const order: string[] = [];
     for (let name: string | undefined = graph.StartAt; name; name = graph.States[name].Next) order.push(name);
     expect(order).toEqual(['Check the register', 'Remove rejected rows', 'Summarize survey']);
-    const checks = graph.States['Check the register'];
-    expect(checks.Type).toBe('Parallel');
-    expect(checks.Branches.map((b: { StartAt: string }) => b.StartAt)).toEqual(['Find conflicts', 'Check coverage']);
-    expect(checks.ResultSelector).toEqual({ 'dedup.$': '$[0]', 'coverage.$': '$[1]' });
-    expect(checks.ResultPath).toBe('$.checks');
+    expect(graph.States['Check the register'].ResultPath).toBe('$.checks');
     expect(graph.States['Remove rejected rows'].ResultPath).toBe('$.rejectedRows');
-    expect(resource(graph.States['Remove rejected rows'])).toMatch(/:function:rejected-rows$/);
     expect(graph.States['Summarize survey'].End).toBe(true);
-    const steps = [
-      ...checks.Branches.map((b: { StartAt: string; States: Record<string, Record<string, unknown>> }) => b.States[b.StartAt]),
-      graph.States['Remove rejected rows'], graph.States['Summarize survey'],
-    ];
-    expect(steps.map((state) => resource(state))).toEqual(['dedup', 'coverage', 'rejected-rows', 'summary'].map((f) => expect.stringMatching(new RegExp(`:function:${f}$`))));
+    const steps = order.map((name) => graph.States[name]);
+    expect(steps.map((state) => state.Type)).toEqual(['Task', 'Task', 'Task']);
+    expect(steps.map((state) => resource(state))).toEqual(['checks', 'rejected-rows', 'summary'].map((f) => expect.stringMatching(new RegExp(`:function:${f}$`))));
     for (const state of steps) {
       const dedup = state === graph.States['Summarize survey'] ? { 'dedup.$': '$.checks.dedup' } : {};
       expect(state.Parameters).toEqual({ 'campaignId.$': '$.campaignId', ...dedup });
