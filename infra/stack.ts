@@ -142,7 +142,7 @@ export class NuanliuStack extends Stack {
       ...mail,
       CAMPAIGN_WORKFLOW_ARN: campaign.stateMachineArn,
       INTAKE_WORKFLOW_ARN: intakeMachine.stateMachineArn,
-    }, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'PartiQLUpdate', 'Query', 'QueryUnitLists']);
+    }, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'PartiQLInsert', 'PartiQLUpdate', 'Query', 'QueryUnitLists']);
     campaign.grantStartExecution(http);
     campaign.grantTaskResponse(http);
     phases.deploy.grantTaskResponse(http);

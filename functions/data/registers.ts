@@ -1,4 +1,5 @@
 import type { RegisterEntry } from '../core/coverage.js';
+import { inFlight } from './in-flight.js';
 import { keys } from './keys.js';
 import type { Table } from './table.js';
 import type { RowError } from './uploads.js';
@@ -27,6 +28,15 @@ export interface RegisterUpload {
 /** Stores a household; loading it again (or a corrected row) overwrites the same item. */
 export const storeRegisteredHousehold = (table: Table, h: RegisteredHousehold) =>
   table.put(keys.registeredHousehold(h.campaignId, h.register, h.idHash), { ...h });
+
+/**
+ * Stores households of distinct keys as storeRegisteredHousehold does, the new ones 25 to a
+ * request (each inserted only if absent); a household stored before is overwritten on its own.
+ */
+export async function storeRegisteredHouseholds(table: Table, households: readonly RegisteredHousehold[]): Promise<void> {
+  const inserted = await table.insertMany(households.map((h) => ({ ...h, ...keys.registeredHousehold(h.campaignId, h.register, h.idHash) })));
+  await inFlight(households.filter((_, i) => !inserted[i]), (h) => storeRegisteredHousehold(table, h));
+}
 
 export const listRegisteredHouseholds = (table: Table, campaignId: string) => table.all<RegisteredHousehold>(keys.registerPartition(campaignId).pk);
 

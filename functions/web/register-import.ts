@@ -4,9 +4,8 @@ import { keyedIdHash } from '../core/keyed-hash.js';
 import { maskIdNumber } from '../core/masking.js';
 import { validateRegisterRows } from '../core/register-rows.js';
 import type { Campaign } from '../data/campaigns.js';
-import { getRegisterUpload, saveRegisterUpload, storeRegisteredHousehold, type RegisterUpload } from '../data/registers.js';
+import { getRegisterUpload, saveRegisterUpload, storeRegisteredHouseholds, type RegisterUpload } from '../data/registers.js';
 import type { Table } from '../data/table.js';
-import { inFlight } from '../data/in-flight.js';
 import type { RowError } from '../data/uploads.js';
 
 /**
@@ -29,17 +28,17 @@ export async function importRegister(
     ? { accepted: [], errors: content.problems.map((reason): RowError => ({ row: 0, column: '文件', reason })) }
     : validateRegisterRows(content.rows, campaign.units, content.rowNumbers);
   const registers: Record<string, number> = {};
-  await inFlight(accepted, (row) =>
-    storeRegisteredHousehold(deps.table, {
-      campaignId: campaign.id,
-      register: row.register,
-      idHash: keyedIdHash(deps.idHashKey, row.idNumber),
-      idMasked: maskIdNumber(row.idNumber),
-      name: row.name,
-      unit: row.unit,
-      uploadId: id,
-      row: row.row,
-    }));
+  // One row per (register, person) in a file: the rows' keys are distinct.
+  await storeRegisteredHouseholds(deps.table, accepted.map((row) => ({
+    campaignId: campaign.id,
+    register: row.register,
+    idHash: keyedIdHash(deps.idHashKey, row.idNumber),
+    idMasked: maskIdNumber(row.idNumber),
+    name: row.name,
+    unit: row.unit,
+    uploadId: id,
+    row: row.row,
+  })));
   for (const row of accepted) registers[row.register] = (registers[row.register] ?? 0) + 1;
   const upload: RegisterUpload = {
     campaignId: campaign.id,
