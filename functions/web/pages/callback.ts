@@ -49,8 +49,8 @@ export function callbackPage(staff: string, campaignName: string, people: readon
 <p>回访人员：${staff} · 共 <b>${people.length}</b> 户 · 已完成 <b>${done}</b> 户</p>
 <form method="get"><input type="hidden" name="format" value="xlsx"><button type="submit" class="secondary">下载 Excel 名单（含话术）</button></form>
 <details class="box"><summary>回访话术</summary>${CALL_SCRIPT.map((line) => html`<p>${line}</p>`)}</details>
-${people.map((p, i) => html`<div class="box" id="person-${i + 1}">
-<p><b>${i + 1}. ${p.name}</b> · <a href="tel:${p.phone}">${p.phone}</a></p>
+${people.map((p) => html`<div class="box" id="person-${p.number}">
+<p><b>${p.number}. ${p.name}</b> · <a href="tel:${p.phone}">${p.phone}</a></p>
 <p class="hint">${p.project} · ${p.amount} · ${p.paymentMethod} · ${p.unit}</p>
 ${p.replaces !== undefined ? html`<p class="hint">替换：${p.replaces}（多次未接通）</p>` : ''}
 ${statusOf(p)}

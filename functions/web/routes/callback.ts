@@ -5,7 +5,7 @@ import { isMismatch, recordCallOutcome, SATISFACTION, type CallOutcome, type Mis
 import { callbackSettingsOf } from '../../data/campaigns.js';
 import { openFollowUp } from '../../data/follow-ups.js';
 import { replaceUnreached } from '../../steps/replacement.js';
-import { callbackListOf } from '../callback-list.js';
+import { callbackListOf, callbackPersonOf } from '../callback-list.js';
 import type { AppDeps, WebEnv } from '../context.js';
 import { BadRequest, Conflict, Forbidden } from '../errors.js';
 import { callbackPage } from '../pages/callback.js';
@@ -62,14 +62,15 @@ export function callbackRoutes(app: Hono<WebEnv>, deps: AppDeps) {
    * last unanswered call before the limit replaces the person.
    */
   app.post('/callback/:credential', async (c) => {
-    const list = await callbackListOf(c, deps);
     const parsed = outcomeForm.safeParse(await formBody(c));
+    // The link is checked first: a bad link is refused whatever the form holds.
+    const list = await callbackPersonOf(c, deps, parsed.success ? parsed.data.person : '');
     if (!parsed.success) throw new BadRequest('回访结果未保存：', [...new Set(parsed.error.issues.map((i) => i.message))]);
     const form = parsed.data;
-    const person = list.people.find((p) => p.key === form.person);
+    const { person } = list;
     if (!person) throw new Forbidden('该对象不在您的回访名单中。', '无法保存');
-    if (person.replacedBy !== undefined) throw new Conflict('该对象已被替换，无需继续回访。');
-    const back = (notice: string) => c.redirect(`${new URL(c.req.url).pathname}?notice=${notice}#person-${list.people.indexOf(person) + 1}`, 303);
+    if (person.replaced) throw new Conflict('该对象已被替换，无需继续回访。');
+    const back = (notice: string) => c.redirect(`${new URL(c.req.url).pathname}?notice=${notice}#person-${person.number}`, 303);
     const now = deps.now();
     const b = person.beneficiary;
     const reached = form.reached === 'yes';

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { commitment } from '../../../functions/core/sampling.js';
 import { getCallbackClose } from '../../../functions/data/callback-close.js';
 import { getCallOutcome, listCallOutcomes } from '../../../functions/data/callbacks.js';
@@ -131,6 +131,15 @@ describe('a callback staff member records calls', () => {
     expect(notMine.status).toBe(403);
     expect(await notMine.text()).toContain('不在您的回访名单中');
     expect(await getCallOutcome(web.table, campaign.id, bs[0])).toBeUndefined();
+  });
+
+  it('reads only the person a call names, not the whole list, and goes back to their place on it', async () => {
+    const reads = vi.spyOn(web.table, 'getMany');
+    const again = await call(list[0].key, 0, { reached: 'yes', received: 'right', visited: 'yes', satisfaction: '满意' });
+    const keysRead = reads.mock.calls.map(([keys]) => keys.length);
+    reads.mockRestore();
+    expect(again.headers.get('location')).toMatch(/\?notice=already-recorded#person-1$/);
+    expect(keysRead).toEqual([1]);
   });
 
   it('opens one follow-up case for the unit on a mismatch', async () => {
