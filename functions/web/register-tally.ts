@@ -9,8 +9,8 @@
  * written just before or after the beneficiary's mark. So a tally is kept only when no upload is
  * processing and it counts as many excluded as there are decisions; otherwise (a mark in flight, or
  * one beneficiary excluded twice) every look reads. While a file is processed, looks show the last
- * tally marked settling. In 部署, the same read also gives each unit's list summary, which the
- * approval pages take while the tally is kept (keptListSummaries). Payments are created only by
+ * tally marked settling. A read in 部署 also gives each unit's list summary, which the approval
+ * pages take while the tally is kept (keptListSummaries); without one they read each list. Payments are created only by
  * 实施: while it pays, its batches' tallies are added up; past it, the payments' totals are kept.
  */
 import { computePlan, projectTotals, type PlanEntry, type PlanTotals } from '../core/plan.js';
@@ -77,8 +77,7 @@ async function registerState(table: Table, campaign: Campaign, uploads: readonly
 export async function registerTally(table: Table, campaign: Campaign, uploads: readonly UploadSeen[], conflicts: readonly Conflict[]): Promise<RegisterTally> {
   const { fingerprint, decisions, processing } = await registerState(table, campaign, uploads, conflicts);
   const kept = registers.get(campaign.id);
-  // In 部署 a tally kept from before, without the lists' summaries, is read again once.
-  if (kept?.settled && kept.fingerprint === fingerprint && (kept.lists || !listsWanted(campaign))) return kept.tally;
+  if (kept?.settled && kept.fingerprint === fingerprint) return kept.tally;
   let { tally } = kept ?? {};
   if (!processing || !tally) {
     const read = await readRegister(table, campaign);
@@ -90,11 +89,17 @@ export async function registerTally(table: Table, campaign: Campaign, uploads: r
 
 /**
  * Every unit's list summary, as reading the register now would give it, when this sandbox keeps
- * them with a settled tally of the register as it is; otherwise undefined. Never reads the register.
+ * them with a settled tally of the register as it is; otherwise undefined. Never reads the register;
+ * `registerInputs` (the uploads and conflicts, as registerTally takes them) only when lists are kept.
  */
-export async function keptListSummaries(table: Table, campaign: Campaign, uploads: readonly UploadSeen[], conflicts: readonly Conflict[]) {
+export async function keptListSummaries(
+  table: Table,
+  campaign: Campaign,
+  registerInputs: () => Promise<{ uploads: readonly UploadSeen[]; conflicts: readonly Conflict[] }>,
+) {
   const kept = registers.get(campaign.id);
   if (!kept?.settled || !kept.lists) return undefined;
+  const { uploads, conflicts } = await registerInputs();
   const { fingerprint } = await registerState(table, campaign, uploads, conflicts);
   return kept.fingerprint === fingerprint ? kept.lists : undefined;
 }

@@ -64,10 +64,7 @@ export function approvalRoutes(app: Hono<WebEnv>, deps: AppDeps) {
   };
 
   /** The lists' summaries this sandbox keeps for the register as it is now, if it does (see register-tally.ts). */
-  const keptLists = async (campaign: Campaign): Promise<KeptLists> => {
-    const { uploads, conflicts } = await registerInputs(deps, campaign);
-    return keptListSummaries(deps.table, campaign, uploads, conflicts);
-  };
+  const keptLists = (campaign: Campaign): Promise<KeptLists> => keptListSummaries(deps.table, campaign, () => registerInputs(deps, campaign));
 
   /** The link's task and page, or the response that answers instead. */
   const open = async (c: Context): Promise<Opened | Response> => {

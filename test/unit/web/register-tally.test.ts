@@ -101,32 +101,38 @@ describe('the campaign totals kept between looks', () => {
     const look = async (uploads: UploadSeen[]) => {
       const conflicts = await listConflicts(table, campaign.id);
       await registerTally(table, deploying, uploads, conflicts);
-      return keptListSummaries(table, deploying, uploads, conflicts);
+      return keptListSummaries(table, deploying, async () => ({ uploads, conflicts }));
     };
     const afresh = async () => summariseList(deploying, '莘庄镇', await includedUnitPlanEntries(table, campaign.id, '莘庄镇'));
-    // The tally kept from 排摸 has no lists: it is read once more, then kept with them.
+    // The tally kept from 排摸 has no lists, and is not read again for them: the register has not changed.
     const conflicts = await listConflicts(table, campaign.id);
-    expect(await keptListSummaries(table, deploying, withSecond, conflicts)).toBeUndefined();
     const reads = table.reads.register;
-    const kept = await look(withSecond);
+    expect(await look(withSecond)).toBeUndefined();
+    expect(table.reads.register).toBe(reads);
+    // A change read in 部署 (here a second file processed) keeps the lists with the tally.
+    const current: UploadSeen[] = [{ id: 'x'.repeat(64), state: 'done', storedCount: 0 }, ...withSecond];
+    const kept = await look(current);
     expect(table.reads.register).toBe(reads + 1);
     expect([...kept!.keys()]).toEqual(['莘庄镇']);
     expect(kept!.get('莘庄镇')).toEqual(await afresh());
     expect(kept!.get('莘庄镇')).toMatchObject({ count: 3, totalFen: 130000 });
-    expect(await look(withSecond)).toBe(kept);
+    expect(await look(current)).toBe(kept);
     expect(table.reads.register).toBe(reads + 1);
 
     // A file in processing: no lists are given, and none are read for.
     const third: UploadSeen = { id: 'w'.repeat(64), state: 'processing' };
     await nominate(4, 'MZ01', 50000);
-    expect(await look([third, ...withSecond])).toBeUndefined();
+    expect(await look([third, ...current])).toBeUndefined();
     expect(table.reads.register).toBe(reads + 1);
-    const after = await look([{ ...third, state: 'done', storedCount: 1 }, ...withSecond]);
+    const after = await look([{ ...third, state: 'done', storedCount: 1 }, ...current]);
     expect(table.reads.register).toBe(reads + 2);
     expect(after!.get('莘庄镇')).toEqual(await afresh());
     expect(after!.get('莘庄镇')).toMatchObject({ count: 4, totalFen: 180000 });
-    // Outside 部署 no lists are kept.
-    expect(await keptListSummaries(table, campaign, withSecond, conflicts)).toBeUndefined();
+    // A read outside 部署 keeps no lists.
+    const later: UploadSeen[] = [{ id: 'y'.repeat(64), state: 'done', storedCount: 0 }, { ...third, state: 'done', storedCount: 1 }, ...current];
+    await registerTally(table, campaign, later, conflicts);
+    expect(table.reads.register).toBe(reads + 3);
+    expect(await keptListSummaries(table, campaign, async () => ({ uploads: later, conflicts }))).toBeUndefined();
   });
 
   it('reads the payments on every look until the campaign is past 实施, then keeps their totals', async () => {
