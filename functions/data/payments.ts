@@ -122,6 +122,16 @@ export const payOnce = async (table: Table, payment: Payment) => (await issuePay
 
 export const listPayments = (table: Table, campaignId: string) => table.allInRanges<Payment>(keys.paymentPartition(campaignId).pk, keys.projectKeyBounds);
 
+/**
+ * The payments still issued that may wait in `channel`: those issued to it, and older ones whose
+ * channel only their beneficiary holds (see withPayees). What a bank file reads: no other is sent.
+ */
+export const listPaymentsWaitingIn = (table: Table, campaignId: string, channel: PaymentMethod) =>
+  table.allInRanges<Payment>(keys.paymentPartition(campaignId).pk, keys.projectKeyBounds, undefined, {
+    status: { equals: 'issued', orMissing: true },
+    paymentMethod: { equals: channel, orMissing: true },
+  });
+
 /** Every payment of a campaign as PaymentStanding: without its account, execution and times. */
 export const listPaymentStandings = (table: Table, campaignId: string) => table.allInRanges<PaymentStanding>(keys.paymentPartition(campaignId).pk, keys.projectKeyBounds, STANDING_FIELDS);
 

@@ -36,10 +36,15 @@ export type FieldsHold = Record<string, { equals: unknown; orMissing?: boolean }
 
 /** `where` as a condition expression, with the item required to exist. */
 export function conditionOf(where: FieldsHold): { expression: string; names: Record<string, string>; values: Item } {
+  const { terms, names, values } = fieldsHold(where);
+  return { expression: ['attribute_exists(pk)', ...terms].join(' AND '), names, values };
+}
+
+/** The terms of `where`, one per field, with their names and values. */
+function fieldsHold(where: FieldsHold) {
   const held = Object.entries(where);
-  const terms = held.map(([, h], i) => (h.orMissing ? `(attribute_not_exists(#c${i}) OR #c${i} = :c${i})` : `#c${i} = :c${i}`));
   return {
-    expression: ['attribute_exists(pk)', ...terms].join(' AND '),
+    terms: held.map(([, h], i) => (h.orMissing ? `(attribute_not_exists(#c${i}) OR #c${i} = :c${i})` : `#c${i} = :c${i}`)),
     names: Object.fromEntries(held.map(([name], i) => [`#c${i}`, name])),
     values: Object.fromEntries(held.map(([, h], i) => [`:c${i}`, h.equals])),
   };
@@ -270,19 +275,21 @@ export class Table {
       : this.pages<T>({ expression: 'pk = :pk', values: { ':pk': pk } }, pageSize, attributes);
   }
 
-  private async *pages<T>(key: { expression: string; values: Record<string, unknown> }, pageSize: number, attributes?: readonly string[]): AsyncGenerator<T[]> {
+  private async *pages<T>(key: { expression: string; values: Record<string, unknown> }, pageSize: number, attributes?: readonly string[], where?: FieldsHold): AsyncGenerator<T[]> {
     let start: Record<string, unknown> | undefined;
     const projected = projectionOf(attributes);
+    const filter = where && fieldsHold(where);
     do {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.name,
           KeyConditionExpression: key.expression,
-          ExpressionAttributeValues: key.values,
+          ExpressionAttributeValues: { ...key.values, ...filter?.values },
           ExclusiveStartKey: start,
           Limit: pageSize,
           ConsistentRead: true,
           ...projected,
+          ...(filter && { FilterExpression: filter.terms.join(' AND '), ExpressionAttributeNames: { ...projected?.ExpressionAttributeNames, ...filter.names } }),
         }),
       );
       if (page.Items?.length) yield page.Items as T[];
@@ -294,14 +301,15 @@ export class Table {
    * Every item of a partition, in sort-key order, read as `bounds` (ascending) split its sort keys:
    * one Query per range, RANGES_IN_FLIGHT at once, so that a long read's pages overlap instead of
    * each waiting for the one before. A bound must never be a sort key (ranges include their bounds).
+   * With `where`, only the items whose fields hold it are sent back (all are still read).
    */
-  async allInRanges<T>(pk: string, bounds: readonly string[], attributes?: readonly string[]): Promise<T[]> {
+  async allInRanges<T>(pk: string, bounds: readonly string[], attributes?: readonly string[], where?: FieldsHold): Promise<T[]> {
     const ranges = [undefined, ...bounds].map((from, i) => ({ from, to: bounds[i] }));
     const read = async ({ from, to }: { from?: string; to?: string }) => {
       const expression = from === undefined ? 'pk = :pk AND sk <= :to' : to === undefined ? 'pk = :pk AND sk >= :from' : 'pk = :pk AND sk BETWEEN :from AND :to';
       const values = { ':pk': pk, ...(from === undefined ? {} : { ':from': from }), ...(to === undefined ? {} : { ':to': to }) };
       const items: T[] = [];
-      for await (const page of this.pages<T>({ expression, values }, wholeReadPageSize(attributes), attributes)) items.push(...page);
+      for await (const page of this.pages<T>({ expression, values }, wholeReadPageSize(attributes), attributes, where)) items.push(...page);
       return items;
     };
     return (await inFlight(ranges, read, RANGES_IN_FLIGHT)).flat() as T[];

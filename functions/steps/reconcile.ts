@@ -19,28 +19,36 @@ const OUTCOME_TEXT = { paid: '成功', failed: '失败' } as const;
 
 type Match = { payment: PaymentStanding; attempt: number };
 type Reference = { projectCode: string; idHash: string; attempt: number };
+/** A payment as far as its references go. */
+type Attempted = Pick<PaymentStanding, 'campaignId' | 'projectCode' | 'idHash' | 'attempt'>;
 
 /**
- * Every reference any attempt of a campaign's payments was given. A reference names one attempt of
- * one payment for good, so a warm sandbox keeps each campaign's index between result files (the
- * latest few campaigns), and reads it whole again only for a file naming a reference it lacks.
+ * References of a campaign's payment attempts: a reference names one attempt of one payment for
+ * good, so a warm sandbox keeps them between result files (the latest few campaigns). A bank file
+ * adds its payments' (rememberReferences); a result file naming a reference the index lacks reads
+ * every payment and indexes them all.
  */
 const referenceIndexes = new LatestCampaigns<Map<string, Reference>>(4);
 
-function indexReferences(keys: SealKeys, campaignId: string, payments: readonly PaymentStanding[]): Map<string, Reference> {
-  const index = new Map<string, Reference>();
+/** Adds every attempt's reference of each payment to `index`. */
+function addReferences(index: Map<string, Reference>, keys: SealKeys, payments: readonly Attempted[]) {
   for (const payment of payments) {
     const { projectCode, idHash } = payment;
     for (let attempt = 1; attempt <= attemptOf(payment); attempt++) index.set(paymentReference(keys, payment, attempt), { projectCode, idHash, attempt });
   }
-  return referenceIndexes.keep(campaignId, index);
+  return index;
+}
+
+/** The payments of a bank file just made: the bank's results will name them, and need not read every payment to find them. */
+export function rememberReferences(keys: SealKeys, campaignId: string, payments: readonly Attempted[]): void {
+  referenceIndexes.keep(campaignId, addReferences(referenceIndexes.get(campaignId) ?? new Map(), keys, payments));
 }
 
 /** Each line's payment, as it stands now, and the attempt its reference names; undefined for a reference of no payment. */
 async function matchLines(table: Table, keys: SealKeys, campaignId: string, lines: readonly ResultLine[]): Promise<(Match | undefined)[]> {
   const kept = referenceIndexes.get(campaignId);
   const all = kept && lines.every((l) => kept.has(l.reference)) ? undefined : await listPaymentStandings(table, campaignId);
-  const index = all ? indexReferences(keys, campaignId, all) : kept!;
+  const index = all ? referenceIndexes.keep(campaignId, addReferences(new Map(), keys, all)) : kept!;
   const named = () => [...new Map(lines.flatMap((l) => index.get(l.reference) ?? []).map((r) => [beneficiaryKey(r), r])).values()];
   const standings = all ?? (await getPaymentStandings(table, campaignId, named())).filter((p) => p !== undefined);
   const byKey = new Map(standings.map((p) => [beneficiaryKey(p), p]));

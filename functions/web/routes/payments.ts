@@ -12,7 +12,7 @@ import { statusOf } from '../../data/payments.js';
 import { loadPlan } from '../../data/plan.js';
 import { bankFileRows, lacksPayee, loadPayments, waitsInChannel } from '../../steps/bank-file.js';
 import { retryPayment } from '../../steps/payment-retry.js';
-import { reconcile } from '../../steps/reconcile.js';
+import { reconcile, rememberReferences } from '../../steps/reconcile.js';
 import { bankFileCsv, bankFileWorkbook } from '../bank-file.js';
 import type { AppDeps, WebEnv } from '../context.js';
 import { BadRequest, NotFound, TooLarge } from '../errors.js';
@@ -70,7 +70,10 @@ export function paymentRoutes(app: Hono<WebEnv>, deps: AppDeps) {
     const query = bankFileQuery.safeParse(c.req.query());
     if (!query.success) throw new BadRequest(query.error.issues[0].message);
     const channel = CHANNEL_OF_SLUG[query.data.channel];
-    const { rows } = bankFileRows(await keysOf(deps), campaign, await loadPayments(deps.table, campaign.id), channel);
+    const keys = await keysOf(deps);
+    const views = await loadPayments(deps.table, campaign.id, channel);
+    const { rows } = bankFileRows(keys, campaign, views, channel);
+    rememberReferences(keys, campaign.id, views.filter((v) => waitsInChannel(v, channel)).map((v) => v.payment));
     const name = `银行代发文件-${channel}-${campaign.name}`;
     const headers = { 'Cache-Control': 'no-store' };
     if (query.data.format === 'csv') {

@@ -6,7 +6,7 @@ import { paymentReference } from '../../../functions/core/payment-reference.js';
 import { sealKeys } from '../../../functions/core/seal.js';
 import { insertBeneficiaries, type Beneficiary } from '../../../functions/data/beneficiaries.js';
 import { createCampaign, type Campaign } from '../../../functions/data/campaigns.js';
-import { listPayments, payOnce } from '../../../functions/data/payments.js';
+import { listPayments, payOnce, statusOf } from '../../../functions/data/payments.js';
 import { loadSignatureSheets } from '../../../functions/data/signature-sheets.js';
 import type { Table } from '../../../functions/data/table.js';
 import { bankFileRows, loadPayments } from '../../../functions/steps/bank-file.js';
@@ -72,6 +72,19 @@ async function readings(campaign: Campaign) {
 }
 
 describe('payments with their payees', () => {
+  it("reads for a bank file only the payments that may wait in its channel, and makes the same file as from every payment", async () => {
+    for (const campaign of [issued, older]) {
+      const all = await loadPayments(table, campaign.id);
+      for (const channel of ['银行转账', '社保卡'] as const) {
+        const read = await loadPayments(table, campaign.id, channel);
+        expect(bankFileRows(KEYS, campaign, read, channel)).toEqual(bankFileRows(KEYS, campaign, all, channel));
+        // Payments issued with their payee are sent back only for their own channel; older ones, whose channel only the beneficiary holds, always.
+        const expected = campaign === issued ? all.filter((v) => v.channel === channel && statusOf(v.payment) === 'issued') : all.filter((v) => statusOf(v.payment) === 'issued');
+        expect(read.map((v) => v.payment.idHash).sort()).toEqual(expected.map((v) => v.payment.idHash).sort());
+      }
+    }
+  });
+
   it('keeps whom each payment pays on the payment when issued', async () => {
     const payments = await listPayments(table, issued.id);
     expect(payments).toHaveLength(PEOPLE);
