@@ -3,7 +3,8 @@
  * server is made. Counts the items each write request writes and estimates the capacity units
  * AWS on-demand would bill for them (conditional writes that fail still bill, as on AWS):
  * a write unit per started 1 KB of an item put (1 for an update or a delete, whose size is not
- * sent), a read unit per started 4 KB of a read's response (strongly consistent: an upper bound).
+ * sent), a read unit per started 4 KB of a read's response, as if strongly consistent. AWS bills a
+ * projected or filtered read by the whole items it reads, so such reads are counted short.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
