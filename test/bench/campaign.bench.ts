@@ -39,7 +39,7 @@ const expected = campaign.expected;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function run(index: number) {
-  const { cloud, ddb, sfn, tableName, table, close } = await freshCloud('campaign', { movableClock: true });
+  const { cloud, sfn, tableName, table, close } = await freshCloud('campaign', { movableClock: true });
   const lambdaUsage = meterLambda(cloud.lambda);
   Object.assign(dynamoMeter, { requests: {}, itemsWritten: 0, writeUnits: 0, readUnits: 0 });
   try {
@@ -85,7 +85,7 @@ async function run(index: number) {
 
     // The floor: as many items as the campaign wrote, shaped like a beneficiary, straight into the same store.
     const sample = people[0] as unknown as Record<string, unknown>;
-    const floorSeconds = await writeFloor(ddb, tableName, written.items, sample, { parallel: PARALLEL, skPrefix: 'FLOOR' });
+    const floorSeconds = await writeFloor(cloud.endpoints.dynamodb, tableName, written.items, sample, { parallel: PARALLEL, skPrefix: 'FLOOR' });
     const result = {
       seconds: +seconds.toFixed(2),
       phases: driver.phases,

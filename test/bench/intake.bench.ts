@@ -98,7 +98,7 @@ function phases(histories: HistoryEvent[][]) {
 }
 
 async function run(index: number) {
-  const { cloud, ddb, sfn, tableName, table, close } = await freshCloud('intake');
+  const { cloud, sfn, tableName, table, close } = await freshCloud('intake');
   try {
     const client = new DemoClient(cloud.url);
     const campaignId = await new DemoCampaign(client).create(`导入基准 ${index + 1}`, {
@@ -142,7 +142,7 @@ async function run(index: number) {
 
     // The floor: the same number of items, of a stored beneficiary's size, straight into the same store.
     const [sample] = await listBeneficiaries(table, campaignId);
-    const floorSeconds = await writeFloor(ddb, tableName, ROWS, sample as unknown as Record<string, unknown>, { parallel: PARALLEL, skPrefix: 'MZ01' });
+    const floorSeconds = await writeFloor(cloud.endpoints.dynamodb, tableName, ROWS, sample as unknown as Record<string, unknown>, { parallel: PARALLEL, skPrefix: 'MZ01' });
     const putSeconds = await conditionalPuts(cloud.endpoints.dynamodb, tableName, ROWS, sample as unknown as Record<string, unknown>);
     const itemBytes = Buffer.byteLength(JSON.stringify(sample));
     const result = {

@@ -141,7 +141,7 @@ async function stateTransitions(sfn: SFNClient, executionArn: string) {
 }
 
 async function run(index: number) {
-  const { ddb, sfn, tableName, table, close } = await freshCloud('payments');
+  const { cloud, sfn, tableName, table, close } = await freshCloud('payments');
   try {
     const plans = unitPlans();
     const campaign = await createCampaign(table, {
@@ -178,7 +178,7 @@ async function run(index: number) {
 
     // The floor: as many items, of a payment item's size, straight into the same store.
     const sample = payments[0] as unknown as Record<string, unknown>;
-    const floorSeconds = await writeFloor(ddb, tableName, BENEFICIARIES, sample, { parallel: PARALLEL, skPrefix: 'MH001' });
+    const floorSeconds = await writeFloor(cloud.endpoints.dynamodb, tableName, BENEFICIARIES, sample, { parallel: PARALLEL, skPrefix: 'MH001' });
     const result = {
       beneficiaries: BENEFICIARIES,
       pairs,
