@@ -15,7 +15,6 @@
  * line is one JSON object with the figures.
  */
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListStateMachinesCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { PAYMENT_METHODS } from '../../functions/core/payment-methods.js';
 import { listBeneficiaries } from '../../functions/data/beneficiaries.js';
@@ -24,7 +23,7 @@ import type { Upload } from '../../functions/data/uploads.js';
 import { executionArnOf, intakeExecutionName } from '../../functions/web/workflows.js';
 import { DemoCampaign } from '../../infra/local/demo-campaign.js';
 import { DemoClient, sleep } from '../../infra/local/demo-client.js';
-import { freshCloud, median, writeFloor } from './measure.js';
+import { conditionalPuts, freshCloud, median, writeFloor } from './measure.js';
 import { intakeCsv, personId, personName, personPhone, type IntakeLine } from '../support/intake-files.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 112_800);
@@ -48,38 +47,6 @@ function unitFile(u: number): { name: string; csv: string; rows: number } {
     return { name: personName(n), id: personId(n), phone: personPhone(n), unit: unitName(u), category: n % 3 ? '低保家庭' : '困难老人', project: n % 2 ? 'MZ02' : 'MZ01', householdSize: 1 + (n % 4), paymentMethod: PAYMENT_METHODS[n % PAYMENT_METHODS.length] };
   });
   return { name: `${unitName(u)}.csv`, csv: intakeCsv(lines), rows };
-}
-
-
-
-/** As many single conditional PutItems of items like `sample`, from a worker thread, 32 in flight; seconds taken. */
-async function conditionalPuts(endpoint: string, tableName: string, count: number, sample: Record<string, unknown>): Promise<number> {
-  const { pk: _pk, sk: _sk, ...fields } = sample;
-  const attributes = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'number' ? { N: String(v) } : { S: String(v) }]));
-  const worker = new Worker(`
-    const { workerData, parentPort } = require('node:worker_threads');
-    const { DynamoDBClient, PutItemCommand } = require('@aws-sdk/client-dynamodb');
-    const { endpoint, tableName, count, attributes } = workerData;
-    const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    let next = 0;
-    const started = performance.now();
-    const lane = async () => {
-      while (next < count) {
-        const sk = 'MZ01#' + (next++).toString(16).padStart(64, '0');
-        const Item = { ...attributes, pk: { S: 'v1#BENCH#PUTS' }, sk: { S: sk } };
-        await client.send(new PutItemCommand({ TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' }));
-      }
-    };
-    Promise.all(Array.from({ length: 32 }, lane)).then(() => parentPort.postMessage((performance.now() - started) / 1000));`,
-  { eval: true, workerData: { endpoint, tableName, count, attributes } });
-  try {
-    return await new Promise<number>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-    });
-  } finally {
-    await worker.terminate();
-  }
 }
 
 /** Seconds from the first to the last event of each named state, over every intake execution. */

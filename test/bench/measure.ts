@@ -2,7 +2,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
@@ -17,54 +16,54 @@ export const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-/** Writes the floor's items and posts its seconds: plain JavaScript, so that a worker runs it without the TypeScript loader. */
-const FLOOR_WRITER = `
-const { workerData, parentPort } = require('node:worker_threads');
-const { DynamoDBClient, BatchWriteItemCommand } = require(workerData.sdk);
-const { endpoint, tableName, count, attributes, parallel, skPrefix } = workerData;
-const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-let next = 0;
-const lane = async () => {
-  while (next < count) {
-    const from = next;
-    next = Math.min(count, next + 25);
-    let requests = [];
-    for (let i = from; i < next; i++) {
-      requests.push({ PutRequest: { Item: { ...attributes, pk: { S: 'v1#BENCH#FLOOR' }, sk: { S: skPrefix + '#' + i.toString(16).padStart(64, '0') } } } });
-    }
-    while (requests.length) {
-      const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } }));
-      requests = (out.UnprocessedItems && out.UnprocessedItems[tableName]) || [];
-    }
-  }
+/** Item attributes like `sample`'s, without its key. */
+const attributesOf = (sample: Record<string, unknown>) => {
+  const { pk: _pk, sk: _sk, ...fields } = sample;
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'number' ? { N: String(v) } : { S: String(v) }]));
 };
-const started = performance.now();
-Promise.all(Array.from({ length: parallel }, lane)).then(() => {
-  parentPort.postMessage((performance.now() - started) / 1000);
-  client.destroy();
-});`;
+
+interface WriterJob {
+  kind: 'batch' | 'conditional';
+  endpoint: string;
+  tableName: string;
+  count: number;
+  sample: Record<string, unknown>;
+  /** Every item's partition key; sort keys are `<skPrefix>#<64 hex>`. */
+  pk: string;
+  skPrefix: string;
+  /** Requests in flight. */
+  parallel: number;
+}
 
 /**
- * The raw write floor: BatchWriteItem of `count` items shaped and sized like `sample` (sort keys
- * `<skPrefix>#<64 hex>`), 25 per request, `parallel` requests in flight; seconds taken. The writer
- * runs in a thread of its own, as the functions do: on the store's thread, encoding its requests
- * took about a fifth of that thread's time, which the store then lacked.
+ * Writes `count` items like `sample` from a thread of its own (store-writer.mjs), as the functions
+ * write from theirs: on the store's thread, encoding the requests took about a fifth of that
+ * thread's time, which the store then lacked. Seconds taken.
  */
-export async function writeFloor(endpoint: string, tableName: string, count: number, sample: Record<string, unknown>, options: { parallel: number; skPrefix: string }): Promise<number> {
-  const { pk: _pk, sk: _sk, ...fields } = sample;
-  const attributes = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'number' ? { N: String(v) } : { S: String(v) }]));
-  const sdk = createRequire(import.meta.url).resolve('@aws-sdk/client-dynamodb');
-  const worker = new Worker(FLOOR_WRITER, { eval: true, workerData: { sdk, endpoint, tableName, count, attributes, ...options } });
+async function writeFromOwnThread({ sample, ...job }: WriterJob): Promise<number> {
+  const worker = new Worker(new URL('./store-writer.mjs', import.meta.url), { workerData: { ...job, attributes: attributesOf(sample) } });
   try {
     return await new Promise<number>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`The floor's writer stopped (exit ${code}) before it finished`)));
+      worker.once('exit', (code) => reject(new Error(`The writer stopped (exit ${code}) before it finished`)));
     });
   } finally {
     await worker.terminate();
   }
 }
+
+/**
+ * The raw write floor: BatchWriteItem of `count` items shaped and sized like `sample` (sort keys
+ * `<skPrefix>#<64 hex>`), 25 per request, `parallel` requests in flight, from a thread of its own;
+ * seconds taken.
+ */
+export const writeFloor = (endpoint: string, tableName: string, count: number, sample: Record<string, unknown>, options: { parallel: number; skPrefix: string }) =>
+  writeFromOwnThread({ kind: 'batch', endpoint, tableName, count, sample, pk: 'v1#BENCH#FLOOR', ...options });
+
+/** As many single conditional PutItems of items like `sample`, from a thread of its own, 32 in flight; seconds taken. */
+export const conditionalPuts = (endpoint: string, tableName: string, count: number, sample: Record<string, unknown>) =>
+  writeFromOwnThread({ kind: 'conditional', endpoint, tableName, count, sample, pk: 'v1#BENCH#PUTS', skPrefix: 'MZ01', parallel: 32 });
 
 /** Every event of an execution's history, page by page. */
 export async function historyOf(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
