@@ -1,23 +1,24 @@
 /**
  * The campaign's totals, kept between looks: the campaign page and its JSON reload every few seconds,
  * and each look used to read the whole register and every payment (at Minhang's scale, 108,000 of
- * each). A warm sandbox keeps each campaign's last tally and reads again only when something that
- * changes the register has changed; what it keeps equals what a fresh read would give.
+ * each). A warm sandbox keeps each campaign's last register read and reads again only when something
+ * that changes the register has changed; what it gives equals what a fresh read would give.
  *
  * The register changes only by intake (each upload's record changes with it) and by exclusions: a
  * resolved conflict, an upheld objection, a line removed from a sent-back list, each a record
- * written just before or after the beneficiary's mark. So a tally is kept only when no upload is
+ * written just before or after the beneficiary's mark. So a read is kept only when no upload is
  * processing and it counts as many excluded as there are decisions; otherwise (a mark in flight, or
  * one beneficiary excluded twice) every look reads. While a file is processed, looks show the last
- * tally marked settling. A read in 部署 also gives each unit's list summary, which the approval
- * pages take while the tally is kept (keptListSummaries); without one they read each list. Payments are created only by
+ * tally marked settling. The tally, the plan workbook's lines and the approval pages' list summaries
+ * are computed from the kept entries (again when the projects change). Payments are created only by
  * 实施: while it pays, its batches' tallies are added up; past it, the payments' totals are kept.
  */
-import { computePlan, projectTotals, type PlanEntry, type PlanTotals } from '../core/plan.js';
+import { computePlan, projectTotals, type Plan, type PlanEntry, type PlanTotals } from '../core/plan.js';
 import type { Campaign } from '../data/campaigns.js';
 import type { Conflict } from '../data/conflicts.js';
 import { isExcluded, listPlanEntries } from '../data/exclusions.js';
 import { listObjections } from '../data/objections.js';
+import { loadPlan } from '../data/plan.js';
 import { listPaymentAmounts, paymentProgress, type PaymentCount } from '../data/payments.js';
 import { listRemovals } from '../data/removals.js';
 import type { Table } from '../data/table.js';
@@ -48,13 +49,19 @@ export interface PaymentTally {
 
 export type UploadSeen = Pick<Upload, 'id' | 'attempt' | 'storedCount' | 'updatedCount'> & { state: string };
 
-/** A register read: its tally and, in 部署, every unit's list summary. */
-interface RegisterRead {
-  tally: RegisterTally;
-  lists?: ReadonlyMap<string, ListSummary>;
+/**
+ * A register read and kept: its entries (the excluded too), and what they give for the campaign's
+ * name, units and projects as last asked (the projects change at 部署 without the register changing).
+ */
+interface KeptRegister {
+  fingerprint: string;
+  settled: boolean;
+  entries: readonly PlanEntry[];
+  derived?: { against: string; tally: RegisterTally; lists?: ReadonlyMap<string, ListSummary> };
 }
 
-const registers = new LatestCampaigns<RegisterRead & { fingerprint: string; settled: boolean }>(16);
+/** Entries are kept for the latest few campaigns only: at Minhang's scale (108,000) they take tens of MB. */
+const registers = new LatestCampaigns<KeptRegister>(4);
 const payments = new LatestCampaigns<PaymentTally>(16);
 
 /** What the register's state is known by without reading it: `uploads` and `conflicts` are read before. */
@@ -65,51 +72,64 @@ async function registerState(table: Table, campaign: Campaign, uploads: readonly
     ...objections.filter((o) => o.status === 'upheld').map((o) => o.objectionId),
     ...removals.map((r) => `${r.unit}#${r.round}#${r.lineKey}`),
   ];
-  const fingerprint = JSON.stringify([
-    campaign.projects,
-    uploads.map((u) => [u.id, attemptOf(u), u.state, u.storedCount, u.updatedCount]),
-    decisions,
-  ]);
+  const fingerprint = JSON.stringify([uploads.map((u) => [u.id, attemptOf(u), u.state, u.storedCount, u.updatedCount]), decisions]);
   return { fingerprint, decisions: decisions.length, processing: uploads.some((u) => u.state === 'processing') };
 }
 
-/** The register's tally: kept, or read whole. `uploads` and `conflicts` are read before it. */
+/** The register's tally: from the kept entries, or read whole. `uploads` and `conflicts` are read before it. */
 export async function registerTally(table: Table, campaign: Campaign, uploads: readonly UploadSeen[], conflicts: readonly Conflict[]): Promise<RegisterTally> {
   const { fingerprint, decisions, processing } = await registerState(table, campaign, uploads, conflicts);
-  const kept = registers.get(campaign.id);
-  if (kept?.settled && kept.fingerprint === fingerprint) return kept.tally;
-  let { tally } = kept ?? {};
-  if (!processing || !tally) {
-    const read = await readRegister(table, campaign);
-    registers.keep(campaign.id, { ...read, fingerprint, settled: !processing && read.tally.beneficiaries.excluded === decisions });
-    tally = read.tally;
+  let kept = registers.get(campaign.id);
+  const current = kept?.settled && kept.fingerprint === fingerprint;
+  if (!kept || (!current && !processing)) {
+    const entries = await listPlanEntries(table, campaign.id);
+    kept = registers.keep(campaign.id, { fingerprint, entries, settled: !processing && entries.filter(isExcluded).length === decisions });
   }
+  const { tally } = derivedOf(kept, campaign);
   return processing ? { ...tally, beneficiaries: { ...tally.beneficiaries, settling: true } } : tally;
 }
 
 /**
- * Every unit's list summary, as reading the register now would give it, when this sandbox keeps
- * them with a settled tally of the register as it is; otherwise undefined. Never reads the register;
- * `registerInputs` (the uploads and conflicts, as registerTally takes them) only when lists are kept.
+ * The kept register when it is settled and the register as it is now; otherwise undefined. Never
+ * reads the register; `registerInputs` (the uploads and conflicts, as registerTally takes them) only when one is kept.
  */
-export async function keptListSummaries(
-  table: Table,
-  campaign: Campaign,
-  registerInputs: () => Promise<{ uploads: readonly UploadSeen[]; conflicts: readonly Conflict[] }>,
-) {
+async function currentKept(table: Table, campaign: Campaign, registerInputs: RegisterInputs): Promise<KeptRegister | undefined> {
   const kept = registers.get(campaign.id);
-  if (!kept?.settled || !kept.lists) return undefined;
+  if (!kept?.settled) return undefined;
   const { uploads, conflicts } = await registerInputs();
   const { fingerprint } = await registerState(table, campaign, uploads, conflicts);
-  return kept.fingerprint === fingerprint ? kept.lists : undefined;
+  return kept.fingerprint === fingerprint ? kept : undefined;
 }
 
-async function readRegister(table: Table, campaign: Campaign): Promise<RegisterRead> {
-  const records = await listPlanEntries(table, campaign.id);
+type RegisterInputs = () => Promise<{ uploads: readonly UploadSeen[]; conflicts: readonly Conflict[] }>;
+
+/** Every unit's list summary, as reading the register now would give it, when this sandbox keeps the register as it is; otherwise undefined. */
+export async function keptListSummaries(table: Table, campaign: Campaign, registerInputs: RegisterInputs) {
+  const kept = await currentKept(table, campaign, registerInputs);
+  if (!kept) return undefined;
+  const derived = derivedOf(kept, campaign);
+  derived.lists ??= summariesByUnit(campaign, kept.entries.filter((b) => !isExcluded(b)));
+  return derived.lists;
+}
+
+/** The plan with every line: from the kept register when it is the register as it is, else read afresh. */
+export async function currentPlan(table: Table, campaign: Campaign, registerInputs: RegisterInputs): Promise<Plan> {
+  const kept = await currentKept(table, campaign, registerInputs);
+  return kept ? computePlan(campaign.projects, kept.entries) : loadPlan(table, campaign);
+}
+
+/** What the kept entries give for the campaign as it is now: computed again when its name, units or projects changed. */
+function derivedOf(kept: KeptRegister, campaign: Campaign): NonNullable<KeptRegister['derived']> {
+  const against = JSON.stringify([campaign.name, campaign.units, campaign.projects]);
+  if (kept.derived?.against !== against) kept.derived = { against, tally: tallyOf(campaign, kept.entries) };
+  return kept.derived;
+}
+
+function tallyOf(campaign: Campaign, records: readonly PlanEntry[]): RegisterTally {
   const included = records.filter((b) => !isExcluded(b));
   const byProject = projectTotals(included);
   const { lines: _lines, ...plan } = computePlan(campaign.projects, records);
-  const tally: RegisterTally = {
+  return {
     beneficiaries: {
       count: included.length,
       totalFen: included.reduce((n, b) => n + b.amountFen, 0),
@@ -118,11 +138,7 @@ async function readRegister(table: Table, campaign: Campaign): Promise<RegisterR
     },
     plan,
   };
-  return listsWanted(campaign) ? { tally, lists: summariesByUnit(campaign, included) } : { tally };
 }
-
-/** Lists are approved in 部署 only. */
-const listsWanted = (campaign: Campaign) => campaign.phase === 'deploy';
 
 /** Each unit's list summary (units with no one included too), from the included beneficiaries. */
 function summariesByUnit(campaign: Campaign, included: readonly PlanEntry[]): Map<string, ListSummary> {

@@ -1,14 +1,14 @@
 import type { Hono } from 'hono';
-import { loadPlan } from '../../data/plan.js';
-import { loadRegister } from '../campaign-facts.js';
+import { loadRegister, registerInputs } from '../campaign-facts.js';
 import type { AppDeps, WebEnv } from '../context.js';
 import { planPage } from '../pages/plan.js';
 import { planWorkbook } from '../plan-sheet.js';
+import { currentPlan } from '../register-tally.js';
 import { attachment, campaignOf, XLSX_TYPE } from './campaigns.js';
 
 /**
- * 资金计划: the plan computed from the register and the projects, as a page with charts (its totals
- * kept between looks with the register's tally) and as XLSX (every line, read afresh).
+ * 资金计划: the plan computed from the register and the projects, as a page with charts and as XLSX
+ * (every line), both from the register kept between looks when it is current (see register-tally.ts).
  */
 export function planRoutes(app: Hono<WebEnv>, deps: AppDeps) {
   app.get('/campaigns/:id/plan', async (c) => {
@@ -19,7 +19,7 @@ export function planRoutes(app: Hono<WebEnv>, deps: AppDeps) {
 
   app.get('/campaigns/:id/plan.xlsx', async (c) => {
     const campaign = await campaignOf(c, deps);
-    const file = await planWorkbook(campaign.name, campaign.projects, await loadPlan(deps.table, campaign));
+    const file = await planWorkbook(campaign.name, campaign.projects, await currentPlan(deps.table, campaign, () => registerInputs(deps, campaign)));
     return c.body(new Uint8Array(file), 200, { 'Content-Type': XLSX_TYPE, 'Content-Disposition': attachment(`资金计划-${campaign.name}.xlsx`, 'plan.xlsx') });
   });
 }

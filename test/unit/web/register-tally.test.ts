@@ -8,7 +8,7 @@ import { loadPlan } from '../../../functions/data/plan.js';
 import { payOnce, saveTally, savePaymentPlan } from '../../../functions/data/payments.js';
 import { Table } from '../../../functions/data/table.js';
 import { findConflicts } from '../../../functions/steps/survey-dedup.js';
-import { keptListSummaries, paymentTally, registerTally, type UploadSeen } from '../../../functions/web/register-tally.js';
+import { currentPlan, keptListSummaries, paymentTally, registerTally, type UploadSeen } from '../../../functions/web/register-tally.js';
 import { summariseList } from '../../../functions/steps/list-summary.js';
 import { startTable } from '../../support/table.js';
 
@@ -96,7 +96,7 @@ describe('the campaign totals kept between looks', () => {
     expect(table.reads.register).toBe(reads);
   });
 
-  it('in 部署 keeps each unit\'s list summary with the tally, as the unit\'s list read afresh gives it, until the register changes', async () => {
+  it('gives each unit\'s list summary from the kept register, as the unit\'s list read afresh gives it, until the register changes', async () => {
     const deploying = { ...campaign, phase: 'deploy' as const, phaseStatus: 'awaiting' as const };
     const look = async (uploads: UploadSeen[]) => {
       const conflicts = await listConflicts(table, campaign.id);
@@ -104,35 +104,49 @@ describe('the campaign totals kept between looks', () => {
       return keptListSummaries(table, deploying, async () => ({ uploads, conflicts }));
     };
     const afresh = async () => summariseList(deploying, '莘庄镇', await includedUnitPlanEntries(table, campaign.id, '莘庄镇'));
-    // The tally kept from 排摸 has no lists, and is not read again for them: the register has not changed.
-    const conflicts = await listConflicts(table, campaign.id);
+    // The register kept from 排摸 gives the lists without a read: it has not changed.
     const reads = table.reads.register;
-    expect(await look(withSecond)).toBeUndefined();
+    const fromKept = await look(withSecond);
     expect(table.reads.register).toBe(reads);
-    // A change read in 部署 (here a second file processed) keeps the lists with the tally.
-    const current: UploadSeen[] = [{ id: 'x'.repeat(64), state: 'done', storedCount: 0 }, ...withSecond];
-    const kept = await look(current);
-    expect(table.reads.register).toBe(reads + 1);
-    expect([...kept!.keys()]).toEqual(['莘庄镇']);
-    expect(kept!.get('莘庄镇')).toEqual(await afresh());
-    expect(kept!.get('莘庄镇')).toMatchObject({ count: 3, totalFen: 130000 });
-    expect(await look(current)).toBe(kept);
-    expect(table.reads.register).toBe(reads + 1);
+    expect([...fromKept!.keys()]).toEqual(['莘庄镇']);
+    expect(fromKept!.get('莘庄镇')).toEqual(await afresh());
+    expect(fromKept!.get('莘庄镇')).toMatchObject({ count: 3, totalFen: 130000 });
+    expect(await look(withSecond)).toBe(fromKept);
 
     // A file in processing: no lists are given, and none are read for.
     const third: UploadSeen = { id: 'w'.repeat(64), state: 'processing' };
     await nominate(4, 'MZ01', 50000);
-    expect(await look([third, ...current])).toBeUndefined();
+    expect(await look([third, ...withSecond])).toBeUndefined();
+    expect(table.reads.register).toBe(reads);
+    const after = await look([{ ...third, state: 'done', storedCount: 1 }, ...withSecond]);
     expect(table.reads.register).toBe(reads + 1);
-    const after = await look([{ ...third, state: 'done', storedCount: 1 }, ...current]);
-    expect(table.reads.register).toBe(reads + 2);
     expect(after!.get('莘庄镇')).toEqual(await afresh());
     expect(after!.get('莘庄镇')).toMatchObject({ count: 4, totalFen: 180000 });
-    // A read outside 部署 keeps no lists.
-    const later: UploadSeen[] = [{ id: 'y'.repeat(64), state: 'done', storedCount: 0 }, { ...third, state: 'done', storedCount: 1 }, ...current];
-    await registerTally(table, campaign, later, conflicts);
-    expect(table.reads.register).toBe(reads + 3);
-    expect(await keptListSummaries(table, campaign, async () => ({ uploads: later, conflicts }))).toBeUndefined();
+  });
+
+  it('gives the tally, the lists and the plan\'s lines for new projects from the kept register, without reading it again', async () => {
+    const uploads: UploadSeen[] = [{ id: 'w'.repeat(64), state: 'done', storedCount: 1 }, ...withSecond];
+    const conflicts = await listConflicts(table, campaign.id);
+    const inputs = async () => ({ uploads, conflicts });
+    const before = await registerTally(table, campaign, uploads, conflicts);
+    const reads = table.reads.register;
+    const renamed = { ...campaign, projects: campaign.projects.map((p) => (p.code === 'MZ01' ? { ...p, name: '春节慰问金' } : p)) };
+    const plan = await currentPlan(table, renamed, inputs);
+    const tally = await registerTally(table, renamed, uploads, conflicts);
+    const lists = await keptListSummaries(table, renamed, inputs);
+    expect(table.reads.register).toBe(reads);
+    expect(plan).toEqual(await loadPlan(table, renamed));
+    const { lines: _lines, ...totals } = plan;
+    expect(tally.plan).toEqual(totals);
+    expect(tally.beneficiaries.projects.map((p) => p.name)).toEqual(['春节慰问金', '补助']);
+    expect(before.beneficiaries.projects.map((p) => p.name)).toEqual(['慰问金', '补助']);
+    expect(lists!.get('莘庄镇')!.projects[0].name).toBe('春节慰问金');
+    expect(lists!.get('莘庄镇')).toEqual(summariseList(renamed, '莘庄镇', await includedUnitPlanEntries(table, campaign.id, '莘庄镇')));
+    // A register changed since it was kept is read afresh for the plan's lines.
+    await nominate(5, 'MZ02', 30000);
+    const changed: UploadSeen[] = [{ id: 'z'.repeat(64), state: 'done', storedCount: 1 }, ...uploads];
+    const fresh = await currentPlan(table, renamed, async () => ({ uploads: changed, conflicts }));
+    expect(fresh.lines.length).toBe(plan.lines.length + 1);
   });
 
   it('reads the payments on every look until the campaign is past 实施, then keeps their totals', async () => {
