@@ -1,5 +1,6 @@
 import type { PaymentMethod } from '../core/payment-methods.js';
 import { keys, UNIT_LIST_INDEX } from './keys.js';
+import { allInProjectPartition } from './project-partition.js';
 import type { Table } from './table.js';
 
 /** A stored beneficiary: the ID number only as a keyed hash and a masked form. */
@@ -138,7 +139,7 @@ export function replaceSealedAccount(table: Table, stored: Beneficiary, sealed: 
   );
 }
 
-export const listBeneficiaries = (table: Table, campaignId: string) => table.allInRanges<Beneficiary>(keys.beneficiaryPartition(campaignId).pk, keys.projectKeyBounds);
+export const listBeneficiaries = (table: Table, campaignId: string) => allInProjectPartition<Beneficiary>(table, campaignId, keys.beneficiaryPartition(campaignId).pk);
 
 /** What UNIT_LIST_INDEX holds of a beneficiary. */
 export type UnitListField = (typeof UNIT_LIST_INDEX.attributes)[number];

@@ -1,6 +1,7 @@
 import { listBeneficiaries, listUnitBeneficiaries, PAYEE_FIELDS, unitBeneficiaryPages, type Beneficiary, type Payee, type UnitListField } from './beneficiaries.js';
 import type { PlanEntry } from '../core/plan.js';
 import { keys } from './keys.js';
+import { allInProjectPartition } from './project-partition.js';
 import type { Table } from './table.js';
 
 /** A beneficiary as stored, with the mark a resolved conflict leaves on the one not kept. */
@@ -24,7 +25,7 @@ export const listBeneficiaryRecords = (table: Table, campaignId: string) => list
 
 /** Every beneficiary of a campaign, excluded ones included, with only the `fields` a reader needs. */
 export const listRegisterFields = <F extends keyof BeneficiaryRecord>(table: Table, campaignId: string, fields: readonly F[]) =>
-  table.allInRanges<Pick<BeneficiaryRecord, F>>(keys.beneficiaryPartition(campaignId).pk, keys.projectKeyBounds, fields);
+  allInProjectPartition<Pick<BeneficiaryRecord, F>>(table, campaignId, keys.beneficiaryPartition(campaignId).pk, fields);
 
 const REGISTER_ENTRY_FIELDS = ['projectCode', 'idHash', 'unit', 'amountFen', 'excludedBy'] as const;
 /** What a payment plan reads of each beneficiary: its key, its unit, its amount and its exclusion mark. */

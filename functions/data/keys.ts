@@ -44,7 +44,8 @@ export const keys = {
   beneficiaryPartition: (campaignId: string) => ({ pk: `${V}#CAMPAIGN#${campaignId}#BENEFICIARIES` }),
   /**
    * Bounds that split the sort keys `<projectCode>#<idHash>` of a register or payments partition by
-   * their first character, for reads in ranges (Table.allInRanges). A bound has no '#': never a key.
+   * their first character, for reads in ranges (Table.allInRanges); project-partition.ts adds each
+   * project's middle. A bound has no '#': never a key.
    */
   projectKeyBounds: [...'123456789', 'A', 'H', 'O', 'V', '_', 'a', 'h', 'o', 'v'] as readonly string[],
   /** A beneficiary's entry in UNIT_LIST_INDEX: its unit's list (a unit never changes once stored). */

