@@ -5,7 +5,9 @@ import { getCoverage, type CoverageReport } from '../data/coverage.js';
 import { getGate, type Gate } from '../data/gates.js';
 import { attemptOf, getUpload, listUploads, type Upload } from '../data/uploads.js';
 import type { AppDeps } from './context.js';
-import { paymentTally, registerTally, type PaymentTally, type RegisterTally } from './register-tally.js';
+import { listObjections } from '../data/objections.js';
+import { listRemovals } from '../data/removals.js';
+import { paymentTally, registerTally, type PaymentTally, type RegisterInputs, type RegisterTally } from './register-tally.js';
 import { intakeStatus } from './workflows.js';
 
 export type UploadState = 'processing' | 'done' | 'failed';
@@ -45,20 +47,22 @@ export async function uploadView(deps: AppDeps, upload: Upload): Promise<UploadV
   return { ...rest, state: 'failed' };
 }
 
-/** The uploads (with their states) and the conflicts: what the register's tally is keyed by. */
-export async function registerInputs(deps: AppDeps, campaign: Campaign) {
-  const [uploads, conflicts] = await Promise.all([
+/** What the register's tally is keyed by (see register-tally.ts), read at once: the uploads with their states, the conflicts, the objections and the removals. */
+export async function registerInputs(deps: AppDeps, campaign: Campaign): Promise<RegisterInputs & { uploads: UploadView[]; conflicts: Conflict[] }> {
+  const [uploads, conflicts, objections, removals] = await Promise.all([
     listUploads(deps.table, campaign.id).then((list) => Promise.all(list.sort((a, b) => a.uploadedAt.localeCompare(b.uploadedAt)).map((u) => uploadView(deps, u)))),
     listConflicts(deps.table, campaign.id),
+    listObjections(deps.table, campaign.id),
+    listRemovals(deps.table, campaign.id),
   ]);
-  return { uploads, conflicts };
+  return { uploads, conflicts, objections, removals };
 }
 
 /** The uploads and conflicts, and the register's tally they key (kept between looks, see register-tally.ts). */
 export async function loadRegister(deps: AppDeps, campaign: Campaign) {
-  const { uploads, conflicts } = await registerInputs(deps, campaign);
+  const inputs = await registerInputs(deps, campaign);
   // Read after the uploads' states, so every row of an upload shown done is counted.
-  return { uploads, conflicts, register: await registerTally(deps.table, campaign, uploads, conflicts) };
+  return { uploads: inputs.uploads, conflicts: inputs.conflicts, register: await registerTally(deps.table, campaign, inputs) };
 }
 
 export async function loadFacts(deps: AppDeps, campaign: Campaign): Promise<CampaignFacts> {

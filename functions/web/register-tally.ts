@@ -17,10 +17,10 @@ import { computePlan, projectTotals, type Plan, type PlanEntry, type PlanTotals 
 import type { Campaign } from '../data/campaigns.js';
 import type { Conflict } from '../data/conflicts.js';
 import { isExcluded, listPlanEntries } from '../data/exclusions.js';
-import { listObjections } from '../data/objections.js';
+import type { Objection } from '../data/objections.js';
 import { loadPlan } from '../data/plan.js';
 import { listPaymentAmounts, paymentProgress, type PaymentCount } from '../data/payments.js';
-import { listRemovals } from '../data/removals.js';
+import type { LineRemoval } from '../data/removals.js';
 import type { Table } from '../data/table.js';
 import { LatestCampaigns } from '../shared/latest-campaigns.js';
 import { summariseList, type ListSummary } from '../steps/list-summary.js';
@@ -64,9 +64,15 @@ interface KeptRegister {
 const registers = new LatestCampaigns<KeptRegister>(4);
 const payments = new LatestCampaigns<PaymentTally>(16);
 
-/** What the register's state is known by without reading it: `uploads` and `conflicts` are read before. */
-async function registerState(table: Table, campaign: Campaign, uploads: readonly UploadSeen[], conflicts: readonly Conflict[]) {
-  const [objections, removals] = await Promise.all([listObjections(table, campaign.id), listRemovals(table, campaign.id)]);
+/** What the register's state is known by without reading it, read before it (campaign-facts.ts, registerInputs). */
+export interface RegisterInputs {
+  uploads: readonly UploadSeen[];
+  conflicts: readonly Conflict[];
+  objections: readonly Pick<Objection, 'status' | 'objectionId'>[];
+  removals: readonly Pick<LineRemoval, 'unit' | 'round' | 'lineKey'>[];
+}
+
+function registerState({ uploads, conflicts, objections, removals }: RegisterInputs) {
   const decisions = [
     ...conflicts.filter((c) => c.status === 'resolved').map((c) => c.id),
     ...objections.filter((o) => o.status === 'upheld').map((o) => o.objectionId),
@@ -76,9 +82,9 @@ async function registerState(table: Table, campaign: Campaign, uploads: readonly
   return { fingerprint, decisions: decisions.length, processing: uploads.some((u) => u.state === 'processing') };
 }
 
-/** The register's tally: from the kept entries, or read whole. `uploads` and `conflicts` are read before it. */
-export async function registerTally(table: Table, campaign: Campaign, uploads: readonly UploadSeen[], conflicts: readonly Conflict[]): Promise<RegisterTally> {
-  const { fingerprint, decisions, processing } = await registerState(table, campaign, uploads, conflicts);
+/** The register's tally: from the kept entries, or read whole. */
+export async function registerTally(table: Table, campaign: Campaign, inputs: RegisterInputs): Promise<RegisterTally> {
+  const { fingerprint, decisions, processing } = registerState(inputs);
   let kept = registers.get(campaign.id);
   const current = kept?.settled && kept.fingerprint === fingerprint;
   if (!kept || (!current && !processing)) {
@@ -91,21 +97,19 @@ export async function registerTally(table: Table, campaign: Campaign, uploads: r
 
 /**
  * The kept register when it is settled and the register as it is now; otherwise undefined. Never
- * reads the register; `registerInputs` (the uploads and conflicts, as registerTally takes them) only when one is kept.
+ * reads the register; reads its inputs (`readInputs`) only when one is kept.
  */
-async function currentKept(table: Table, campaign: Campaign, registerInputs: RegisterInputs): Promise<KeptRegister | undefined> {
+async function currentKept(campaign: Campaign, readInputs: ReadInputs): Promise<KeptRegister | undefined> {
   const kept = registers.get(campaign.id);
   if (!kept?.settled) return undefined;
-  const { uploads, conflicts } = await registerInputs();
-  const { fingerprint } = await registerState(table, campaign, uploads, conflicts);
-  return kept.fingerprint === fingerprint ? kept : undefined;
+  return kept.fingerprint === registerState(await readInputs()).fingerprint ? kept : undefined;
 }
 
-type RegisterInputs = () => Promise<{ uploads: readonly UploadSeen[]; conflicts: readonly Conflict[] }>;
+type ReadInputs = () => Promise<RegisterInputs>;
 
 /** Every unit's list summary, as reading the register now would give it, when this sandbox keeps the register as it is; otherwise undefined. */
-export async function keptListSummaries(table: Table, campaign: Campaign, registerInputs: RegisterInputs) {
-  const kept = await currentKept(table, campaign, registerInputs);
+export async function keptListSummaries(campaign: Campaign, readInputs: ReadInputs) {
+  const kept = await currentKept(campaign, readInputs);
   if (!kept) return undefined;
   const derived = derivedOf(kept, campaign);
   derived.lists ??= summariesByUnit(campaign, kept.entries.filter((b) => !isExcluded(b)));
@@ -113,8 +117,8 @@ export async function keptListSummaries(table: Table, campaign: Campaign, regist
 }
 
 /** The plan with every line: from the kept register when it is the register as it is, else read afresh. */
-export async function currentPlan(table: Table, campaign: Campaign, registerInputs: RegisterInputs): Promise<Plan> {
-  const kept = await currentKept(table, campaign, registerInputs);
+export async function currentPlan(table: Table, campaign: Campaign, readInputs: ReadInputs): Promise<Plan> {
+  const kept = await currentKept(campaign, readInputs);
   return kept ? computePlan(campaign.projects, kept.entries) : loadPlan(table, campaign);
 }
 

@@ -64,7 +64,7 @@ export function approvalRoutes(app: Hono<WebEnv>, deps: AppDeps) {
   };
 
   /** The lists' summaries this sandbox keeps for the register as it is now, if it does (see register-tally.ts). */
-  const keptLists = (campaign: Campaign): Promise<KeptLists> => keptListSummaries(deps.table, campaign, () => registerInputs(deps, campaign));
+  const keptLists = (campaign: Campaign): Promise<KeptLists> => keptListSummaries(campaign, () => registerInputs(deps, campaign));
 
   /** The link's task and page, or the response that answers instead. */
   const open = async (c: Context): Promise<Opened | Response> => {

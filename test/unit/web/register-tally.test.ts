@@ -4,11 +4,13 @@ import { createCampaign, type Campaign } from '../../../functions/data/campaigns
 import { conflictIdOf, listConflicts } from '../../../functions/data/conflicts.js';
 import { excludeBeneficiary, includedUnitPlanEntries } from '../../../functions/data/exclusions.js';
 import { keys } from '../../../functions/data/keys.js';
+import { listObjections } from '../../../functions/data/objections.js';
+import { listRemovals } from '../../../functions/data/removals.js';
 import { loadPlan } from '../../../functions/data/plan.js';
 import { payOnce, saveTally, savePaymentPlan } from '../../../functions/data/payments.js';
 import { Table } from '../../../functions/data/table.js';
 import { findConflicts } from '../../../functions/steps/survey-dedup.js';
-import { currentPlan, keptListSummaries, paymentTally, registerTally, type UploadSeen } from '../../../functions/web/register-tally.js';
+import { currentPlan, keptListSummaries, paymentTally, registerTally, type RegisterInputs, type UploadSeen } from '../../../functions/web/register-tally.js';
 import { summariseList } from '../../../functions/steps/list-summary.js';
 import { startTable } from '../../support/table.js';
 
@@ -35,7 +37,11 @@ const nominate = (n: number, projectCode: string, amountFen: number) =>
 const done: UploadSeen[] = [{ id: 'u'.repeat(64), state: 'done', storedCount: 3 }];
 /** Both files processed: the second added person 3 to MZ02 (the first test). */
 const withSecond: UploadSeen[] = [{ id: 'v'.repeat(64), state: 'done', storedCount: 1 }, ...done];
-const tally = async (uploads: UploadSeen[] = withSecond) => registerTally(table, campaign, uploads, await listConflicts(table, campaign.id));
+/** The register's inputs as the campaign page reads them, with these uploads. */
+const inputsOf = async (uploads: UploadSeen[]): Promise<RegisterInputs> => ({
+  uploads, conflicts: await listConflicts(table, campaign.id), objections: await listObjections(table, campaign.id), removals: await listRemovals(table, campaign.id),
+});
+const tally = async (uploads: UploadSeen[] = withSecond) => registerTally(table, campaign, await inputsOf(uploads));
 
 describe('the campaign totals kept between looks', () => {
   beforeAll(async () => {
@@ -99,9 +105,8 @@ describe('the campaign totals kept between looks', () => {
   it('gives each unit\'s list summary from the kept register, as the unit\'s list read afresh gives it, until the register changes', async () => {
     const deploying = { ...campaign, phase: 'deploy' as const, phaseStatus: 'awaiting' as const };
     const look = async (uploads: UploadSeen[]) => {
-      const conflicts = await listConflicts(table, campaign.id);
-      await registerTally(table, deploying, uploads, conflicts);
-      return keptListSummaries(table, deploying, async () => ({ uploads, conflicts }));
+      await registerTally(table, deploying, await inputsOf(uploads));
+      return keptListSummaries(deploying, () => inputsOf(uploads));
     };
     const afresh = async () => summariseList(deploying, '莘庄镇', await includedUnitPlanEntries(table, campaign.id, '莘庄镇'));
     // The register kept from 排摸 gives the lists without a read: it has not changed.
@@ -126,14 +131,13 @@ describe('the campaign totals kept between looks', () => {
 
   it('gives the tally, the lists and the plan\'s lines for new projects from the kept register, without reading it again', async () => {
     const uploads: UploadSeen[] = [{ id: 'w'.repeat(64), state: 'done', storedCount: 1 }, ...withSecond];
-    const conflicts = await listConflicts(table, campaign.id);
-    const inputs = async () => ({ uploads, conflicts });
-    const before = await registerTally(table, campaign, uploads, conflicts);
+    const inputs = () => inputsOf(uploads);
+    const before = await registerTally(table, campaign, await inputs());
     const reads = table.reads.register;
     const renamed = { ...campaign, projects: campaign.projects.map((p) => (p.code === 'MZ01' ? { ...p, name: '春节慰问金' } : p)) };
     const plan = await currentPlan(table, renamed, inputs);
-    const tally = await registerTally(table, renamed, uploads, conflicts);
-    const lists = await keptListSummaries(table, renamed, inputs);
+    const tally = await registerTally(table, renamed, await inputs());
+    const lists = await keptListSummaries(renamed, inputs);
     expect(table.reads.register).toBe(reads);
     expect(plan).toEqual(await loadPlan(table, renamed));
     const { lines: _lines, ...totals } = plan;
@@ -145,7 +149,7 @@ describe('the campaign totals kept between looks', () => {
     // A register changed since it was kept is read afresh for the plan's lines.
     await nominate(5, 'MZ02', 30000);
     const changed: UploadSeen[] = [{ id: 'z'.repeat(64), state: 'done', storedCount: 1 }, ...uploads];
-    const fresh = await currentPlan(table, renamed, async () => ({ uploads: changed, conflicts }));
+    const fresh = await currentPlan(table, renamed, () => inputsOf(changed));
     expect(fresh.lines.length).toBe(plan.lines.length + 1);
   });
 
