@@ -52,15 +52,19 @@ export type UploadSeen = Pick<Upload, 'id' | 'attempt' | 'storedCount' | 'update
 /**
  * A register read and kept: its entries (the excluded too), and what they give for the campaign's
  * name, units and projects as last asked (the projects change at 部署 without the register changing).
+ * Entries past `keeping.entriesLimit` are not kept, only what they gave: a new look at new projects,
+ * the plan workbook and the lists then read the register again.
  */
 interface KeptRegister {
   fingerprint: string;
   settled: boolean;
-  entries: readonly PlanEntry[];
-  derived?: { against: string; tally: RegisterTally; lists?: ReadonlyMap<string, ListSummary> };
+  entries?: readonly PlanEntry[];
+  derived: { against: string; tally: RegisterTally; lists?: ReadonlyMap<string, ListSummary> };
 }
 
-/** Entries are kept for the latest few campaigns only: at Minhang's scale (108,000) they take tens of MB. */
+/** Entries take about 25 MB per 100,000: a city's register (a million) is not kept in a 512 MB sandbox. Tests lower the limit. */
+export const keeping = { entriesLimit: 250_000 };
+/** Registers are kept for the latest few campaigns only. */
 const registers = new LatestCampaigns<KeptRegister>(4);
 const payments = new LatestCampaigns<PaymentTally>(16);
 
@@ -82,27 +86,31 @@ function registerState({ uploads, conflicts, objections, removals }: RegisterInp
   return { fingerprint, decisions: decisions.length, processing: uploads.some((u) => u.state === 'processing') };
 }
 
-/** The register's tally: from the kept entries, or read whole. */
+/** The register's tally: kept, from the kept entries, or read whole. */
 export async function registerTally(table: Table, campaign: Campaign, inputs: RegisterInputs): Promise<RegisterTally> {
   const { fingerprint, decisions, processing } = registerState(inputs);
   let kept = registers.get(campaign.id);
   const current = kept?.settled && kept.fingerprint === fingerprint;
-  if (!kept || (!current && !processing)) {
+  let derived = kept && derivedOf(kept, campaign);
+  if (!derived || (!current && !processing)) {
     const entries = await listPlanEntries(table, campaign.id);
-    kept = registers.keep(campaign.id, { fingerprint, entries, settled: !processing && entries.filter(isExcluded).length === decisions });
+    derived = { against: againstOf(campaign), tally: tallyOf(campaign, entries) };
+    kept = registers.keep(campaign.id, {
+      fingerprint, derived, settled: !processing && entries.filter(isExcluded).length === decisions, ...(entries.length <= keeping.entriesLimit ? { entries } : {}),
+    });
   }
-  const { tally } = derivedOf(kept, campaign);
+  const { tally } = derived;
   return processing ? { ...tally, beneficiaries: { ...tally.beneficiaries, settling: true } } : tally;
 }
 
 /**
- * The kept register when it is settled and the register as it is now; otherwise undefined. Never
- * reads the register; reads its inputs (`readInputs`) only when one is kept.
+ * The kept register when it is settled, the register as it is now, and its entries are kept;
+ * otherwise undefined. Never reads the register; reads its inputs (`readInputs`) only when one is kept.
  */
-async function currentKept(campaign: Campaign, readInputs: ReadInputs): Promise<KeptRegister | undefined> {
+async function currentKept(campaign: Campaign, readInputs: ReadInputs): Promise<Required<KeptRegister> | undefined> {
   const kept = registers.get(campaign.id);
-  if (!kept?.settled) return undefined;
-  return kept.fingerprint === registerState(await readInputs()).fingerprint ? kept : undefined;
+  if (!kept?.settled || !kept.entries) return undefined;
+  return kept.fingerprint === registerState(await readInputs()).fingerprint ? (kept as Required<KeptRegister>) : undefined;
 }
 
 type ReadInputs = () => Promise<RegisterInputs>;
@@ -111,7 +119,7 @@ type ReadInputs = () => Promise<RegisterInputs>;
 export async function keptListSummaries(campaign: Campaign, readInputs: ReadInputs) {
   const kept = await currentKept(campaign, readInputs);
   if (!kept) return undefined;
-  const derived = derivedOf(kept, campaign);
+  const derived = derivedOf(kept, campaign)!;
   derived.lists ??= summariesByUnit(campaign, kept.entries.filter((b) => !isExcluded(b)));
   return derived.lists;
 }
@@ -122,12 +130,16 @@ export async function currentPlan(table: Table, campaign: Campaign, readInputs: 
   return kept ? computePlan(campaign.projects, kept.entries) : loadPlan(table, campaign);
 }
 
-/** What the kept entries give for the campaign as it is now: computed again when its name, units or projects changed. */
-function derivedOf(kept: KeptRegister, campaign: Campaign): NonNullable<KeptRegister['derived']> {
-  const against = JSON.stringify([campaign.name, campaign.units, campaign.projects]);
-  if (kept.derived?.against !== against) kept.derived = { against, tally: tallyOf(campaign, kept.entries) };
+/** What is kept for the campaign as it is now: computed again from the kept entries when its name, units or projects changed; undefined if they are not kept. */
+function derivedOf(kept: KeptRegister, campaign: Campaign): KeptRegister['derived'] | undefined {
+  const against = againstOf(campaign);
+  if (kept.derived.against === against) return kept.derived;
+  if (!kept.entries) return undefined;
+  kept.derived = { against, tally: tallyOf(campaign, kept.entries) };
   return kept.derived;
 }
+
+const againstOf = (campaign: Campaign) => JSON.stringify([campaign.name, campaign.units, campaign.projects]);
 
 function tallyOf(campaign: Campaign, records: readonly PlanEntry[]): RegisterTally {
   const included = records.filter((b) => !isExcluded(b));

@@ -10,7 +10,7 @@ import { loadPlan } from '../../../functions/data/plan.js';
 import { payOnce, saveTally, savePaymentPlan } from '../../../functions/data/payments.js';
 import { Table } from '../../../functions/data/table.js';
 import { findConflicts } from '../../../functions/steps/survey-dedup.js';
-import { currentPlan, keptListSummaries, paymentTally, registerTally, type RegisterInputs, type UploadSeen } from '../../../functions/web/register-tally.js';
+import { currentPlan, keeping, keptListSummaries, paymentTally, registerTally, type RegisterInputs, type UploadSeen } from '../../../functions/web/register-tally.js';
 import { summariseList } from '../../../functions/steps/list-summary.js';
 import { startTable } from '../../support/table.js';
 
@@ -151,6 +151,27 @@ describe('the campaign totals kept between looks', () => {
     const changed: UploadSeen[] = [{ id: 'z'.repeat(64), state: 'done', storedCount: 1 }, ...uploads];
     const fresh = await currentPlan(table, renamed, () => inputsOf(changed));
     expect(fresh.lines.length).toBe(plan.lines.length + 1);
+  });
+
+  it('past its limit keeps only the tally: new projects, the plan\'s lines and the lists read the register again', async () => {
+    const limit = keeping.entriesLimit;
+    keeping.entriesLimit = 2;
+    try {
+      const uploads: UploadSeen[] = [{ id: 'l'.repeat(64), state: 'done', storedCount: 0 }, { id: 'z'.repeat(64), state: 'done', storedCount: 1 }, { id: 'w'.repeat(64), state: 'done', storedCount: 1 }, ...withSecond];
+      const inputs = () => inputsOf(uploads);
+      const reads = table.reads.register;
+      const first = await registerTally(table, campaign, await inputs());
+      expect(await registerTally(table, campaign, await inputs())).toEqual(first);
+      expect(table.reads.register).toBe(reads + 1);
+      expect(await keptListSummaries(campaign, inputs)).toBeUndefined();
+      expect(await currentPlan(table, campaign, inputs)).toEqual(await loadPlan(table, campaign));
+      expect(table.reads.register).toBe(reads + 3);
+      const renamed = { ...campaign, projects: campaign.projects.map((p) => (p.code === 'MZ02' ? { ...p, name: '春节补助' } : p)) };
+      expect((await registerTally(table, renamed, await inputs())).beneficiaries.projects.map((p) => p.name)).toEqual(['慰问金', '春节补助']);
+      expect(table.reads.register).toBe(reads + 4);
+    } finally {
+      keeping.entriesLimit = limit;
+    }
   });
 
   it('reads the payments on every look until the campaign is past 实施, then keeps their totals', async () => {
