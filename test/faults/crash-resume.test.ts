@@ -5,7 +5,7 @@
 // given); FAULT_SCALE the campaign's scale.
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DemoClient } from '../../infra/local/demo-client.js';
+import { DemoClient, until } from '../../infra/local/demo-client.js';
 import { tempDir } from '../support/engine.js';
 import { APPROVERS, generateMinhang } from '../support/minhang/generate.js';
 import { Chaos, planKills } from './support/chaos.js';
@@ -78,11 +78,19 @@ describe('crash and resume under SIGKILL', () => {
     }, log);
     // Once both approval steps are through: every approval link mailed (before a kill or after)
     // still works, once: opened in the approver's own browser it shows 已处理 (its list decided),
-    // and a second decision changes nothing. Links mailed before each kill in the approvals are noted just before it.
+    // and a second decision changes nothing. A kill in the approvals waits until a link has been
+    // mailed (so that some link is always mailed before a kill, whatever the timing); the links
+    // mailed by then are noted just before it.
     const mailedBeforeKill = new Set<string>();
     const answers: { link: string; opened: number; openedDecided: boolean; posted: number; postedDecided: boolean }[] = [];
+    const mailedLinks = async () => (await Promise.all(APPROVERS.map((a) => driver.approvalLinks(a)))).flat();
     chaos.beforeKill = async (phase) => {
-      if (phase === 'approvals') for (const a of APPROVERS) for (const l of await driver.approvalLinks(a)) mailedBeforeKill.add(l);
+      if (phase !== 'approvals') return;
+      const mailed = await until('an approval link to be mailed', async () => {
+        const sent = await mailedLinks().catch(() => []);
+        return sent.length ? sent : undefined;
+      }, 120_000);
+      for (const link of mailed) mailedBeforeKill.add(link);
     };
     const crashed = await driver.run('崩溃恢复', {
       enter: (p: FaultPhase) => chaos.enter(p),
@@ -132,6 +140,7 @@ describe('crash and resume under SIGKILL', () => {
     expect(JSON.stringify(answers.filter((a) => a.opened !== 200 || !a.openedDecided || a.posted !== 200 || !a.postedDecided))).toBe('[]');
     expect(answers.map((a) => a.link).sort()).toEqual([...links].sort());
     expect(links.length).toBeGreaterThanOrEqual(2 * campaign.units.length);
+    expect(mailedBeforeKill.size).toBeGreaterThan(0);
     passed = true;
   }, 1_200_000);
 });
