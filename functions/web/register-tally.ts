@@ -163,12 +163,16 @@ function summariesByUnit(campaign: Campaign, included: readonly PlanEntry[]): Ma
   return new Map([...byUnit].map(([unit, mine]) => [unit, summariseList(campaign, unit, mine)]));
 }
 
+/** No payment exists before 实施: only its workflow makes them. */
+const beforePayments = (campaign: Campaign) => campaign.phase === 'survey' || campaign.phase === 'deploy';
+
 /**
- * The payments' count and total: kept once the campaign is past 实施; while 实施 pays, added up
- * from the batches paid so far (a whole read of the growing payments took seconds a look at
- * Minhang's scale); read whole otherwise.
+ * The payments' count and total: none before 实施 (nothing is read); kept once the campaign is
+ * past 实施; while 实施 pays, added up from the batches paid so far (a whole read of the growing
+ * payments took seconds a look at Minhang's scale); read whole otherwise.
  */
 export async function paymentTally(table: Table, campaign: Campaign): Promise<PaymentTally> {
+  if (beforePayments(campaign)) return { count: 0, totalFen: 0 };
   const kept = payments.get(campaign.id);
   if (kept) return kept;
   const progress = campaign.phase === 'implement' && campaign.phaseStatus === 'running' ? await paymentProgress(table, campaign.id) : undefined;

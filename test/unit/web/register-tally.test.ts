@@ -174,6 +174,14 @@ describe('the campaign totals kept between looks', () => {
     }
   });
 
+  it('reads no payment before 实施, which alone makes them', async () => {
+    const reads = table.reads.payments;
+    for (const phase of ['survey', 'deploy'] as const) {
+      expect(await paymentTally(table, { ...campaign, phase, phaseStatus: 'running' })).toEqual({ count: 0, totalFen: 0 });
+    }
+    expect(table.reads.payments).toBe(reads);
+  });
+
   it('reads the payments on every look until the campaign is past 实施, then keeps their totals', async () => {
     await payOnce(table, { campaignId: campaign.id, projectCode: 'MZ01', idHash: person(2), amountFen: 50000, paidAt: '2026-01-20T00:00:00Z', executionId: 'x' });
     const implementing = { ...campaign, phase: 'implement' as const, phaseStatus: 'running' as const };
