@@ -11,7 +11,8 @@
  * one beneficiary excluded twice) every look reads. While a file is processed, looks show the last
  * tally marked settling. The tally, the plan workbook's lines and the approval pages' list summaries
  * are computed from the kept entries (again when the projects change). Payments are created only by
- * 实施: while it pays, its batches' tallies are added up; past it, the payments' totals are kept.
+ * 实施: none are read before it; while it pays, its batches' tallies are added up; once it has
+ * ended well, the payments' totals are kept.
  */
 import { computePlan, projectTotals, type Plan, type PlanEntry, type PlanTotals } from '../core/plan.js';
 import type { Campaign } from '../data/campaigns.js';
@@ -165,20 +166,26 @@ function summariesByUnit(campaign: Campaign, included: readonly PlanEntry[]): Ma
 
 /** No payment exists before 实施: only its workflow makes them. */
 const beforePayments = (campaign: Campaign) => campaign.phase === 'survey' || campaign.phase === 'deploy';
+/** Once 实施's workflow has ended well, no payment is added or changes its amount (a retry is the same payment). */
+const paymentsFinal = (campaign: Campaign) => campaign.phase === 'review' || campaign.phase === 'done' || (campaign.phase === 'implement' && campaign.phaseStatus === 'done');
 
 /**
- * The payments' count and total: none before 实施 (nothing is read); kept once the campaign is
- * past 实施; while 实施 pays, added up from the batches paid so far (a whole read of the growing
- * payments took seconds a look at Minhang's scale); read whole otherwise.
+ * The payments' count and total: none before 实施, or in 实施 before its first plan (payments
+ * are made only for planned batches); while 实施 pays, added up from the batches paid so far (a
+ * whole read of the growing payments took seconds a look at Minhang's scale); otherwise read
+ * whole, and kept once final.
  */
 export async function paymentTally(table: Table, campaign: Campaign): Promise<PaymentTally> {
   if (beforePayments(campaign)) return { count: 0, totalFen: 0 };
   const kept = payments.get(campaign.id);
   if (kept) return kept;
-  const progress = campaign.phase === 'implement' && campaign.phaseStatus === 'running' ? await paymentProgress(table, campaign.id) : undefined;
-  if (progress) return progress;
+  if (campaign.phase === 'implement') {
+    const progress = await paymentProgress(table, campaign.id);
+    if (!progress) return { count: 0, totalFen: 0 };
+    if (campaign.phaseStatus === 'running') return progress;
+  }
   const amounts = await listPaymentAmounts(table, campaign.id);
   const tally = { count: amounts.length, totalFen: amounts.reduce((n, p) => n + p.amountFen, 0) };
-  if (campaign.phase === 'review' || campaign.phase === 'done') payments.keep(campaign.id, tally);
+  if (paymentsFinal(campaign)) payments.keep(campaign.id, tally);
   return tally;
 }

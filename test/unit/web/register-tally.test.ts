@@ -174,24 +174,27 @@ describe('the campaign totals kept between looks', () => {
     }
   });
 
-  it('reads no payment before 实施, which alone makes them', async () => {
+  it('reads no payment before 实施, nor in 实施 before its first plan (payments are made for planned batches only)', async () => {
     const reads = table.reads.payments;
     for (const phase of ['survey', 'deploy'] as const) {
       expect(await paymentTally(table, { ...campaign, phase, phaseStatus: 'running' })).toEqual({ count: 0, totalFen: 0 });
     }
+    expect(await paymentTally(table, { ...campaign, phase: 'implement', phaseStatus: 'running' })).toEqual({ count: 0, totalFen: 0 });
     expect(table.reads.payments).toBe(reads);
   });
 
-  it('reads the payments on every look until the campaign is past 实施, then keeps their totals', async () => {
+  it('reads the payments on every look while 实施 is back at its gate, and keeps their totals once it has ended well', async () => {
+    await savePaymentPlan(table, campaign.id, { executionId: 'x', batches: 1, payable: { count: 2, totalFen: 100000 } });
     await payOnce(table, { campaignId: campaign.id, projectCode: 'MZ01', idHash: person(2), amountFen: 50000, paidAt: '2026-01-20T00:00:00Z', executionId: 'x' });
-    const implementing = { ...campaign, phase: 'implement' as const, phaseStatus: 'running' as const };
-    expect(await paymentTally(table, implementing)).toEqual({ count: 1, totalFen: 50000 });
+    const failed = { ...campaign, phase: 'implement' as const, phaseStatus: 'failed' as const };
+    expect(await paymentTally(table, failed)).toEqual({ count: 1, totalFen: 50000 });
     await payOnce(table, { campaignId: campaign.id, projectCode: 'MZ01', idHash: person(1), amountFen: 50000, paidAt: '2026-01-20T00:00:00Z', executionId: 'x' });
-    expect(await paymentTally(table, implementing)).toEqual({ count: 2, totalFen: 100000 });
-    const reviewing = { ...campaign, phase: 'review' as const, phaseStatus: 'awaiting' as const };
-    expect(await paymentTally(table, reviewing)).toEqual({ count: 2, totalFen: 100000 });
+    expect(await paymentTally(table, failed)).toEqual({ count: 2, totalFen: 100000 });
+    const ended = { ...campaign, phase: 'implement' as const, phaseStatus: 'done' as const };
+    expect(await paymentTally(table, ended)).toEqual({ count: 2, totalFen: 100000 });
     const reads = table.reads.payments;
-    expect(await paymentTally(table, reviewing)).toEqual({ count: 2, totalFen: 100000 });
+    expect(await paymentTally(table, ended)).toEqual({ count: 2, totalFen: 100000 });
+    expect(await paymentTally(table, { ...campaign, phase: 'review', phaseStatus: 'awaiting' })).toEqual({ count: 2, totalFen: 100000 });
     expect(table.reads.payments).toBe(reads);
   });
 
@@ -212,7 +215,7 @@ describe('the campaign totals kept between looks', () => {
     expect(await paymentTally(table, paying)).toEqual({ count: 250, totalFen: 9_000_000, planned: { count: 250, totalFen: 9_000_000 } });
     expect(table.reads.payments).toBe(reads);
     // Once 实施 is no longer running, the payments themselves are read (there are none here).
-    expect(await paymentTally(table, { ...paying, phaseStatus: 'done' })).toEqual({ count: 0, totalFen: 0 });
+    expect(await paymentTally(table, { ...paying, phaseStatus: 'failed' })).toEqual({ count: 0, totalFen: 0 });
     expect(table.reads.payments).toBe(reads + 1);
   });
 });
