@@ -1,4 +1,5 @@
 import { LatestCampaigns } from '../shared/latest-campaigns.js';
+import { getCampaign } from './campaigns.js';
 import { keys } from './keys.js';
 import type { FieldsHold, Table } from './table.js';
 
@@ -18,7 +19,7 @@ export function projectRangeBounds(codes: readonly string[]): string[] {
 async function boundsOf(table: Table, campaignId: string): Promise<readonly string[]> {
   const known = kept.get(campaignId);
   if (known) return known;
-  const codes = (await table.get<{ projects?: { code: string }[] }>(keys.campaign(campaignId)))?.projects?.map((p) => p.code) ?? [];
+  const codes = (await getCampaign(table, campaignId))?.projects?.map((p) => p.code) ?? [];
   const bounds = projectRangeBounds(codes);
   return codes.length ? kept.keep(campaignId, bounds) : bounds;
 }
