@@ -165,6 +165,7 @@ function summariesByUnit(campaign: Campaign, included: readonly PlanEntry[]): Ma
 }
 
 /** No payment exists before 实施: only its workflow makes them. */
+const NO_PAYMENTS: PaymentTally = Object.freeze({ count: 0, totalFen: 0 });
 const beforePayments = (campaign: Campaign) => campaign.phase === 'survey' || campaign.phase === 'deploy';
 /** Once 实施's workflow has ended well, no payment is added or changes its amount (a retry is the same payment). */
 const paymentsFinal = (campaign: Campaign) => campaign.phase === 'review' || campaign.phase === 'done' || (campaign.phase === 'implement' && campaign.phaseStatus === 'done');
@@ -176,12 +177,12 @@ const paymentsFinal = (campaign: Campaign) => campaign.phase === 'review' || cam
  * whole, and kept once final.
  */
 export async function paymentTally(table: Table, campaign: Campaign): Promise<PaymentTally> {
-  if (beforePayments(campaign)) return { count: 0, totalFen: 0 };
+  if (beforePayments(campaign)) return NO_PAYMENTS;
   const kept = payments.get(campaign.id);
   if (kept) return kept;
   if (campaign.phase === 'implement') {
     const progress = await paymentProgress(table, campaign.id);
-    if (!progress) return { count: 0, totalFen: 0 };
+    if (!progress) return NO_PAYMENTS;
     if (campaign.phaseStatus === 'running') return progress;
   }
   const amounts = await listPaymentAmounts(table, campaign.id);
