@@ -75,11 +75,11 @@ const STANDING_FIELDS = ['campaignId', 'projectCode', 'idHash', 'amountFen', 'un
 
 /**
  * Records the bank's outcome of each payment's current attempt: issued → paid or failed, only
- * while it is still issued at that attempt, so a result file read twice changes nothing the second
- * time. Each payment as read; 25 to a request. Per outcome, in order: true if this call recorded it.
- * The payments must be distinct.
+ * while it is still issued at that attempt for that amount, so a result file read twice changes
+ * nothing the second time. Each payment as read (or as it stood when its reference was kept); 25
+ * to a request. Per outcome, in order: true if this call recorded it. The payments must be distinct.
  */
-export function recordOutcomes(table: Table, outcomes: readonly { payment: Pick<PaymentStanding, 'campaignId' | 'projectCode' | 'idHash' | 'attempt' | 'attempts'>; outcome: Omit<PaymentAttempt, 'attempt'> }[]): Promise<boolean[]> {
+export function recordOutcomes(table: Table, outcomes: readonly { payment: Pick<PaymentStanding, 'campaignId' | 'projectCode' | 'idHash' | 'amountFen' | 'attempt' | 'attempts'>; outcome: Omit<PaymentAttempt, 'attempt'> }[]): Promise<boolean[]> {
   return table.updateMany(
     outcomes.map(({ payment, outcome }) => {
       const attempt = attemptOf(payment);
@@ -92,7 +92,7 @@ export function recordOutcomes(table: Table, outcomes: readonly { payment: Pick<
           // The attempts as read: they change only with the status this write requires to be 'issued'.
           attempts: [...(payment.attempts ?? []), { ...outcome, attempt }],
         },
-        where: standsAt('issued', attempt),
+        where: { ...standsAt('issued', attempt), amountFen: { equals: payment.amountFen } },
       };
     }),
   );

@@ -4,11 +4,11 @@ import { openPayee, sealPayee } from '../../../functions/core/payee.js';
 import { paymentReference } from '../../../functions/core/payment-reference.js';
 import { sealKeys } from '../../../functions/core/seal.js';
 import { getBeneficiary, insertBeneficiaries, type Beneficiary } from '../../../functions/data/beneficiaries.js';
-import { getPayment, payOnce } from '../../../functions/data/payments.js';
+import { getPayment, payOnce, recordOutcomes, statusOf } from '../../../functions/data/payments.js';
 import type { Table } from '../../../functions/data/table.js';
 import { bankFileRows, loadPayments } from '../../../functions/steps/bank-file.js';
 import { retryPayment } from '../../../functions/steps/payment-retry.js';
-import { reconcile } from '../../../functions/steps/reconcile.js';
+import { reconcile, rememberReferences } from '../../../functions/steps/reconcile.js';
 import { startTable } from '../../support/table.js';
 
 const KEYS = sealKeys('s'.repeat(64));
@@ -102,5 +102,43 @@ describe('bank file and reconciliation', () => {
     expect(paid).toMatchObject({ kind: 'paid', changed: true, attempt: 2 });
     expect(readAll).toHaveBeenCalledTimes(1);
     readAll.mockRestore();
+  });
+
+  it('records the lines of a bank file it made with no read first; a payment changed since, or another amount, is judged as it stands', async () => {
+    await insertBeneficiaries(table, [4, 5, 6, 7].map((n) => person(n, true)));
+    for (const n of [4, 5, 6, 7]) {
+      await payOnce(table, { campaignId: CAMPAIGN.id, projectCode: 'MZ01', idHash: hash(n), amountFen: 50_000, paidAt: '2025-01-20T00:00:00Z', executionId: 'x', name: `对象${n}`, idMasked: '310***********100X', unit: '莘庄镇' });
+    }
+    // The bank file, as its route makes it: its references are kept with how each payment waited.
+    const waiting = (await loadPayments(table, CAMPAIGN.id, '银行转账')).filter((v) => [4, 5, 6, 7].some((n) => v.payment.idHash === hash(n)));
+    rememberReferences(KEYS, CAMPAIGN.id, waiting.map((v) => v.payment));
+    const byKey = vi.spyOn(table, 'getMany');
+    const one = vi.spyOn(table, 'get');
+    const lines = [
+      { row: 2, reference: ref(4), amountFen: 50_000, outcome: 'paid' as const },
+      { row: 3, reference: ref(5), amountFen: 50_000, outcome: 'failed' as const, reason: '户名不符' },
+    ];
+    const outcomes = await reconcile(table, KEYS, CAMPAIGN.id, lines, new Date());
+    expect(outcomes).toMatchObject([{ kind: 'paid', changed: true, attempt: 1, who: '莘庄镇 对*4（310***********100X）' }, { kind: 'failed', reason: '户名不符', changed: true }]);
+    expect(byKey).not.toHaveBeenCalled();
+    expect(one).not.toHaveBeenCalled();
+    expect(await getPayment(table, CAMPAIGN.id, 'MZ01', hash(5))).toMatchObject({ status: 'failed', attempts: [{ attempt: 1, outcome: 'failed', reason: '户名不符' }] });
+
+    // Another sandbox recorded person 6 as paid since; a line of another amount for person 7 changes nothing.
+    const six = (await getPayment(table, CAMPAIGN.id, 'MZ01', hash(6)))!;
+    expect(await recordOutcomes(table, [{ payment: six, outcome: { reference: ref(6), outcome: 'paid', at: '2025-01-21T00:00:00Z' } }])).toEqual([true]);
+    const [changed, otherAmount, again] = await reconcile(table, KEYS, CAMPAIGN.id, [
+      { row: 2, reference: ref(6), amountFen: 50_000, outcome: 'failed', reason: '账户已销户' },
+      { row: 3, reference: ref(7), amountFen: 49_999, outcome: 'paid' },
+      { row: 4, reference: ref(4), amountFen: 50_000, outcome: 'paid' },
+    ], new Date());
+    expect(changed).toMatchObject({ kind: 'unknown', why: expect.stringContaining('已记为“成功”') });
+    expect(otherAmount).toMatchObject({ kind: 'unknown', why: expect.stringContaining('金额不符') });
+    expect(again).toMatchObject({ kind: 'paid', changed: false, who: '莘庄镇 对*4（310***********100X）' });
+    expect(await getPayment(table, CAMPAIGN.id, 'MZ01', hash(6))).toMatchObject({ status: 'paid', attempts: [{ outcome: 'paid' }] });
+    const seven = (await getPayment(table, CAMPAIGN.id, 'MZ01', hash(7)))!;
+    expect([statusOf(seven), seven.attempts]).toEqual(['issued', undefined]);
+    byKey.mockRestore();
+    one.mockRestore();
   });
 });
