@@ -14,6 +14,7 @@ import {
 import dynalite from 'dynalite';
 import { keepIdleConnections } from './idle-connections.js';
 import { closeIteratorsWithStreams, type StreamedLevel } from './level-streams.js';
+import { batchGetItems, batchedGets, type BatchGetStore } from './dynamodb-batch-get.js';
 import { batchExecuteStatements, StatementRequestError, type DynaliteStore, type StatementRequest } from './dynamodb-statements.js';
 import { meterEnabled, meterRequest } from './dynamodb-meter.js';
 import { useBatchedReads } from './dynamodb-pages.js';
@@ -56,7 +57,8 @@ export async function startDynamoDB(options: DynamoOptions): Promise<LocalDynamo
 /**
  * A dynalite server, not yet listening, on LevelDB in `dir` (in memory without one). Tables are
  * ACTIVE as soon as they are created. BatchExecuteStatement, which dynalite lacks, is answered on
- * its store (see dynamodb-statements.ts).
+ * its store (see dynamodb-statements.ts), and so is BatchGetItem, each table's keys read at once
+ * (see dynamodb-batch-get.ts).
  */
 export function dynamoServer(dir?: string): Server {
   return dynamoServerWithStore(dir).server;
@@ -71,13 +73,15 @@ export function dynamoServerWithStore(dir?: string): { server: Server; store: Lo
   const metered = meterEnabled();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (metered) meterRequest(req, res);
-    if (req.headers['x-amz-target'] === 'DynamoDB_20120810.BatchExecuteStatement') void answerStatements(store, req, res);
+    const target = req.headers['x-amz-target'];
+    if (target === 'DynamoDB_20120810.BatchExecuteStatement') void answerJson(req, res, (body) => batchExecuteStatements(store, body as StatementRequest));
+    else if (target === 'DynamoDB_20120810.BatchGetItem' && batchedGets()) void answerJson(req, res, (body) => batchGetItems(store, body));
     else dynaliteHandler(req, res);
   });
   return { server, store };
 }
 
-export type LocalStore = DynaliteStore & { db: StreamedLevel & { open(options: { maxOpenFiles: number }): Promise<void> } };
+export type LocalStore = DynaliteStore & BatchGetStore & { db: StreamedLevel & { open(options: { maxOpenFiles: number }): Promise<void> } };
 const dynaliteDb = createRequire(import.meta.url)('dynalite/db') as { create(options: unknown): LocalStore };
 useBatchedReads();
 
@@ -105,7 +109,8 @@ function dynaliteWithStore(options: Record<string, unknown>): { server: Server; 
   }
 }
 
-async function answerStatements(store: DynaliteStore, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** Answers a request that `act` answers here, not dynalite: its errors as dynalite's (statusCode and body) or the statements' own. */
+async function answerJson(req: IncomingMessage, res: ServerResponse, act: (body: unknown) => Promise<unknown>): Promise<void> {
   const send = (status: number, body: unknown) => {
     const json = Buffer.from(JSON.stringify(body));
     res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'content-length': json.length, 'x-amz-crc32': zlib.crc32(json) });
@@ -120,9 +125,11 @@ async function answerStatements(store: DynaliteStore, req: IncomingMessage, res:
     } catch {
       return send(400, { __type: 'com.amazon.coral.service#SerializationException' });
     }
-    send(200, await batchExecuteStatements(store, request as StatementRequest));
+    send(200, await act(request));
   } catch (err) {
+    const refused = err as Error & { statusCode?: number; body?: unknown };
     if (err instanceof StatementRequestError) send(400, { __type: err.type, message: err.message });
+    else if (refused.statusCode && refused.body) send(refused.statusCode, refused.body);
     else send(500, { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: (err as Error).message });
   }
 }
