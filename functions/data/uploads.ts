@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Beneficiary, StoreOutcome } from './beneficiaries.js';
 import { keys } from './keys.js';
 import type { Table } from './table.js';
@@ -120,13 +121,18 @@ export async function readUploadFile(table: Table, upload: Upload): Promise<Buff
 export type IntakeBatchRow = Pick<Beneficiary, 'projectCode' | 'idHash' | 'idMasked' | 'name' | 'phone' | 'unit' | 'category' | 'householdSize' | 'amountFen' | 'paymentMethod' | 'row'>
   & Required<Pick<Beneficiary, 'sealedId' | 'sealedAccount' | 'accountDigest'>>;
 
-/** Batch n of an upload's accepted rows. The rows are one JSON text: compact, and measured as such. */
+/**
+ * Batch n of an upload's accepted rows: one JSON text, measured as such, stored gzipped (about 40%
+ * of it: written once and read once, it costs the store less to write, read and delete).
+ */
 export const saveIntakeBatch = (table: Table, campaignId: string, uploadId: string, n: number, rows: readonly IntakeBatchRow[]) =>
-  table.put(keys.intakeBatch(campaignId, uploadId, n), { rows: JSON.stringify(rows) });
+  table.put(keys.intakeBatch(campaignId, uploadId, n), { rows: gzipSync(JSON.stringify(rows)) });
 
 export async function getIntakeBatch(table: Table, campaignId: string, uploadId: string, n: number): Promise<IntakeBatchRow[] | undefined> {
-  const item = await table.get<{ rows: string }>(keys.intakeBatch(campaignId, uploadId, n));
-  return item && (JSON.parse(item.rows) as IntakeBatchRow[]);
+  const item = await table.get<{ rows: Uint8Array | string }>(keys.intakeBatch(campaignId, uploadId, n));
+  if (!item) return undefined;
+  // A batch written before batches were gzipped is the JSON text itself.
+  return JSON.parse(typeof item.rows === 'string' ? item.rows : gunzipSync(item.rows).toString('utf8')) as IntakeBatchRow[];
 }
 
 /** A row naming a person that another unit (heldByUnit) had nominated for the same project first. */

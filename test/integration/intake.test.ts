@@ -297,7 +297,11 @@ describe('the file and the batches, until intake finishes', () => {
       phone: '13900000000', unit: '莘庄镇', category: '低保家庭', householdSize: 3, amountFen: 50_000, paymentMethod: '银行转账', row: 2,
       sealedId: expect.stringMatching(/^v1\./), sealedAccount: expect.stringMatching(/^v1\./), accountDigest: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
-    const batchItems = JSON.stringify(await table.all(keys.intakeBatch(id, uploadId, 0).pk, 'BATCH#'));
+    // Stored gzipped: well under half its JSON.
+    const [stored] = await table.all<{ rows: Uint8Array }>(keys.intakeBatch(id, uploadId, 0).pk, 'BATCH#');
+    expect(stored.rows).toBeInstanceOf(Uint8Array);
+    expect(stored.rows.length).toBeLessThan(Buffer.byteLength(JSON.stringify(first)) / 2);
+    const batchItems = JSON.stringify(await Promise.all(batches.map((n) => getIntakeBatch(table, id, uploadId, n))));
     // Neither the ID numbers nor the accounts (made of their first 17 digits) in the clear.
     for (const n of [0, 1, 2999, 5999]) expect(batchItems).not.toContain(personId(n).slice(0, 17));
     expect((await getUpload(table, id, uploadId))?.progress).toEqual({ rowsDone: 0, rowsTotal: rows });
