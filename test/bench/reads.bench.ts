@@ -2,8 +2,11 @@
  * `npm run bench:reads`: a whole read of a Minhang-shaped register (122 projects whose codes share
  * their first characters, MZ01…JZ77; 108,063 beneficiaries at BENCH_SCALE=1) from a thread of its
  * own, with the ranges split at first characters only (keys.projectKeyBounds) and also at each
- * project's middle (projectRangeBounds), whole items and the plan's fields. BENCH_RUNS rounds
- * (default 3), the two bounds alternating; medians and their ratio. The last line is one JSON object.
+ * project's middle (projectRangeBounds), whole items and the plan's fields; and every beneficiary
+ * by key in a shuffled order (Table.getMany, BatchGetItem of 100 keys), answered by dynalite's own
+ * BatchGetItem and by the store's, which reads each request's keys at once (dynamodb-batch-get.ts).
+ * BENCH_RUNS rounds (default 3), the cases alternating; medians and their ratios. The last line is
+ * one JSON object.
  */
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
@@ -12,6 +15,7 @@ import { inFlight } from '../../functions/data/in-flight.js';
 import { keys } from '../../functions/data/keys.js';
 import { projectRangeBounds } from '../../functions/data/project-partition.js';
 import { PROJECT_GROUPS } from '../support/minhang/shape.js';
+import { useBatchedGets } from '../../infra/local/dynamodb-batch-get.js';
 import { freshCloud, median } from './measure.js';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -41,25 +45,35 @@ try {
   const reader = new Worker(new URL('./ts-worker.mjs', import.meta.url), {
     workerData: { module: new URL('./register-reader.ts', import.meta.url).href, endpoint: cloud.endpoints.dynamodb, tableName, pk },
   });
-  const read = (bounds: readonly string[], attributes?: string[]) => new Promise<number>((resolve, reject) => {
+  const read = (what: { bounds: readonly string[] } | { keys: { pk: string; sk: string }[] }, attributes?: string[]) => new Promise<number>((resolve, reject) => {
     reader.once('message', ({ seconds, items: count }: { seconds: number; items: number }) => (count === items.length ? resolve(seconds) : reject(new Error(`read ${count} of ${items.length} items`))));
-    reader.postMessage({ bounds, attributes });
+    reader.postMessage({ ...what, attributes });
   });
+  // Every key once, in an order unrelated to the keys' (their hash), the same each run.
+  const shuffled = items.map(({ pk: p, sk }) => ({ pk: p, sk })).sort((a, b) => createHash('sha256').update(a.sk).digest('hex').localeCompare(createHash('sha256').update(b.sk).digest('hex')));
   const cases = { firstCharacters: keys.projectKeyBounds, projectMiddles: projectRangeBounds(codes.map((c) => c.code)) };
   const seconds: Record<string, number[]> = {};
   for (let run = 1; run <= RUNS; run++) {
     for (const [shape, attributes] of [['whole', undefined], ['planFields', PLAN_FIELDS]] as const) {
       for (const [name, bounds] of Object.entries(cases)) {
-        const s = await read(bounds, attributes ? [...attributes] : undefined);
+        const s = await read({ bounds }, attributes ? [...attributes] : undefined);
         (seconds[`${shape}.${name}`] ??= []).push(s);
         log(`run ${run} ${shape.padEnd(10)} ${name.padEnd(15)} ${s.toFixed(2)} s`);
       }
     }
+    for (const [name, batched] of [['dynaliteGets', false], ['batchedGets', true]] as const) {
+      useBatchedGets(batched);
+      const s = await read({ keys: shuffled }, [...PLAN_FIELDS]);
+      (seconds[`byKey.${name}`] ??= []).push(s);
+      log(`run ${run} ${'byKey'.padEnd(10)} ${name.padEnd(15)} ${s.toFixed(2)} s`);
+    }
   }
+  useBatchedGets(true);
   await reader.terminate();
   const medians = Object.fromEntries(Object.entries(seconds).map(([k, v]) => [k, +median(v).toFixed(2)]));
-  const ratio = (shape: string) => +(medians[`${shape}.projectMiddles`] / medians[`${shape}.firstCharacters`]).toFixed(2);
-  console.log(JSON.stringify({ scale: SCALE, runs: RUNS, items: items.length, projects: codes.length, medians, ratios: { whole: ratio('whole'), planFields: ratio('planFields') } }));
+  const ratio = (shape: string, of: string, to: string) => +(medians[`${shape}.${of}`] / medians[`${shape}.${to}`]).toFixed(2);
+  const ratios = { whole: ratio('whole', 'projectMiddles', 'firstCharacters'), planFields: ratio('planFields', 'projectMiddles', 'firstCharacters'), byKey: ratio('byKey', 'batchedGets', 'dynaliteGets') };
+  console.log(JSON.stringify({ scale: SCALE, runs: RUNS, items: items.length, projects: codes.length, medians, ratios }));
 } finally {
   await close();
 }

@@ -1,5 +1,6 @@
 // A reader in a thread of its own, as a function is: on each message, reads a register whole with
-// the bounds given (Table.allInRanges) and posts the seconds taken and the items read.
+// the bounds given (Table.allInRanges), or the keys given (Table.getMany), and posts the seconds
+// taken and the items read.
 import { parentPort, workerData } from 'node:worker_threads';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Table } from '../../functions/data/table.js';
@@ -8,8 +9,8 @@ import { localDynamoClient } from '../../infra/local/dynamodb.js';
 const { endpoint, tableName, pk } = workerData as { endpoint: string; tableName: string; pk: string };
 const table = new Table(DynamoDBDocumentClient.from(localDynamoClient(endpoint)), tableName);
 
-parentPort!.on('message', async ({ bounds, attributes }: { bounds: string[]; attributes?: string[] }) => {
+parentPort!.on('message', async ({ bounds, keys, attributes }: { bounds?: string[]; keys?: { pk: string; sk: string }[]; attributes?: string[] }) => {
   const started = performance.now();
-  const items = await table.allInRanges(pk, bounds, attributes);
+  const items = keys ? (await table.getMany(keys, attributes)).filter((i) => i !== undefined) : await table.allInRanges(pk, bounds ?? [], attributes);
   parentPort!.postMessage({ seconds: (performance.now() - started) / 1000, items: items.length });
 });
