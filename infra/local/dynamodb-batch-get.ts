@@ -1,18 +1,13 @@
-import { createRequire } from 'node:module';
+import { dynaliteDb as db, dynaliteRequire, dynaliteValidations as validations, type DynaliteTable, type Item } from './dynalite-internals.js';
 
 /*
  * BatchGetItem for the local store. dynalite reads a request's keys one at a time, reading its
  * table's description again for each; this reads each table's keys in one LevelDB getMany. The
- * answer is dynalite's: its validation, projections, capacity, 16 MB limit (the rest as
+ * answer is dynalite's: its validation, projections, capacity, size limit (the rest as
  * UnprocessedKeys) and items in no set order. test/integration/local/dynamodb-batch-get.test.ts
  * compares the two.
  */
 
-type AttributeValue = Record<string, unknown>;
-type Item = Record<string, AttributeValue>;
-interface DynaliteTable {
-  KeySchema: { AttributeName: string; KeyType: string }[];
-}
 interface KeysAndAttributes {
   Keys: Item[];
   AttributesToGet?: string[];
@@ -30,19 +25,6 @@ export interface BatchGetStore {
   db: { getMany(keys: string[]): Promise<(Item | undefined)[]> };
 }
 
-const dynaliteRequire = createRequire(createRequire(import.meta.url).resolve('dynalite'));
-const db = dynaliteRequire('./db') as {
-  validateKey(key: Item, table: DynaliteTable): Error | undefined;
-  validateKeyPaths(nestedPaths: Record<string, unknown> | undefined, table: DynaliteTable): Error | undefined;
-  createKey(key: Item, table: DynaliteTable): string;
-  mapPaths(paths: unknown[], item: Item): Item;
-  itemSize(item: Item): number;
-  addConsumedCapacity(data: { TableName: string; ConsistentRead?: boolean; ReturnConsumedCapacity?: string }, isRead: boolean, item?: Item): { CapacityUnits: number } | undefined;
-};
-const validations = dynaliteRequire('./validations') as {
-  checkTypes(data: unknown, types: unknown): BatchGetRequest;
-  checkValidations(data: unknown, types: unknown, custom: unknown, store: unknown): void;
-};
 const rules = dynaliteRequire('./validations/batchGetItem') as { types: unknown; custom: unknown };
 
 let batched = true;
@@ -75,7 +57,7 @@ async function tableRead(store: BatchGetStore, tableName: string, request: KeysA
  * error (statusCode and body).
  */
 export async function batchGetItems(store: BatchGetStore, body: unknown): Promise<Record<string, unknown>> {
-  const data = validations.checkTypes(body, rules.types);
+  const data = validations.checkTypes<BatchGetRequest>(body, rules.types);
   validations.checkValidations(data, rules.types, rules.custom, store);
   const reads = await Promise.all(Object.entries(data.RequestItems).map(([name, request]) => tableRead(store, name, request)));
   const found = await Promise.all(reads.map((r) => store.db.getMany(r.keys)));

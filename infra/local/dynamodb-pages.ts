@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
+import { dynaliteDb as db, dynaliteRequire, type Item } from './dynalite-internals.js';
 
 /**
  * Two of dynalite's costs per read, answered natively or in batches (the page it answers stays the
@@ -9,7 +9,6 @@ import zlib from 'node:zlib';
  *   same range from the iterator in batches.
  */
 
-type Item = Record<string, Record<string, unknown>>;
 type Callback = (err: Error | null, result?: unknown) => void;
 
 interface RangeOptions {
@@ -54,16 +53,8 @@ type QueryTable = (
   store: ReadStore, table: ReadTable, data: ReadRequest, opts: RangeOptions, isLocal: boolean, fetchFromItemDb: boolean, startKeyNames: string[], cb: Callback,
 ) => void;
 
-interface DynaliteDb {
-  queryTable: QueryTable;
-  itemSize(item: Item, compress?: boolean, addMetaSize?: boolean, rangeKey?: string): number;
-  matchesExprFilter(item: Item, expression: unknown): boolean;
-  matchesFilter(item: Item, filter: unknown, conditionalOperator?: string): boolean;
-  mapPaths(paths: unknown[], item: Item): Item;
-}
-
-const dynaliteRequire = createRequire(createRequire(import.meta.url).resolve('dynalite'));
-const dynaliteDb = dynaliteRequire('./db') as DynaliteDb;
+/** dynalite's store, with the read this module can answer in its place. */
+const dynaliteDb = db as typeof db & { queryTable: QueryTable };
 const crc32 = dynaliteRequire('buffer-crc32') as { unsigned(data: string | Buffer): number };
 const streamedQueryTable = dynaliteDb.queryTable;
 const javascriptCrc32 = crc32.unsigned;

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { dynaliteRequire, dynaliteValidations as validations, type AttributeValue } from './dynalite-internals.js';
 import { bindUpdate, MALFORMED, PARAMETER_COUNT, parseUpdate, type BoundCondition, type BoundUpdate, type UpdateTemplate } from './partiql-update.js';
 
 /*
@@ -12,19 +12,11 @@ import { bindUpdate, MALFORMED, PARAMETER_COUNT, parseUpdate, type BoundConditio
  * that says so: nothing is silently done differently.
  */
 
-const require = createRequire(import.meta.url);
-const validations = require('dynalite/validations') as {
-  checkTypes(data: unknown, types: unknown): Record<string, unknown>;
-  checkValidations(data: unknown, rules: unknown, custom: unknown, store: unknown): void;
-  /** The reason an attribute value is invalid, if it is. */
-  validateAttributeValue(value: unknown): string | undefined;
-};
-const putItemRules = require('dynalite/validations/putItem') as { types: unknown; validations: unknown; custom: unknown };
-const putItem = require('dynalite/actions/putItem') as DynaliteAction;
-const updateItem = require('dynalite/actions/updateItem') as DynaliteAction;
+const putItemRules = dynaliteRequire('./validations/putItem') as { types: unknown; validations: unknown; custom: unknown };
+const putItem = dynaliteRequire('./actions/putItem') as DynaliteAction;
+const updateItem = dynaliteRequire('./actions/updateItem') as DynaliteAction;
 type DynaliteAction = (store: DynaliteStore, data: Record<string, unknown>, cb: (err: DynaliteError | null) => void) => void;
 
-type AttributeValue = Record<string, unknown>;
 interface KeyElement {
   AttributeName: string;
   KeyType: 'HASH' | 'RANGE';
