@@ -113,20 +113,18 @@ export async function reconcile(table: Table, keys: SealKeys, campaignId: string
   });
 
   // One request holds each payment once: a second line naming it goes the one-by-one way below.
-  const batched: number[] = [];
+  const batched: { i: number; payment: Recordable }[] = [];
   const writing = new Set<string>();
   judged.forEach((j, i) => {
-    const key = 'record' in j ? beneficiaryKey(j.record) : undefined;
-    if (key && !writing.has(key)) {
-      batched.push(i);
-      writing.add(key);
-    }
+    if (!('record' in j) || writing.has(beneficiaryKey(j.record))) return;
+    batched.push({ i, payment: j.record });
+    writing.add(beneficiaryKey(j.record));
   });
   const at = now.toISOString();
-  const recorded = await recordOutcomes(table, batched.map((i) => ({ payment: (judged[i] as { record: Recordable }).record, outcome: outcomeOf(lines[i], at) })));
-  const recordedAt = new Set(batched.filter((_, n) => recorded[n]));
+  const recorded = await recordOutcomes(table, batched.map(({ i, payment }) => ({ payment, outcome: outcomeOf(lines[i], at) })));
+  const recordedAt = new Set(batched.filter((_, n) => recorded[n]).map(({ i }) => i));
   // Written or found changed, a payment no longer waits as kept: a later line for it reads how it stands.
-  for (const i of batched) delete references[i]!.waiting;
+  for (const { i } of batched) delete references[i]!.waiting;
 
   return inFlight(lines, async (line, i): Promise<LineOutcome> => {
     const base = { row: line.row, reference: line.reference, amountFen: line.amountFen };
