@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import path from 'node:path';
+import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { StatesError } from './stepfunctions/errors.js';
@@ -54,7 +54,6 @@ interface Sandbox {
   idle?: NodeJS.Timeout;
 }
 
-const workerEntry = pathToFileURL(siblingModule('lambda-worker')).href;
 
 /**
  * Each sandbox's young generation, twice V8's default for a worker (32 MB): functions that decode
@@ -62,18 +61,23 @@ const workerEntry = pathToFileURL(siblingModule('lambda-worker')).href;
  */
 const YOUNG_GENERATION_MB = 64;
 
-// Run from source, the worker needs tsx's loader for its own module (workers do not inherit `--import tsx`),
-// and only for that: loaded through tsx, a bundle is transformed again and its inline source map kept,
-// about 70 MB of heap per sandbox (130 MB for the HTTP function).
-const tsxApi = fromSource ? pathToFileURL(path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href : undefined;
+/**
+ * The sandbox's own module. Run from source, it is lambda-worker.ts with its types stripped (it
+ * imports only Node's modules), so that no sandbox loads tsx: tsx's loader would run every import
+ * of the sandbox through a thread of its own, and transform each bundle again.
+ */
+const workerEntry = fromSource ? strippedModuleUrl(siblingModule('lambda-worker')) : pathToFileURL(siblingModule('lambda-worker')).href;
+
+function strippedModuleUrl(file: string): string {
+  const { transformSync } = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+  const { code } = transformSync(fs.readFileSync(file, 'utf8'), { loader: 'ts', format: 'esm', target: 'node20' });
+  // Stack traces name the source file.
+  return `data:text/javascript;base64,${Buffer.from(`${code}\n//# sourceURL=${pathToFileURL(file).href}`).toString('base64')}`;
+}
+
 const BOOT = `
 const { workerData } = require('node:worker_threads');
-(async () => {
-  const unregister = workerData.tsxApi ? (await import(workerData.tsxApi)).register() : undefined;
-  const sandbox = await import(workerData.entry);
-  await unregister?.();
-  await sandbox.start();
-})();`;
+import(workerData.entry).then((sandbox) => sandbox.start());`;
 
 /**
  * A function's failure: to callers, an Error with the function's own name, message and stack; to the
@@ -216,13 +220,12 @@ export class LambdaHost implements LambdaInvoker {
       AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${config.name}`,
       LAMBDA_TASK_ROOT: config.codeDir,
     };
-    const data: WorkerData & { entry: string; tsxApi?: string } = {
+    const data: WorkerData & { entry: string } = {
       codeDir: config.codeDir,
       handler: config.handler,
       functionName: config.name,
       memoryMb: config.memoryMb ?? 128,
       entry: workerEntry,
-      tsxApi,
     };
     // The heap holds the function's configured memory, as its Lambda sandbox does: past it, the invocation fails.
     const resourceLimits = { maxOldGenerationSizeMb: data.memoryMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
