@@ -191,6 +191,8 @@ interface Action {
   key: AttributeValue[];
   request: Record<string, unknown>;
   rules?: typeof putItemRules;
+  /** Whether the request's types need dynalite's check (see plainValue). */
+  checkTypes?: boolean;
   action: DynaliteAction;
   conditionFailed: NonNullable<StatementAnswer['Error']>;
 }
@@ -205,6 +207,7 @@ function actionOf(statement: Insert | Update, keySchema: KeyElement[]): Action |
       key: keyNames.map((k) => statement.item[k]),
       request: { TableName: statement.tableName, Item: statement.item, Expected: Object.fromEntries(keyNames.map((k) => [k, { Exists: false }])) },
       rules: putItemRules,
+      checkTypes: !Object.values(statement.item).every(plainValue),
       action: putItem,
       conditionFailed: { Code: 'DuplicateItem', Message: 'Duplicate primary key exists in table' },
     };
@@ -271,10 +274,24 @@ function parsedUpdateItem(update: BoundUpdate, hashKey: string): Record<string, 
   };
 }
 
+const PLAIN_TYPES: Record<string, string> = { S: 'string', N: 'string', BOOL: 'boolean', NULL: 'boolean' };
+
+/**
+ * Whether dynalite's type check would give `value` back as it is: a single S or N string, or a
+ * single BOOL or NULL boolean. That check took a third of an INSERT's time; an item of only such
+ * values skips it (its values are still validated, with the rest of the request).
+ */
+export function plainValue(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  let types = 0;
+  for (const [type, v] of Object.entries(value)) if (++types > 1 || typeof v !== PLAIN_TYPES[type]) return false;
+  return types === 1;
+}
+
 /** One action run, checked first by its rules if it has them; the error, if any. */
 async function run(store: DynaliteStore, a: Action): Promise<StatementAnswer['Error']> {
   try {
-    const data = a.rules ? validations.checkTypes(a.request, a.rules.types) : a.request;
+    const data = a.checkTypes ? validations.checkTypes(a.request, a.rules!.types) : a.request;
     if (a.rules) validations.checkValidations(data, a.rules.validations, a.rules.custom, store);
     await new Promise<void>((resolve, reject) => a.action(store, data, (err) => (err ? reject(err) : resolve())));
     return undefined;

@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { BatchExecuteStatementCommand, BatchWriteItemCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dynaliteRequire, dynaliteValidations } from '../../../infra/local/dynalite-internals.js';
+import { plainValue } from '../../../infra/local/dynamodb-statements.js';
 import { dynamoServerWithStore, ensureTables, localDynamoClient, startDynamoDB, type LocalDynamoDB } from '../../../infra/local/dynamodb.js';
 import { dynamoTables } from '../../../infra/local/template-resources.js';
 import { LocalTemplate, type CfnTemplate } from '../../../infra/local/template.js';
@@ -104,6 +106,38 @@ describe('local DynamoDB', () => {
     await expect(run([insert('4'), insert('4')])).rejects.toMatchObject({ name: 'ValidationException', message: 'Provided list of item keys contains duplicates' });
     await expect(run(Array.from({ length: 26 }, (_, i) => insert(`m${i}`)))).rejects.toMatchObject({ name: 'ValidationException' });
     await expect(run([{ Statement: `SELECT * FROM "Test-campaigns" WHERE pk = ?`, Parameters: [{ S: 'C#1' }] }])).rejects.toThrow(/only INSERT and UPDATE statements/);
+    client.destroy();
+  });
+
+  it("checks an INSERT's value types as dynalite's PutItem does, and skips that check only where it would change nothing", async () => {
+    const plain = [{ S: 'x' }, { S: '' }, { N: '1.50' }, { BOOL: false }, { NULL: true }];
+    const other = [{ B: 'AAAA' }, { SS: ['a'] }, { M: {} }, { L: [] }, { S: 5 }, { N: 1 }, { BOOL: 'true' }, { S: 'x', N: '1' }, {}, 'x', null, [{ S: 'x' }]];
+    const putItemTypes = (dynaliteRequire('./validations/putItem') as { types: unknown }).types;
+    for (const value of plain) {
+      expect(plainValue(value)).toBe(true);
+      const request = { TableName: 'Test-campaigns', Item: { v: value }, Expected: { pk: { Exists: false } } };
+      expect(dynaliteValidations.checkTypes(structuredClone(request), putItemTypes)).toEqual(request);
+    }
+    for (const value of other) expect(plainValue(value)).toBe(false);
+
+    await ensureTables(db.endpoint, dynamoTables(new LocalTemplate(TEMPLATE, OPTIONS)));
+    // Raw requests: the SDK would not send a number where a string belongs.
+    const send = async (Parameters: unknown[]) => {
+      const res = await fetch(db.endpoint, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': 'DynamoDB_20120810.BatchExecuteStatement', Authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' },
+        body: JSON.stringify({ Statements: [{ Statement: `INSERT INTO "Test-campaigns" VALUE {'pk': ?, 'sk': ?, 'v': ?}`, Parameters }] }),
+      });
+      return ((await res.json()) as { Responses: { Error?: { Code: string; Message: string } }[] }).Responses[0];
+    };
+    // Wrong types are refused with dynalite's own reason; plain values are still validated; other types are stored as sent.
+    expect(await send([{ S: 'C#1' }, { S: 'a' }, { S: 5 }])).toEqual({ TableName: 'Test-campaigns', Error: { Code: 'ValidationError', Message: 'NUMBER_VALUE cannot be converted to String' } });
+    expect((await send([{ S: 'C#1' }, { S: 'b' }, { N: 'abc' }])).Error?.Code).toBe('ValidationError');
+    expect(await send([{ S: 'C#1' }, { S: 'c' }, { M: { bytes: { B: 'AAEC' }, tags: { SS: ['x', 'y'] } } }])).toEqual({ TableName: 'Test-campaigns' });
+    const client = localDynamoClient(db.endpoint);
+    const stored = await client.send(new GetItemCommand({ TableName: 'Test-campaigns', Key: { pk: { S: 'C#1' }, sk: { S: 'c' } } }));
+    expect(stored.Item?.v).toEqual({ M: { bytes: { B: new Uint8Array([0, 1, 2]) }, tags: { SS: ['x', 'y'] } } });
+    expect((await client.send(new ScanCommand({ TableName: 'Test-campaigns' }))).Count).toBe(1);
     client.destroy();
   });
 
