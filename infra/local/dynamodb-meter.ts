@@ -68,26 +68,36 @@ function tally(operation: string, body: Request, responseBytes: number): void {
   }
 }
 
-/** Watches one request to the server (its body and the response's size) and tallies it once answered. */
+/** Operations whose request body the tally reads (the items written, the statements run). */
+const BODY_READ = new Set(['PutItem', 'BatchWriteItem', 'BatchExecuteStatement']);
+/** Operations whose response size the tally reads. */
+const RESPONSE_READ = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan']);
+
+/**
+ * Watches one request to the server (its body and the response's size, only where the tally uses
+ * them: the meter runs on the store's thread) and tallies it once answered.
+ */
 export function meterRequest(req: IncomingMessage, res: ServerResponse): void {
   const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
   const chunks: Buffer[] = [];
-  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  if (BODY_READ.has(operation)) req.on('data', (chunk: Buffer) => chunks.push(chunk));
   let responseBytes = 0;
-  const write = res.write.bind(res);
-  res.write = ((chunk: unknown, ...rest: never[]) => {
-    if (chunk) responseBytes += Buffer.byteLength(chunk as string);
-    return write(chunk as string, ...rest);
-  }) as typeof res.write;
-  const end = res.end.bind(res);
-  res.end = ((chunk?: unknown, ...rest: never[]) => {
-    if (chunk && typeof chunk !== 'function') responseBytes += Buffer.byteLength(chunk as string);
-    return end(chunk as string, ...rest);
-  }) as typeof res.end;
+  if (RESPONSE_READ.has(operation)) {
+    const write = res.write.bind(res);
+    res.write = ((chunk: unknown, ...rest: never[]) => {
+      if (chunk) responseBytes += Buffer.byteLength(chunk as string);
+      return write(chunk as string, ...rest);
+    }) as typeof res.write;
+    const end = res.end.bind(res);
+    res.end = ((chunk?: unknown, ...rest: never[]) => {
+      if (chunk && typeof chunk !== 'function') responseBytes += Buffer.byteLength(chunk as string);
+      return end(chunk as string, ...rest);
+    }) as typeof res.end;
+  }
   res.on('finish', () => {
     let body: Request = {};
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Request;
+      if (chunks.length) body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Request;
     } catch {
       // Not JSON: only the request is counted.
     }
