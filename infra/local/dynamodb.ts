@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { keepIdleConnections } from './idle-connections.js';
+import { leanLevelAccess, type CallbackLevel } from './level-access.js';
 import { closeIteratorsWithStreams, type StreamedLevel } from './level-streams.js';
 import { batchGetItems, batchedGets, type BatchGetStore } from './dynamodb-batch-get.js';
 import { batchExecuteStatements, StatementRequestError, type DynaliteStore, type StatementRequest } from './dynamodb-statements.js';
@@ -81,7 +82,7 @@ export function dynamoServerWithStore(dir?: string): { server: Server; store: Lo
   return { server, store };
 }
 
-export type LocalStore = DynaliteStore & BatchGetStore & { db: StreamedLevel & { open(options: { maxOpenFiles: number }): Promise<void> } };
+export type LocalStore = DynaliteStore & BatchGetStore & { db: StreamedLevel & CallbackLevel & { open(options: { maxOpenFiles: number }): Promise<void> } };
 const dynaliteDb = createRequire(import.meta.url)('dynalite/db') as { create(options: unknown): LocalStore };
 useBatchedReads();
 
@@ -100,6 +101,7 @@ function dynaliteWithStore(options: Record<string, unknown>): { server: Server; 
   try {
     const server: Server = dynalite(options);
     closeIteratorsWithStreams(store!.db);
+    leanLevelAccess(store!.db);
     // Opened here, with options, before the store opens itself (a microtask later) without them.
     // An error is not lost: every request then fails with it, as on the store's own open.
     store!.db.open({ maxOpenFiles: OPEN_TABLE_FILES }).catch(() => undefined);
