@@ -278,8 +278,9 @@ const PLAIN_TYPES: Record<string, string> = { S: 'string', N: 'string', BOOL: 'b
 
 /**
  * Whether dynalite's type check would give `value` back as it is: a single S or N string, or a
- * single BOOL or NULL boolean. That check took a third of an INSERT's time; an item of only such
- * values skips it (its values are still validated, with the rest of the request).
+ * single BOOL or NULL boolean. That check took about a seventh of the store's time for an INSERT
+ * (in a profile of the campaign bench). An item of only such values skips it; its values are still
+ * validated, with the rest of the request.
  */
 export function plainValue(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
