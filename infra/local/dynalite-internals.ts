@@ -2,8 +2,9 @@ import { createRequire } from 'node:module';
 
 /*
  * The parts of dynalite's own modules that the local store reuses where it answers a request
- * itself (dynamodb-pages.ts, dynamodb-statements.ts, dynamodb-batch-get.ts), typed as far as they
- * are used: one place, so that each answer is checked and shaped as dynalite's is.
+ * itself (dynamodb-pages.ts, dynamodb-statements.ts, dynamodb-batch-get.ts) or makes its store
+ * (dynamodb.ts), typed as far as they are used: one place, so that each answer is checked and
+ * shaped as dynalite's is.
  */
 
 export type AttributeValue = Record<string, unknown>;

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -12,6 +11,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { dynaliteDb as dynaliteStores } from './dynalite-internals.js';
 import { keepIdleConnections } from './idle-connections.js';
 import { leanLevelAccess, type CallbackLevel } from './level-access.js';
 import { closeIteratorsWithStreams, type StreamedLevel } from './level-streams.js';
@@ -83,7 +83,8 @@ export function dynamoServerWithStore(dir?: string): { server: Server; store: Lo
 }
 
 export type LocalStore = DynaliteStore & BatchGetStore & { db: StreamedLevel & CallbackLevel & { open(options: { maxOpenFiles: number }): Promise<void> } };
-const dynaliteDb = createRequire(import.meta.url)('dynalite/db') as { create(options: unknown): LocalStore };
+/** dynalite/db, whose create() makes the store that dynalite then keeps to itself. */
+const dynaliteDb = dynaliteStores as typeof dynaliteStores & { create(options: unknown): LocalStore };
 useBatchedReads();
 
 /**
