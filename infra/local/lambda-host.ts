@@ -54,7 +54,6 @@ interface Sandbox {
   idle?: NodeJS.Timeout;
 }
 
-
 /**
  * Each sandbox's young generation, twice V8's default for a worker (32 MB): functions that decode
  * thousands of items a page spent a tenth of their time collecting garbage (the campaign bench used 13% less CPU).

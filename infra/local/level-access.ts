@@ -26,7 +26,11 @@ export interface CallbackLevel {
 }
 
 export function leanLevelAccess(db: CallbackLevel): void {
-  const { get, put, del, batch } = { get: db.get.bind(db), put: db.put.bind(db), del: db.del.bind(db), batch: db.batch.bind(db) };
+  // dynalite's own, for what is not answered here.
+  const get = db.get.bind(db);
+  const put = db.put.bind(db);
+  const del = db.del.bind(db);
+  const batch = db.batch.bind(db);
 
   db.get = (key, callback) => {
     if (typeof callback !== 'function' || db.status !== 'open') return get(key, callback);
