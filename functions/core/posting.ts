@@ -46,17 +46,28 @@ export interface LineClasses<K extends string = string> {
 }
 
 /**
- * Which lines are approvable, held or removed. Upheld outweighs open (once removed a line stays
- * removed, whatever else is still open against it); dismissed objections hold nothing. Objections
- * naming a line not in `lines` are ignored. Lines keep their order.
+ * The lines objections hold or remove, each once, in the objections' order. Upheld outweighs open
+ * (once removed a line stays removed, whatever else is still open against it); dismissed
+ * objections hold nothing.
+ */
+export function objectedLines(objections: readonly ObjectionState[]): { held: string[]; removed: string[] } {
+  const removed = new Set(objections.filter((o) => o.status === 'upheld').map((o) => o.lineKey));
+  const held = new Set(objections.filter((o) => o.status === 'open' && !removed.has(o.lineKey)).map((o) => o.lineKey));
+  return { held: [...held], removed: [...removed] };
+}
+
+/**
+ * Which lines are approvable, held or removed (see objectedLines). Objections naming a line not in
+ * `lines` are ignored. Lines keep their order.
  */
 export function classifyLines<K extends string>(lines: readonly K[], objections: readonly ObjectionState[]): LineClasses<K> {
-  const upheld = new Set(objections.filter((o) => o.status === 'upheld').map((o) => o.lineKey));
-  const open = new Set(objections.filter((o) => o.status === 'open').map((o) => o.lineKey));
+  const objected = objectedLines(objections);
+  const removed = new Set(objected.removed);
+  const held = new Set(objected.held);
   const result: LineClasses<K> = { approvable: [], held: [], removed: [] };
   for (const line of lines) {
-    if (upheld.has(line)) result.removed.push(line);
-    else if (open.has(line)) result.held.push(line);
+    if (removed.has(line)) result.removed.push(line);
+    else if (held.has(line)) result.held.push(line);
     else result.approvable.push(line);
   }
   return result;

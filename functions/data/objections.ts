@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { classifyLines, type LineClasses, type ObjectionStatus } from '../core/posting.js';
+import { classifyLines, objectedLines, type LineClasses, type ObjectionStatus } from '../core/posting.js';
 import { excludeBeneficiary } from './exclusions.js';
 import { keys } from './keys.js';
-import { postingLines, type Posting, type PostingLine } from './postings.js';
+import { postingLines, type Posting, type PostingLine, type PostingOutcome } from './postings.js';
 import type { Table } from './table.js';
 
 export interface ObjectionResolution {
@@ -108,6 +108,17 @@ const settle = (table: Table, objection: Objection, resolution: ObjectionResolut
 export async function classifyPosting(table: Table, posting: Posting): Promise<{ lines: PostingLine[]; classes: LineClasses }> {
   const [lines, objections] = await Promise.all([postingLines(table, posting.postingId), postingObjections(table, posting)]);
   return { lines, classes: classifyLines(lines.map((l) => l.lineKey), objections) };
+}
+
+/**
+ * Where a posting's lines stand, as its close records it, from its objections alone (each names
+ * one of its lines, see fileObjection): the held and removed lines in the posting's order, and the
+ * rest of its `lineCount` approvable. Its lines (one item each) are not read.
+ */
+export async function postingOutcome(table: Table, posting: Posting): Promise<PostingOutcome> {
+  const objections = (await postingObjections(table, posting)).sort((a, b) => a.n - b.n);
+  const { held, removed } = objectedLines(objections);
+  return { approvable: posting.lineCount - held.length - removed.length, held: held.length, removed: removed.length, heldKeys: held, removedKeys: removed };
 }
 
 /**

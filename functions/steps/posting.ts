@@ -1,4 +1,4 @@
-import { classifyPosting } from '../data/objections.js';
+import { postingOutcome } from '../data/objections.js';
 import { closePosting, getPosting, openPosting } from '../data/postings.js';
 import type { Table } from '../data/table.js';
 
@@ -22,11 +22,7 @@ export async function closePostingStep(input: { postingId: string }, deps: { tab
   if (!posting) throw new Error(`Unknown posting ${input.postingId}`);
   let closed = posting;
   if (posting.status === 'open') {
-    const { classes } = await classifyPosting(deps.table, posting);
-    closed = await closePosting(deps.table, posting.postingId, {
-      approvable: classes.approvable.length, held: classes.held.length, removed: classes.removed.length,
-      heldKeys: classes.held, removedKeys: classes.removed,
-    }, deps.now ?? new Date());
+    closed = await closePosting(deps.table, posting.postingId, await postingOutcome(deps.table, posting), deps.now ?? new Date());
   }
   const { approvable, held, removed } = closed.outcome!;
   return { postingId: closed.postingId, unit: closed.unit, endsAt: closed.endsAt, approvable, held, removed };

@@ -137,6 +137,30 @@ describe('the posting fragment on the engine', () => {
     expect(await heldLineKeys(table, campaign.id)).toEqual([]);
   });
 
+  it('the close records the held and removed lines in the posting\'s order, from the objections filed in any order', async () => {
+    const campaign = await campaignWithList();
+    const t = postingEngine();
+    const { arn, posting } = await startPosting(t, campaign.id);
+    const lines = await postingLines(table, posting.postingId);
+    const file = async (line: (typeof lines)[number], source: string) => {
+      const filed = await fileObjection(table, { posting, line, reason: '情况不符', contact: '', source, at: new Date() });
+      if (filed.outcome !== 'filed') throw new Error('not filed');
+      return filed.objection;
+    };
+    await file(lines[2], 's1');
+    const upheld = await file(lines[1], 's2');
+    await file(lines[0], 's3');
+    await file(lines[2], 's4');
+    await resolveObjection(table, { campaignId: campaign.id, objectionId: upheld.objectionId, outcome: 'upheld', reason: '经核实已迁出', by: 'c@mzj.example.cn', at: new Date() });
+    const { classes } = await classifyPosting(table, posting);
+
+    const done = await passDeadline(t, arn, 7 * DAY, 2);
+    expect(done.output).toMatchObject({ posting: { approvable: 0, held: 2, removed: 1 } });
+    const { outcome } = (await getPosting(table, posting.postingId))!;
+    expect(outcome).toEqual({ approvable: 0, held: 2, removed: 1, heldKeys: [lines[0].lineKey, lines[2].lineKey], removedKeys: [lines[1].lineKey] });
+    expect(outcome).toMatchObject({ heldKeys: classes.held, removedKeys: classes.removed });
+  });
+
   it('a retried open names the same posting; a list posted again leaves the removed line out', async () => {
     const campaign = await campaignWithList();
     const openedAt = new Date().toISOString();

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseObjection } from '../../../functions/core/objection.js';
-import { classifyLines, lineRefOf, postingEndsAt, type ObjectionState } from '../../../functions/core/posting.js';
+import { classifyLines, lineRefOf, objectedLines, postingEndsAt, type ObjectionState } from '../../../functions/core/posting.js';
 
 describe('classifyLines', () => {
   const lines = ['A', 'B', 'C', 'D'];
@@ -33,6 +33,33 @@ describe('classifyLines', () => {
         for (const key of removed) expect(objections.some((o) => o.lineKey === key && o.status === 'upheld')).toBe(true);
         for (const key of approvable) expect(objections.some((o) => o.lineKey === key && o.status !== 'dismissed')).toBe(false);
         expect(approvable).toEqual(keys.filter((k) => approvable.includes(k)));
+      }),
+    );
+  });
+});
+
+describe('objectedLines', () => {
+  it('lists each held and removed line once, in the objections\' order; upheld outweighs open', () => {
+    const objections: ObjectionState[] = [
+      { lineKey: 'D', status: 'open' },
+      { lineKey: 'A', status: 'dismissed' },
+      { lineKey: 'C', status: 'open' },
+      { lineKey: 'B', status: 'open' },
+      { lineKey: 'C', status: 'upheld' },
+      { lineKey: 'D', status: 'open' },
+    ];
+    expect(objectedLines(objections)).toEqual({ held: ['D', 'B'], removed: ['C'] });
+    expect(objectedLines([])).toEqual({ held: [], removed: [] });
+  });
+
+  it('agrees with classifyLines on a list\'s objections taken in the list\'s order (what a posting\'s close records)', () => {
+    const status = fc.constantFrom<ObjectionState['status']>('open', 'upheld', 'dismissed');
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string({ minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 30 }), fc.array(fc.record({ i: fc.nat(29), status })), (keys, raw) => {
+        const objections = raw.map((o) => ({ n: o.i % keys.length, lineKey: keys[o.i % keys.length], status: o.status })).sort((a, b) => a.n - b.n);
+        const classes = classifyLines(keys, objections);
+        const { held, removed } = objectedLines(objections);
+        expect({ held, removed, approvable: keys.length - held.length - removed.length }).toEqual({ held: classes.held, removed: classes.removed, approvable: classes.approvable.length });
       }),
     );
   });
