@@ -75,12 +75,15 @@ const RESPONSE_READ = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan']);
 
 /**
  * Watches one request to the server (its body and the response's size, only where the tally uses
- * them: the meter runs on the store's thread) and tallies it once answered.
+ * them: the meter runs on the store's thread) and tallies it once answered. With `bodyGiven`, the
+ * server parses the body itself and gives it to the function answered, instead of the meter
+ * reading it.
  */
-export function meterRequest(req: IncomingMessage, res: ServerResponse): void {
+export function meterRequest(req: IncomingMessage, res: ServerResponse, { bodyGiven = false } = {}): (body: unknown) => void {
   const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
   const chunks: Buffer[] = [];
-  if (BODY_READ.has(operation)) req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  let given: Request | undefined;
+  if (BODY_READ.has(operation) && !bodyGiven) req.on('data', (chunk: Buffer) => chunks.push(chunk));
   let responseBytes = 0;
   if (RESPONSE_READ.has(operation)) {
     const write = res.write.bind(res);
@@ -95,7 +98,7 @@ export function meterRequest(req: IncomingMessage, res: ServerResponse): void {
     }) as typeof res.end;
   }
   res.on('finish', () => {
-    let body: Request = {};
+    let body: Request = given ?? {};
     try {
       if (chunks.length) body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Request;
     } catch {
@@ -103,4 +106,7 @@ export function meterRequest(req: IncomingMessage, res: ServerResponse): void {
     }
     if (res.statusCode < 500) tally(operation, body, responseBytes);
   });
+  return (body) => {
+    given = body as Request;
+  };
 }

@@ -73,11 +73,18 @@ export function dynamoServerWithStore(dir?: string): { server: Server; store: Lo
   server.removeAllListeners('request');
   const metered = meterEnabled();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (metered) meterRequest(req, res);
     const target = req.headers['x-amz-target'];
-    if (target === 'DynamoDB_20120810.BatchExecuteStatement') void answerJson(req, res, (body) => batchExecuteStatements(store, body as StatementRequest));
-    else if (target === 'DynamoDB_20120810.BatchGetItem' && batchedGets()) void answerJson(req, res, (body) => batchGetItems(store, body));
-    else dynaliteHandler(req, res);
+    const act: ((body: unknown) => Promise<unknown>) | undefined =
+      target === 'DynamoDB_20120810.BatchExecuteStatement' ? (body) => batchExecuteStatements(store, body as StatementRequest)
+      : target === 'DynamoDB_20120810.BatchGetItem' && batchedGets() ? (body) => batchGetItems(store, body)
+      : undefined;
+    // The meter is given the body parsed here rather than parsing it again.
+    const metering = metered ? meterRequest(req, res, { bodyGiven: act !== undefined }) : undefined;
+    if (!act) return dynaliteHandler(req, res);
+    void answerJson(req, res, (body) => {
+      metering?.(body);
+      return act(body);
+    });
   });
   return { server, store };
 }
