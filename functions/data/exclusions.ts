@@ -40,6 +40,9 @@ export async function includedRegisterFields<F extends keyof BeneficiaryRecord>(
   return (await listRegisterFields(table, campaignId, [...fields, 'excludedBy'])).filter((b) => !isExcluded(b));
 }
 export const includedPlanEntries = (table: Table, campaignId: string): Promise<PlanEntry[]> => includedRegisterFields(table, campaignId, PLAN_ENTRY_FIELDS);
+/** The plan entries of (project, person) pairs, in their order; undefined where there is no beneficiary. */
+export const getPlanEntries = (table: Table, campaignId: string, people: readonly Pick<BeneficiaryRecord, 'projectCode' | 'idHash'>[]) =>
+  table.getMany<PlanEntry>(people.map((p) => keys.beneficiary(campaignId, p.projectCode, p.idHash)), PLAN_ENTRY_FIELDS);
 /** One unit's plan entries who stay in the register: what its list's summary reads. */
 export const includedUnitPlanEntries = (table: Table, campaignId: string, unit: string): Promise<PlanEntry[]> => includedUnitFields(table, campaignId, unit, PLAN_ENTRY_FIELDS);
 

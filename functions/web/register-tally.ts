@@ -8,16 +8,17 @@
  * resolved conflict, an upheld objection, a line removed from a sent-back list, each a record
  * written just before or after the beneficiary's mark. So a read is kept only when no upload is
  * processing and it counts as many excluded as there are decisions; otherwise (a mark in flight, or
- * one beneficiary excluded twice) every look reads. While a file is processed, looks show the last
- * tally marked settling. The tally, the plan workbook's lines and the approval pages' list summaries
- * are computed from the kept entries (again when the projects change). Payments are created only by
- * 实施: none are read before it; while it pays, its batches' tallies are added up; once it has
- * ended well, the payments' totals are kept.
+ * one beneficiary excluded twice) every look reads. Decisions taken since a read was kept (and no
+ * upload changed) are read in: only the beneficiaries they name. While a file is processed, looks
+ * show the last tally marked settling. The tally, the plan workbook's lines and the approval pages'
+ * list summaries are computed from the kept entries (again when the projects change). Payments are
+ * created only by 实施: none are read before it; while it pays, its batches' tallies are added up;
+ * once it has ended well, the payments' totals are kept.
  */
 import { computePlan, projectTotals, type Plan, type PlanEntry, type PlanTotals } from '../core/plan.js';
 import type { Campaign } from '../data/campaigns.js';
 import type { Conflict } from '../data/conflicts.js';
-import { isExcluded, listPlanEntries } from '../data/exclusions.js';
+import { beneficiaryKey, getPlanEntries, isExcluded, listPlanEntries, parseBeneficiaryKey } from '../data/exclusions.js';
 import type { Objection } from '../data/objections.js';
 import { loadPlan } from '../data/plan.js';
 import { listPaymentAmounts, paymentProgress, type PaymentCount } from '../data/payments.js';
@@ -58,6 +59,9 @@ export type UploadSeen = Pick<Upload, 'id' | 'attempt' | 'storedCount' | 'update
  */
 interface KeptRegister {
   fingerprint: string;
+  /** The uploads' part of the fingerprint, and the decisions it counts (see registerState). */
+  uploadsPrint: string;
+  decisions: ReadonlySet<string>;
   settled: boolean;
   entries?: readonly PlanEntry[];
   derived: { against: string; tally: RegisterTally; lists?: ReadonlyMap<string, ListSummary> };
@@ -73,31 +77,66 @@ const payments = new LatestCampaigns<PaymentTally>(16);
 export interface RegisterInputs {
   uploads: readonly UploadSeen[];
   conflicts: readonly Conflict[];
-  objections: readonly Pick<Objection, 'status' | 'objectionId'>[];
+  objections: readonly Pick<Objection, 'status' | 'objectionId' | 'lineKey'>[];
   removals: readonly Pick<LineRemoval, 'unit' | 'round' | 'lineKey'>[];
 }
 
+/** What the register's state is known by: its uploads, and each decision that excludes someone with the beneficiaries it may mark. */
 function registerState({ uploads, conflicts, objections, removals }: RegisterInputs) {
-  const decisions = [
-    ...conflicts.filter((c) => c.status === 'resolved').map((c) => c.id),
-    ...objections.filter((o) => o.status === 'upheld').map((o) => o.objectionId),
-    ...removals.map((r) => `${r.unit}#${r.round}#${r.lineKey}`),
-  ];
-  const fingerprint = JSON.stringify([uploads.map((u) => [u.id, attemptOf(u), u.state, u.storedCount, u.updatedCount]), decisions]);
-  return { fingerprint, decisions: decisions.length, processing: uploads.some((u) => u.state === 'processing') };
+  const decisions = new Map<string, readonly string[]>([
+    ...conflicts.filter((c) => c.status === 'resolved').map((c) => [c.id, c.beneficiaries] as const),
+    ...objections.filter((o) => o.status === 'upheld').map((o) => [o.objectionId, [o.lineKey]] as const),
+    ...removals.map((r) => [`${r.unit}#${r.round}#${r.lineKey}`, [r.lineKey]] as const),
+  ]);
+  const uploadsPrint = JSON.stringify(uploads.map((u) => [u.id, attemptOf(u), u.state, u.storedCount, u.updatedCount]));
+  const fingerprint = JSON.stringify([uploadsPrint, [...decisions.keys()]]);
+  return { fingerprint, uploadsPrint, decisions, processing: uploads.some((u) => u.state === 'processing') };
+}
+type RegisterState = ReturnType<typeof registerState>;
+
+/** Beneficiaries named by new decisions, at most, that are read in rather than the whole register. */
+const PATCH_LIMIT = 5_000;
+
+/**
+ * The kept entries with the beneficiaries named by the decisions taken since they were read,
+ * read again; undefined when that is not the register as it is now (an upload changed, the kept
+ * read was not settled, or too many are named): the whole register is read instead.
+ */
+async function patchedEntries(table: Table, campaignId: string, kept: KeptRegister | undefined, state: RegisterState): Promise<readonly PlanEntry[] | undefined> {
+  if (!kept?.settled || !kept.entries || kept.uploadsPrint !== state.uploadsPrint || [...kept.decisions].some((id) => !state.decisions.has(id))) return undefined;
+  const named = new Set([...state.decisions].flatMap(([id, keys]) => (kept.decisions.has(id) ? [] : keys)));
+  if (named.size > PATCH_LIMIT) return undefined;
+  const people: { projectCode: string; idHash: string }[] = [];
+  for (const key of named) {
+    const person = parseBeneficiaryKey(key);
+    if (!person) return undefined;
+    people.push(person);
+  }
+  const read = await getPlanEntries(table, campaignId, people);
+  if (read.some((entry) => entry === undefined)) return undefined;
+  const fresh = new Map(read.map((entry) => [beneficiaryKey(entry!), entry!]));
+  let replaced = 0;
+  const entries = kept.entries.map((entry) => {
+    const now = fresh.get(beneficiaryKey(entry));
+    if (now) replaced++;
+    return now ?? entry;
+  });
+  return replaced === fresh.size ? entries : undefined;
 }
 
 /** The register's tally: kept, from the kept entries, or read whole. */
 export async function registerTally(table: Table, campaign: Campaign, inputs: RegisterInputs): Promise<RegisterTally> {
-  const { fingerprint, decisions, processing } = registerState(inputs);
+  const state = registerState(inputs);
+  const { fingerprint, uploadsPrint, decisions, processing } = state;
   let kept = registers.get(campaign.id);
   const current = kept?.settled && kept.fingerprint === fingerprint;
   let derived = kept && derivedOf(kept, campaign);
   if (!derived || (!current && !processing)) {
-    const entries = await listPlanEntries(table, campaign.id);
+    const entries = (await patchedEntries(table, campaign.id, kept, state)) ?? (await listPlanEntries(table, campaign.id));
     derived = { against: againstOf(campaign), tally: tallyOf(campaign, entries) };
     kept = registers.keep(campaign.id, {
-      fingerprint, derived, settled: !processing && entries.filter(isExcluded).length === decisions, ...(entries.length <= keeping.entriesLimit ? { entries } : {}),
+      fingerprint, uploadsPrint, decisions: new Set(decisions.keys()), derived,
+      settled: !processing && entries.filter(isExcluded).length === decisions.size, ...(entries.length <= keeping.entriesLimit ? { entries } : {}),
     });
   }
   const { tally } = derived;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeBeneficiary } from '../../../functions/data/beneficiaries.js';
+import { getBeneficiary, storeBeneficiary } from '../../../functions/data/beneficiaries.js';
 import { createCampaign, type Campaign } from '../../../functions/data/campaigns.js';
 import { conflictIdOf, listConflicts } from '../../../functions/data/conflicts.js';
 import { excludeBeneficiary, includedUnitPlanEntries } from '../../../functions/data/exclusions.js';
 import { keys } from '../../../functions/data/keys.js';
 import { listObjections } from '../../../functions/data/objections.js';
-import { listRemovals } from '../../../functions/data/removals.js';
+import { listRemovals, removeLine } from '../../../functions/data/removals.js';
 import { loadPlan } from '../../../functions/data/plan.js';
 import { payOnce, saveTally, savePaymentPlan } from '../../../functions/data/payments.js';
 import { Table } from '../../../functions/data/table.js';
@@ -151,6 +151,31 @@ describe('the campaign totals kept between looks', () => {
     const changed: UploadSeen[] = [{ id: 'z'.repeat(64), state: 'done', storedCount: 1 }, ...uploads];
     const fresh = await currentPlan(table, renamed, () => inputsOf(changed));
     expect(fresh.lines.length).toBe(plan.lines.length + 1);
+  });
+
+  it('reads in only the beneficiaries a decision taken since the register was kept names, as a whole read would give them', async () => {
+    const uploads: UploadSeen[] = [{ id: 'z'.repeat(64), state: 'done', storedCount: 1 }, { id: 'w'.repeat(64), state: 'done', storedCount: 1 }, ...withSecond];
+    const inputs = () => inputsOf(uploads);
+    const before = await registerTally(table, campaign, await inputs());
+    const line = (await getBeneficiary(table, campaign.id, 'MZ01', person(4)))!;
+    expect(await removeLine(table, { line, lineKey: `MZ01#${person(4)}`, round: 1, reason: '已迁出', by: 'coordinator@mzj.example.cn', at: new Date() })).toBe('removed');
+
+    const reads = table.reads.register;
+    const after = await registerTally(table, campaign, await inputs());
+    const plan = await currentPlan(table, campaign, inputs);
+    expect(table.reads.register).toBe(reads);
+    expect(after.beneficiaries).toMatchObject({ count: before.beneficiaries.count - 1, totalFen: before.beneficiaries.totalFen - 50000, excluded: before.beneficiaries.excluded + 1 });
+    const fresh = await loadPlan(table, campaign);
+    expect(plan).toEqual(fresh);
+    const { lines: _lines, ...totals } = fresh;
+    expect(after.plan).toEqual(totals);
+    expect(await keptListSummaries(campaign, inputs)).toEqual(new Map([['莘庄镇', summariseList(campaign, '莘庄镇', await includedUnitPlanEntries(table, campaign.id, '莘庄镇'))]]));
+
+    // With an upload changed as well, the whole register is read.
+    const more: UploadSeen[] = [{ id: 'y'.repeat(64), state: 'done', storedCount: 0 }, ...uploads];
+    const reading = table.reads.register;
+    expect(await registerTally(table, campaign, await inputsOf(more))).toEqual(after);
+    expect(table.reads.register).toBe(reading + 1);
   });
 
   it('past its limit keeps only the tally: new projects, the plan\'s lines and the lists read the register again', async () => {
