@@ -7,6 +7,8 @@ import { BatchWriteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/
 
 const { kind, endpoint, tableName, count, attributes, pk, skPrefix, parallel } = workerData;
 const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+// As the product's clients (functions/shared/clients.ts): no copy of each request for a discarded log.
+client.middlewareStack.remove('loggerMiddleware');
 const itemAt = (i) => ({ ...attributes, pk: { S: pk }, sk: { S: `${skPrefix}#${i.toString(16).padStart(64, '0')}` } });
 const perRequest = kind === 'batch' ? 25 : 1;
 
