@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -211,6 +212,22 @@ describe('local DynamoDB', () => {
     const odd = structuredClone(TEMPLATE);
     (odd.Resources!.Counters.Properties as any).ImportSourceSpecification = { InputFormat: 'CSV' };
     await expect(ensureTables(db.endpoint, dynamoTables(new LocalTemplate(odd, OPTIONS)))).rejects.toThrow('Resources.Counters.Properties.ImportSourceSpecification');
+  });
+
+  it('writes table files of up to 8 MB, not LevelDB\'s 2 MB', async () => {
+    const { server, store } = dynamoServerWithStore(path.join(dataDir, 'files'));
+    const db = store.db as unknown as { batch(ops: object[]): Promise<void>; compactRange(start: string, end: string): Promise<void>; getProperty(name: string): string };
+    try {
+      // 16 MB of values that do not compress, each batch across the whole range of keys: compacted
+      // together, they are cut into table files of the largest size allowed.
+      for (let chunk = 0; chunk < 12; chunk++) await db.batch(Array.from({ length: 16 }, (_, i) => ({ type: 'put', key: `k${String(i * 12 + chunk).padStart(4, '0')}`, value: randomBytes(64 << 10).toString('base64') })));
+      await db.compactRange('k', 'l');
+      const sizes = [...db.getProperty('leveldb.sstables').matchAll(/(\d+):(\d+)\[/g)].map((m) => Number(m[2]));
+      expect(Math.max(...sizes)).toBeGreaterThan(4 << 20);
+      expect(Math.max(...sizes)).toBeLessThan(9 << 20);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('closes the store iterator of every Query and Scan, also of one its Limit stops early', async () => {
