@@ -76,8 +76,8 @@ const RESPONSE_READ = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan']);
 /**
  * Watches one request to the server (its body and the response's size, only where the tally uses
  * them: the meter runs on the store's thread) and tallies it once answered. With `bodyGiven`, the
- * server parses the body itself and gives it to the function answered, instead of the meter
- * reading it.
+ * server parses the body itself and hands it over through the function returned, so that the
+ * meter does not parse it again.
  */
 export function meterRequest(req: IncomingMessage, res: ServerResponse, { bodyGiven = false } = {}): (body: unknown) => void {
   const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
