@@ -58,8 +58,7 @@ export type UploadSeen = Pick<Upload, 'id' | 'attempt' | 'storedCount' | 'update
  * the plan workbook and the lists then read the register again.
  */
 interface KeptRegister {
-  fingerprint: string;
-  /** The uploads' part of the fingerprint, and the decisions it counts (see registerState). */
+  /** The state of the register it was read in (see registerState): its uploads and decisions. */
   uploadsPrint: string;
   decisions: ReadonlySet<string>;
   settled: boolean;
@@ -89,10 +88,14 @@ function registerState({ uploads, conflicts, objections, removals }: RegisterInp
     ...removals.map((r) => [`${r.unit}#${r.round}#${r.lineKey}`, [r.lineKey]] as const),
   ]);
   const uploadsPrint = JSON.stringify(uploads.map((u) => [u.id, attemptOf(u), u.state, u.storedCount, u.updatedCount]));
-  const fingerprint = JSON.stringify([uploadsPrint, [...decisions.keys()]]);
-  return { fingerprint, uploadsPrint, decisions, processing: uploads.some((u) => u.state === 'processing') };
+  return { uploadsPrint, decisions, processing: uploads.some((u) => u.state === 'processing') };
 }
 type RegisterState = ReturnType<typeof registerState>;
+
+/** The register has the kept read's uploads and decisions, and perhaps decisions taken since. */
+const keptAndDecidedSince = (kept: KeptRegister, state: RegisterState) => kept.uploadsPrint === state.uploadsPrint && [...kept.decisions].every((id) => state.decisions.has(id));
+/** The register is as it was when the kept read was taken. */
+const asKept = (kept: KeptRegister, state: RegisterState) => keptAndDecidedSince(kept, state) && kept.decisions.size === state.decisions.size;
 
 /** Beneficiaries named by new decisions, at most, that are read in rather than the whole register. */
 const PATCH_LIMIT = 5_000;
@@ -103,7 +106,7 @@ const PATCH_LIMIT = 5_000;
  * read was not settled, or too many are named): the whole register is read instead.
  */
 async function patchedEntries(table: Table, campaignId: string, kept: KeptRegister | undefined, state: RegisterState): Promise<readonly PlanEntry[] | undefined> {
-  if (!kept?.settled || !kept.entries || kept.uploadsPrint !== state.uploadsPrint || [...kept.decisions].some((id) => !state.decisions.has(id))) return undefined;
+  if (!kept?.settled || !kept.entries || !keptAndDecidedSince(kept, state)) return undefined;
   const named = new Set([...state.decisions].flatMap(([id, keys]) => (kept.decisions.has(id) ? [] : keys)));
   if (named.size > PATCH_LIMIT) return undefined;
   const people: { projectCode: string; idHash: string }[] = [];
@@ -127,15 +130,15 @@ async function patchedEntries(table: Table, campaignId: string, kept: KeptRegist
 /** The register's tally: kept, from the kept entries, or read whole. */
 export async function registerTally(table: Table, campaign: Campaign, inputs: RegisterInputs): Promise<RegisterTally> {
   const state = registerState(inputs);
-  const { fingerprint, uploadsPrint, decisions, processing } = state;
+  const { uploadsPrint, decisions, processing } = state;
   let kept = registers.get(campaign.id);
-  const current = kept?.settled && kept.fingerprint === fingerprint;
+  const current = kept?.settled && asKept(kept, state);
   let derived = kept && derivedOf(kept, campaign);
   if (!derived || (!current && !processing)) {
     const entries = (await patchedEntries(table, campaign.id, kept, state)) ?? (await listPlanEntries(table, campaign.id));
     derived = { against: againstOf(campaign), tally: tallyOf(campaign, entries) };
     kept = registers.keep(campaign.id, {
-      fingerprint, uploadsPrint, decisions: new Set(decisions.keys()), derived,
+      uploadsPrint, decisions: new Set(decisions.keys()), derived,
       settled: !processing && entries.filter(isExcluded).length === decisions.size, ...(entries.length <= keeping.entriesLimit ? { entries } : {}),
     });
   }
@@ -150,7 +153,7 @@ export async function registerTally(table: Table, campaign: Campaign, inputs: Re
 async function currentKept(campaign: Campaign, readInputs: ReadInputs): Promise<Required<KeptRegister> | undefined> {
   const kept = registers.get(campaign.id);
   if (!kept?.settled || !kept.entries) return undefined;
-  return kept.fingerprint === registerState(await readInputs()).fingerprint ? (kept as Required<KeptRegister>) : undefined;
+  return asKept(kept, registerState(await readInputs())) ? (kept as Required<KeptRegister>) : undefined;
 }
 
 type ReadInputs = () => Promise<RegisterInputs>;
