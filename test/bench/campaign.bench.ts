@@ -37,6 +37,13 @@ process.env.NUANLIU_METER_DYNAMODB = '1';
 const campaign = generateMinhang(SEED, SCALE);
 const expected = campaign.expected;
 const log = (line: string) => process.stderr.write(`${line}\n`);
+/** CPU time of every thread of this process (the cloud, its sandboxes, the store's LevelDB threads, the driver), in ms. */
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+/** The least time `cpuSeconds` of work can take on this machine's cores: each core busy all along. */
+const cpuBound = (cpuSeconds: number) => cpuSeconds / os.availableParallelism();
 
 async function run(index: number) {
   const { cloud, sfn, tableName, table, close } = await freshCloud('campaign', { movableClock: true });
@@ -44,16 +51,15 @@ async function run(index: number) {
   Object.assign(dynamoMeter, { requests: {}, itemsWritten: 0, writeUnits: 0, readUnits: 0 });
   try {
     log(`run ${index + 1}/${RUNS}`);
-    // The store's meter, and the CPU time of every thread of this process (the cloud, its sandboxes and the driver) in ms.
-    const meterReading = () => {
-      const cpu = process.cpuUsage();
-      return { cpuMs: Math.round((cpu.user + cpu.system) / 1000), itemsWritten: dynamoMeter.itemsWritten, readUnits: dynamoMeter.readUnits, ...dynamoMeter.requests };
-    };
+    // The store's meter, and the CPU time (see cpuMs).
+    const meterReading = () => ({ cpuMs: Math.round(cpuMs()), itemsWritten: dynamoMeter.itemsWritten, readUnits: dynamoMeter.readUnits, ...dynamoMeter.requests });
     const driver = new CampaignDriver(cloud.url, campaign, WAIT_MS, log, meterReading);
     const memory = sampleMemory();
     const started = performance.now();
+    const cpuBefore = cpuMs();
     const observed = await driver.run();
     const seconds = (performance.now() - started) / 1000;
+    const cpuSeconds = (cpuMs() - cpuBefore) / 1000;
     const memoryPeaks = memory.stop();
     const written = { items: dynamoMeter.itemsWritten, writeUnits: dynamoMeter.writeUnits, readUnits: dynamoMeter.readUnits };
 
@@ -85,7 +91,9 @@ async function run(index: number) {
 
     // The floor: as many items as the campaign wrote, shaped like a beneficiary, straight into the same store.
     const sample = people[0] as unknown as Record<string, unknown>;
+    const floorCpuBefore = cpuMs();
     const floorSeconds = await writeFloor(cloud.endpoints.dynamodb, tableName, written.items, sample, { parallel: PARALLEL, skPrefix: 'FLOOR' });
+    const floorCpuSeconds = (cpuMs() - floorCpuBefore) / 1000;
     const result = {
       seconds: +seconds.toFixed(2),
       phases: driver.phases,
@@ -100,6 +108,9 @@ async function run(index: number) {
       readUnits: written.readUnits,
       floorSeconds: +floorSeconds.toFixed(2),
       ratio: +(seconds / floorSeconds).toFixed(1),
+      cpuSeconds: +cpuSeconds.toFixed(1),
+      floorCpuSeconds: +floorCpuSeconds.toFixed(1),
+      cpuBoundRatio: +(cpuBound(cpuSeconds) / floorSeconds).toFixed(2),
       transitions: transitions.total,
       executions: transitions.executions,
       transitionsByMachine: transitions.byMachine,
@@ -158,6 +169,9 @@ const figures = {
   itemsWritten: m((r) => r.itemsWritten),
   floorSeconds: m((r) => r.floorSeconds),
   ratio: m((r) => r.ratio),
+  cpuSeconds: m((r) => r.cpuSeconds, 1),
+  floorCpuSeconds: m((r) => r.floorCpuSeconds, 1),
+  cpuBoundRatio: m((r) => r.cpuBoundRatio),
   executions: m((r) => r.executions),
   transitionsPerBeneficiary: m((r) => r.transitionsPerBeneficiary, 4),
   ...usage,
@@ -176,6 +190,7 @@ line('peak RSS (whole local cloud)', `${figures.peakRssMb} MB (the synthesis bef
 line('  of which, at their peaks', `anonymous ${figures.peakAnonRssMb} MB; file-backed ${figures.peakFileRssMb} MB (the store's tables as LevelDB maps them)`);
 line('DynamoDB items written', `${figures.itemsWritten.toLocaleString('en-US')} (${figures.writeUnits.toLocaleString('en-US')} WRU, ${figures.readUnits.toLocaleString('en-US')} RRU)`);
 line('raw write floor', `${figures.floorSeconds} s for as many items; campaign ${figures.ratio}× the floor`);
+line('CPU time (every thread)', `campaign ${figures.cpuSeconds} s, floor ${figures.floorCpuSeconds} s; the campaign's CPU time alone, spread over ${os.availableParallelism()} cores, is ${figures.cpuBoundRatio}× the floor`);
 line('state transitions', `${figures.transitions.toLocaleString('en-US')} in ${figures.executions} executions (${figures.transitionsPerBeneficiary} per beneficiary)`);
 line('Lambda', `${figures.lambdaRequests.toLocaleString('en-US')} invocations, ${figures.lambdaGbSeconds} GB-s`);
 line('AWS estimate (USD)', `${figures.awsCostUsd.total} = Step Functions ${figures.awsCostUsd.stepFunctions} + Lambda ${figures.awsCostUsd.lambda} + DynamoDB ${figures.awsCostUsd.dynamodb}`);
