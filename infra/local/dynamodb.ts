@@ -89,7 +89,7 @@ export function dynamoServerWithStore(dir?: string): { server: Server; store: Lo
   return { server, store };
 }
 
-export type LocalStore = DynaliteStore & BatchGetStore & { db: StreamedLevel & CallbackLevel & { open(options: { maxOpenFiles: number; maxFileSize: number }): Promise<void> } };
+export type LocalStore = DynaliteStore & BatchGetStore & { db: StreamedLevel & CallbackLevel & { open(options: { maxOpenFiles: number; maxFileSize: number; writeBufferSize: number }): Promise<void> } };
 /** dynalite/db, whose create() makes the store that dynalite then keeps to itself. */
 const dynaliteDb = dynaliteStores as typeof dynaliteStores & { create(options: unknown): LocalStore };
 useBatchedReads();
@@ -106,6 +106,13 @@ const OPEN_TABLE_FILES = 64;
  * with four times fewer files, fewer such reads find a file closed and open it again.
  */
 const TABLE_FILE_BYTES = 8 << 20;
+/**
+ * Bytes of writes LevelDB keeps in memory before it writes them to a table file (its default:
+ * 4 MB). The functions' keys fall anywhere in the table, so every such file overlaps the whole
+ * next level and each compaction rewrites it: with 8 times fewer files, the 1× campaign bench
+ * used about a tenth less CPU time.
+ */
+const WRITE_BUFFER_BYTES = 32 << 20;
 
 /** A dynalite server, and the store it was made with (dynalite keeps it to itself). */
 function dynaliteWithStore(options: Record<string, unknown>): { server: Server; store: LocalStore } {
@@ -118,7 +125,7 @@ function dynaliteWithStore(options: Record<string, unknown>): { server: Server; 
     leanLevelAccess(store!.db);
     // Opened here, with options, before the store opens itself (a microtask later) without them.
     // An error is not lost: every request then fails with it, as on the store's own open.
-    store!.db.open({ maxOpenFiles: OPEN_TABLE_FILES, maxFileSize: TABLE_FILE_BYTES }).catch(() => undefined);
+    store!.db.open({ maxOpenFiles: OPEN_TABLE_FILES, maxFileSize: TABLE_FILE_BYTES, writeBufferSize: WRITE_BUFFER_BYTES }).catch(() => undefined);
     return { server, store: store! };
   } finally {
     dynaliteDb.create = create;

@@ -218,13 +218,30 @@ describe('local DynamoDB', () => {
     const { server, store } = dynamoServerWithStore(path.join(dataDir, 'files'));
     const db = store.db as unknown as { batch(ops: object[]): Promise<void>; compactRange(start: string, end: string): Promise<void>; getProperty(name: string): string };
     try {
-      // 16 MB of values that do not compress, each batch across the whole range of keys: compacted
-      // together, they are cut into table files of the largest size allowed.
-      for (let chunk = 0; chunk < 12; chunk++) await db.batch(Array.from({ length: 16 }, (_, i) => ({ type: 'put', key: `k${String(i * 12 + chunk).padStart(4, '0')}`, value: randomBytes(64 << 10).toString('base64') })));
-      await db.compactRange('k', 'l');
+      // 16 MB of values that do not compress, each batch across the whole range of keys, written
+      // twice: the second time, compacted with the first, they are cut into table files of the
+      // largest size allowed (a file written straight from memory is not cut).
+      for (let round = 0; round < 2; round++) {
+        for (let chunk = 0; chunk < 12; chunk++) await db.batch(Array.from({ length: 16 }, (_, i) => ({ type: 'put', key: `k${String(i * 12 + chunk).padStart(4, '0')}`, value: randomBytes(64 << 10).toString('base64') })));
+        await db.compactRange('k', 'l');
+      }
       const sizes = [...db.getProperty('leveldb.sstables').matchAll(/(\d+):(\d+)\[/g)].map((m) => Number(m[2]));
       expect(Math.max(...sizes)).toBeGreaterThan(4 << 20);
       expect(Math.max(...sizes)).toBeLessThan(9 << 20);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('keeps up to 32 MB of writes in memory before it writes a table file, not LevelDB\'s 4 MB', async () => {
+    const { server, store } = dynamoServerWithStore(path.join(dataDir, 'write-buffer'));
+    const db = store.db as unknown as { batch(ops: object[]): Promise<void>; getProperty(name: string): string };
+    const tableFiles = () => [...db.getProperty('leveldb.sstables').matchAll(/(\d+):(\d+)\[/g)].length;
+    try {
+      // 12 MB of values that do not compress: with a 4 MB buffer, LevelDB has written some to table files by now.
+      for (let chunk = 0; chunk < 12; chunk++) await db.batch(Array.from({ length: 16 }, (_, i) => ({ type: 'put', key: `k${chunk}-${i}`, value: randomBytes(48 << 10).toString('base64') })));
+      expect(tableFiles()).toBe(0);
+      expect(Number(db.getProperty('leveldb.approximate-memory-usage'))).toBeGreaterThan(12 << 20);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
