@@ -52,6 +52,18 @@ afterEach(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** The LevelDB under the local store, as the tests of its options reach it. */
+interface LevelOfStore {
+  batch(ops: object[]): Promise<void>;
+  compactRange(start: string, end: string): Promise<void>;
+  getProperty(name: string): string;
+}
+/** 16 values of `bytes` random bytes each (as base64, which does not compress), at the keys given. */
+const putIncompressible = (db: LevelOfStore, keyOf: (i: number) => string, bytes: number) =>
+  db.batch(Array.from({ length: 16 }, (_, i) => ({ type: 'put', key: keyOf(i), value: randomBytes(bytes).toString('base64') })));
+/** The size of each table file LevelDB has written. */
+const tableFileSizes = (db: LevelOfStore) => [...db.getProperty('leveldb.sstables').matchAll(/(\d+):(\d+)\[/g)].map((m) => Number(m[2]));
+
 describe('local DynamoDB', () => {
   it('creates the template tables, keeps items on disk across restarts, and is idempotent', async () => {
     const tables = dynamoTables(new LocalTemplate(TEMPLATE, OPTIONS));
@@ -216,16 +228,16 @@ describe('local DynamoDB', () => {
 
   it('writes table files of up to 8 MB, not LevelDB\'s 2 MB', async () => {
     const { server, store } = dynamoServerWithStore(path.join(dataDir, 'files'));
-    const db = store.db as unknown as { batch(ops: object[]): Promise<void>; compactRange(start: string, end: string): Promise<void>; getProperty(name: string): string };
+    const db = store.db as unknown as LevelOfStore;
     try {
       // 16 MB of values that do not compress, each batch across the whole range of keys, written
       // twice: the second time, compacted with the first, they are cut into table files of the
       // largest size allowed (a file written straight from memory is not cut).
       for (let round = 0; round < 2; round++) {
-        for (let chunk = 0; chunk < 12; chunk++) await db.batch(Array.from({ length: 16 }, (_, i) => ({ type: 'put', key: `k${String(i * 12 + chunk).padStart(4, '0')}`, value: randomBytes(64 << 10).toString('base64') })));
+        for (let chunk = 0; chunk < 12; chunk++) await putIncompressible(db, (i) => `k${String(i * 12 + chunk).padStart(4, '0')}`, 64 << 10);
         await db.compactRange('k', 'l');
       }
-      const sizes = [...db.getProperty('leveldb.sstables').matchAll(/(\d+):(\d+)\[/g)].map((m) => Number(m[2]));
+      const sizes = tableFileSizes(db);
       expect(Math.max(...sizes)).toBeGreaterThan(4 << 20);
       expect(Math.max(...sizes)).toBeLessThan(9 << 20);
     } finally {
@@ -235,12 +247,11 @@ describe('local DynamoDB', () => {
 
   it('keeps up to 32 MB of writes in memory before it writes a table file, not LevelDB\'s 4 MB', async () => {
     const { server, store } = dynamoServerWithStore(path.join(dataDir, 'write-buffer'));
-    const db = store.db as unknown as { batch(ops: object[]): Promise<void>; getProperty(name: string): string };
-    const tableFiles = () => [...db.getProperty('leveldb.sstables').matchAll(/(\d+):(\d+)\[/g)].length;
+    const db = store.db as unknown as LevelOfStore;
     try {
       // 12 MB of values that do not compress: with a 4 MB buffer, LevelDB has written some to table files by now.
-      for (let chunk = 0; chunk < 12; chunk++) await db.batch(Array.from({ length: 16 }, (_, i) => ({ type: 'put', key: `k${chunk}-${i}`, value: randomBytes(48 << 10).toString('base64') })));
-      expect(tableFiles()).toBe(0);
+      for (let chunk = 0; chunk < 12; chunk++) await putIncompressible(db, (i) => `k${chunk}-${i}`, 48 << 10);
+      expect(tableFileSizes(db).length).toBe(0);
       expect(Number(db.getProperty('leveldb.approximate-memory-usage'))).toBeGreaterThan(12 << 20);
     } finally {
       await new Promise((resolve) => server.close(resolve));
