@@ -1,5 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchExecuteStatementCommand, BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchExecuteStatementCommand, BatchGetItemCommand, ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
+  type AttributeValue, type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { convertToAttr, marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { inFlight } from './in-flight.js';
 
 /** Ranges of one partition read at once by allInRanges. */
@@ -10,6 +13,15 @@ const wholeReadPageSize = (attributes?: readonly string[]) => (attributes ? 5000
 
 type Key = { pk: string; sk: string };
 type Item = Record<string, unknown>;
+/** An item or key as DynamoDB's requests carry it: each value typed ({ S: … }, { N: … }, …). */
+type Typed = Record<string, AttributeValue>;
+
+/** The one rule for values sent: a field (at any depth) that is undefined is left out. */
+const MARSHALL = { removeUndefinedValues: true } as const;
+const typed = (item: Item): Typed => marshall(item, MARSHALL);
+const typedValue = (value: unknown): AttributeValue => convertToAttr(value, MARSHALL);
+const typedKey = (key: Key): Typed => ({ pk: { S: key.pk }, sk: { S: key.sk } });
+const plain = <T>(item: Typed): T => unmarshall(item) as T;
 
 /** Statement errors of BatchExecuteStatement that say "not now", not "never". */
 const RETRYABLE = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded', 'InternalServerError', 'TransactionConflict']);
@@ -53,13 +65,13 @@ function fieldsHold(where: FieldsHold) {
 /** The single table, with the few operations the product uses. */
 export class Table {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DynamoDBClient,
     readonly name: string,
   ) {}
 
   async get<T>(key: Key): Promise<T | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }));
-    return Item as T | undefined;
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.name, Key: typedKey(key), ConsistentRead: true }));
+    return Item && plain<T>(Item);
   }
 
   /**
@@ -73,12 +85,12 @@ export class Table {
     const projected = projectionOf(attributes && ['pk', 'sk', ...attributes]);
     const requests = Array.from({ length: Math.ceil(keys.length / 100) }, (_, n) => keys.slice(n * 100, (n + 1) * 100));
     await inFlight(requests, async (request) => {
-      let wanted: Record<string, unknown>[] = request.map((k) => ({ pk: k.pk, sk: k.sk }));
+      let wanted = request.map(typedKey);
       for (let attempt = 0; wanted.length > 0; attempt++) {
         // Unprocessed keys (the store was busy) are asked for again, after a pause that grows.
         if (attempt > 0) await pause(attempt);
-        const out = await this.client.send(new BatchGetCommand({ RequestItems: { [this.name]: { Keys: wanted, ConsistentRead: true, ...projected } } }));
-        for (const item of out.Responses?.[this.name] ?? []) found.set(id(item as Key), item as T);
+        const out = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.name]: { Keys: wanted, ConsistentRead: true, ...projected } } }));
+        for (const item of (out.Responses?.[this.name] ?? []).map((typedItem) => plain<T & Key>(typedItem))) found.set(id(item), item);
         wanted = out.UnprocessedKeys?.[this.name]?.Keys ?? [];
       }
     }, REQUESTS_IN_FLIGHT);
@@ -86,13 +98,13 @@ export class Table {
   }
 
   async put(key: Key, item: Item): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.name, Item: { ...item, ...key } }));
+    await this.client.send(new PutItemCommand({ TableName: this.name, Item: typed({ ...item, ...key }) }));
   }
 
   /** Puts only if the key is new; false if it existed. The basis of every once-only effect. */
   async putIfAbsent(key: Key, item: Item): Promise<boolean> {
     try {
-      await this.client.send(new PutCommand({ TableName: this.name, Item: { ...item, ...key }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.client.send(new PutItemCommand({ TableName: this.name, Item: typed({ ...item, ...key }), ConditionExpression: 'attribute_not_exists(pk)' }));
       return true;
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return false;
@@ -109,7 +121,7 @@ export class Table {
     return this.runStatements(
       items.map((item) => {
         const fields = definedFields(item);
-        return { Statement: `INSERT INTO ${quoted(this.name)} VALUE {${Object.keys(fields).map((a) => `'${a.replaceAll("'", "''")}': ?`).join(', ')}}`, Parameters: Object.values(fields), what: `INSERT of ${item.pk}/${item.sk}` };
+        return { Statement: `INSERT INTO ${quoted(this.name)} VALUE {${Object.keys(fields).map((a) => `'${a.replaceAll("'", "''")}': ?`).join(', ')}}`, Parameters: Object.values(fields).map(typedValue), what: `INSERT of ${item.pk}/${item.sk}` };
       }),
       'DuplicateItem',
     );
@@ -128,7 +140,7 @@ export class Table {
         const holds = held.map(([name, h]) => (h.orMissing ? `(${quoted(name)} IS MISSING OR ${quoted(name)} = ?)` : `${quoted(name)} = ?`));
         return {
           Statement: `UPDATE ${quoted(this.name)} ${set.map(([name]) => `SET ${quoted(name)} = ?`).join(' ')} WHERE "pk" = ? AND "sk" = ?${holds.map((h) => ` AND ${h}`).join('')}`,
-          Parameters: [...set.map(([, value]) => value), key.pk, key.sk, ...held.map(([, h]) => h.equals)],
+          Parameters: [...set.map(([, value]) => value), key.pk, key.sk, ...held.map(([, h]) => h.equals)].map(typedValue),
           what: `UPDATE of ${key.pk}/${key.sk}`,
         };
       }),
@@ -141,7 +153,7 @@ export class Table {
    * true if it ran, false if refused with `refused` (its condition). Statements the store could not
    * run yet are sent again.
    */
-  private async runStatements(statements: readonly { Statement: string; Parameters: unknown[]; what: string }[], refused: string): Promise<boolean[]> {
+  private async runStatements(statements: readonly { Statement: string; Parameters: AttributeValue[]; what: string }[], refused: string): Promise<boolean[]> {
     const ran: boolean[] = new Array(statements.length);
     const requests = Array.from({ length: Math.ceil(statements.length / 25) }, (_, n) => n * 25);
     await inFlight(requests, async (from) => {
@@ -169,12 +181,12 @@ export class Table {
   async replaceIf(key: Key, item: Item, condition: { expression: string; values?: Item; names?: Record<string, string> }): Promise<boolean> {
     try {
       await this.client.send(
-        new PutCommand({
+        new PutItemCommand({
           TableName: this.name,
-          Item: { ...item, ...key },
+          Item: typed({ ...item, ...key }),
           ConditionExpression: condition.expression,
           ExpressionAttributeNames: condition.names,
-          ExpressionAttributeValues: condition.values,
+          ExpressionAttributeValues: condition.values && typed(condition.values),
         }),
       );
       return true;
@@ -195,13 +207,13 @@ export class Table {
     });
     try {
       await this.client.send(
-        new UpdateCommand({
+        new UpdateItemCommand({
           TableName: this.name,
-          Key: key,
+          Key: typedKey(key),
           UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
           ConditionExpression: condition?.expression ?? 'attribute_exists(pk)',
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ExpressionAttributeValues: typed(values),
         }),
       );
       return true;
@@ -221,17 +233,17 @@ export class Table {
     const at = path.map((_, i) => `#p${i}`).join('.');
     try {
       const { Attributes } = await this.client.send(
-        new UpdateCommand({
+        new UpdateItemCommand({
           TableName: this.name,
-          Key: key,
+          Key: typedKey(key),
           UpdateExpression: `SET ${at} = ${at} + :by`,
           ConditionExpression: condition.expression,
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':by': by },
+          ExpressionAttributeValues: typed({ ':by': by }),
           ReturnValues: 'UPDATED_NEW',
         }),
       );
-      return path.reduce<unknown>((value, name) => (value as Item | undefined)?.[name], Attributes) as number | undefined;
+      return path.reduce<unknown>((value, name) => (value as Item | undefined)?.[name], Attributes && plain(Attributes)) as number | undefined;
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return undefined;
       throw err;
@@ -240,7 +252,7 @@ export class Table {
 
   /** Deletes an item; nothing when there is none. */
   async delete(key: Key): Promise<void> {
-    await this.client.send(new DeleteCommand({ TableName: this.name, Key: key }));
+    await this.client.send(new DeleteItemCommand({ TableName: this.name, Key: typedKey(key) }));
   }
 
   /** Removes fields if `condition` holds; false when it does not. */
@@ -249,13 +261,13 @@ export class Table {
     fields.forEach((name, i) => (names[`#r${i}`] = name));
     try {
       await this.client.send(
-        new UpdateCommand({
+        new UpdateItemCommand({
           TableName: this.name,
-          Key: key,
+          Key: typedKey(key),
           UpdateExpression: `REMOVE ${fields.map((_, i) => `#r${i}`).join(', ')}`,
           ConditionExpression: condition.expression,
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: condition.values && Object.keys(condition.values).length ? condition.values : undefined,
+          ExpressionAttributeValues: condition.values && Object.keys(condition.values).length ? typed(condition.values) : undefined,
         }),
       );
       return true;
@@ -276,7 +288,7 @@ export class Table {
   }
 
   private async *pages<T>(key: { expression: string; values: Record<string, unknown> }, pageSize: number, attributes?: readonly string[], where?: FieldsHold): AsyncGenerator<T[]> {
-    let start: Record<string, unknown> | undefined;
+    let start: Typed | undefined;
     const projected = projectionOf(attributes);
     const filter = where && fieldsHold(where);
     do {
@@ -284,7 +296,7 @@ export class Table {
         new QueryCommand({
           TableName: this.name,
           KeyConditionExpression: key.expression,
-          ExpressionAttributeValues: { ...key.values, ...filter?.values },
+          ExpressionAttributeValues: typed({ ...key.values, ...filter?.values }),
           ExclusiveStartKey: start,
           Limit: pageSize,
           ConsistentRead: true,
@@ -292,7 +304,7 @@ export class Table {
           ...(filter && { FilterExpression: filter.terms.join(' AND '), ExpressionAttributeNames: { ...projected?.ExpressionAttributeNames, ...filter.names } }),
         }),
       );
-      if (page.Items?.length) yield page.Items as T[];
+      if (page.Items?.length) yield page.Items.map((item) => plain<T>(item));
       start = page.LastEvaluatedKey;
     } while (start);
   }
@@ -328,21 +340,21 @@ export class Table {
   /** allInIndex page by page (of at most `pageSize` items, else as many as 1 MB holds), for a reader that may stop early. */
   async *indexPages<T>(index: { name: string; partitionKey: string }, value: string, attributes?: readonly string[], pageSize?: number): AsyncGenerator<T[]> {
     const projected = projectionOf(attributes);
-    let start: Record<string, unknown> | undefined;
+    let start: Typed | undefined;
     do {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.name,
           IndexName: index.name,
           KeyConditionExpression: '#k = :v',
-          ExpressionAttributeValues: { ':v': value },
+          ExpressionAttributeValues: { ':v': { S: value } },
           ExclusiveStartKey: start,
           Limit: pageSize,
           ...projected,
           ExpressionAttributeNames: { ...projected?.ExpressionAttributeNames, '#k': index.partitionKey },
         }),
       );
-      if (page.Items?.length) yield page.Items as T[];
+      if (page.Items?.length) yield page.Items.map((item) => plain<T>(item));
       start = page.LastEvaluatedKey;
     } while (start);
   }
@@ -364,13 +376,13 @@ export class Table {
   async countUpTo(key: Key, field: string, limit: number): Promise<boolean> {
     try {
       await this.client.send(
-        new UpdateCommand({
+        new UpdateItemCommand({
           TableName: this.name,
-          Key: key,
+          Key: typedKey(key),
           UpdateExpression: 'SET #n = if_not_exists(#n, :zero) + :one',
           ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
           ExpressionAttributeNames: { '#n': field },
-          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':limit': limit },
+          ExpressionAttributeValues: typed({ ':zero': 0, ':one': 1, ':limit': limit }),
         }),
       );
       return true;

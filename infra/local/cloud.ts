@@ -4,7 +4,6 @@ import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLink } from '../../functions/data/links.js';
 import { registerCoordinator } from '../../functions/data/sessions.js';
 import { Table } from '../../functions/data/table.js';
@@ -160,7 +159,7 @@ export async function startLocalCloud(options: LocalCloudOptions) {
     }
 
     const coordinatorEmail = options.coordinatorEmail ?? process.env.COORDINATOR_EMAIL ?? 'coordinator@nuanliu.local';
-    const table = new Table(DynamoDBDocumentClient.from(localDynamoClient(db.endpoint, region)), tables[0].tableName);
+    const table = new Table(localDynamoClient(db.endpoint, region), tables[0].tableName);
     await registerCoordinator(table, { email: coordinatorEmail, name: '区民政局协调员' });
     // The key the functions use, found as they find it: through their APP_SECRETS_ARN.
     const appSecretArn = functions.find((f) => f.environment?.APP_SECRETS_ARN)?.environment?.APP_SECRETS_ARN;

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Table } from '../../functions/data/table.js';
 import { startLocalCloud } from '../../infra/local/cloud.js';
 import { localDynamoClient } from '../../infra/local/dynamodb.js';
@@ -87,7 +86,7 @@ export async function freshCloud(name: string, options: { movableClock?: boolean
   const ddb = localDynamoClient(cloud.endpoints.dynamodb);
   const sfn = new SFNClient({ endpoint: cloud.endpoints.stepfunctions, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const tableName = (await ddb.send(new ListTablesCommand({}))).TableNames![0];
-  const table = new Table(DynamoDBDocumentClient.from(ddb), tableName);
+  const table = new Table(ddb, tableName);
   const close = async () => {
     sfn.destroy();
     ddb.destroy();

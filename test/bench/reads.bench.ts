@@ -10,7 +10,8 @@
  */
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { inFlight } from '../../functions/data/in-flight.js';
 import { keys } from '../../functions/data/keys.js';
 import { projectRangeBounds } from '../../functions/data/project-partition.js';
@@ -34,11 +35,10 @@ try {
       householdSize: 3, amountFen: 50_000, paymentMethod: '银行转账', sealedId: 'i'.repeat(88), sealedAccount: 'a'.repeat(128), accountDigest: idHash, uploadId: idHash, row: n + 2,
     };
   }));
-  const doc = DynamoDBDocumentClient.from(ddb);
   const requests = Array.from({ length: Math.ceil(items.length / 25) }, (_, i) => items.slice(i * 25, i * 25 + 25));
   await inFlight(requests, async (batch) => {
-    let writes = batch.map((Item) => ({ PutRequest: { Item } }));
-    while (writes.length) writes = ((await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: writes } }))).UnprocessedItems?.[tableName] ?? []) as typeof writes;
+    let writes = batch.map((item) => ({ PutRequest: { Item: marshall(item) } }));
+    while (writes.length) writes = ((await ddb.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: writes } }))).UnprocessedItems?.[tableName] ?? []) as typeof writes;
   }, 8);
   log(`${items.length} beneficiaries in ${codes.length} projects written`);
 

@@ -2,12 +2,11 @@
 // the bounds given (Table.allInRanges), or the keys given (Table.getMany), and posts the seconds
 // taken and the items read.
 import { parentPort, workerData } from 'node:worker_threads';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Table } from '../../functions/data/table.js';
 import { localDynamoClient } from '../../infra/local/dynamodb.js';
 
 const { endpoint, tableName, pk } = workerData as { endpoint: string; tableName: string; pk: string };
-const table = new Table(DynamoDBDocumentClient.from(localDynamoClient(endpoint)), tableName);
+const table = new Table(localDynamoClient(endpoint), tableName);
 
 parentPort!.on('message', async ({ bounds, keys, attributes }: { bounds?: string[]; keys?: { pk: string; sk: string }[]; attributes?: string[] }) => {
   const started = performance.now();

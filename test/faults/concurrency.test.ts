@@ -4,7 +4,6 @@
 // payments get a campaign of their own, seeded straight into the store.
 import fs from 'node:fs';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAYMENT_METHODS } from '../../functions/core/payment-methods.js';
 import { listApprovalTasks } from '../../functions/data/approval-tasks.js';
@@ -51,7 +50,7 @@ describe('concurrency and load on the local cloud', () => {
   beforeAll(async () => {
     cloud = await startLocalCloud({ dataDir, ephemeralPorts: true, movableClock: true });
     const ddb = localDynamoClient(cloud.endpoints.dynamodb);
-    table = new Table(DynamoDBDocumentClient.from(ddb), (await ddb.send(new ListTablesCommand({}))).TableNames![0]);
+    table = new Table(ddb, (await ddb.send(new ListTablesCommand({}))).TableNames![0]);
     demo = new DemoCampaign(new DemoClient(cloud.url));
     await demo.create('并发与负载测试');
     await demo.survey();

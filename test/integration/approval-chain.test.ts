@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listApprovalTasks, type ApprovalTask } from '../../functions/data/approval-tasks.js';
 import { getCampaign } from '../../functions/data/campaigns.js';
@@ -39,7 +38,7 @@ describe('approval chains on the local cloud', () => {
     await coordinator.signIn(DEMO.coordinator);
     const { ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
     const { TableNames } = await localDynamoClient(cloud.endpoints.dynamodb).send(new ListTablesCommand({}));
-    table = new Table(DynamoDBDocumentClient.from(localDynamoClient(cloud.endpoints.dynamodb)), TableNames![0]);
+    table = new Table(localDynamoClient(cloud.endpoints.dynamodb), TableNames![0]);
   }, 120_000);
   afterAll(async () => {
     await cloud?.close();

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLink } from '../../functions/data/links.js';
 import { Table } from '../../functions/data/table.js';
@@ -79,7 +78,7 @@ describe('a whole campaign on the local cloud', () => {
     const secrets = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
     const appSecret = Object.values(secrets).find((v) => JSON.parse(v).key)!;
     const { linkKey } = await getAppSecrets({ APP_SECRETS: appSecret });
-    const table = new Table(DynamoDBDocumentClient.from(localDynamoClient(cloud.endpoints.dynamodb)), await tableName(cloud));
+    const table = new Table(localDynamoClient(cloud.endpoints.dynamodb), await tableName(cloud));
     const credential = await createLink(table, linkKey, { kind: 'approval', email: DEMO.approvers[0], campaignId: demo.campaignId, taskToken: 'not-a-real-token', subject: {} }, 1, new Date(Date.now() - 2 * 3600_000));
     expect((await client.request(`/approve/${credential}`)).status).toBe(410);
     expect((await client.post(`/approve/${credential}`, { decision: 'approve' })).status).toBe(410);

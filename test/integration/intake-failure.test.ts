@@ -6,7 +6,6 @@
 import fs from 'node:fs';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listBeneficiaries } from '../../functions/data/beneficiaries.js';
 import { keys } from '../../functions/data/keys.js';
@@ -48,7 +47,7 @@ describe('a failed intake on the local cloud', () => {
   beforeAll(async () => {
     cloud = await startLocalCloud({ dataDir, ephemeralPorts: true });
     const ddb = localDynamoClient(cloud.endpoints.dynamodb);
-    table = new Table(DynamoDBDocumentClient.from(ddb), (await ddb.send(new ListTablesCommand({}))).TableNames![0]);
+    table = new Table(ddb, (await ddb.send(new ListTablesCommand({}))).TableNames![0]);
     sfn = new SFNClient({ endpoint: cloud.endpoints.stepfunctions, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     intakeArn = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines!.find((m) => m.name!.startsWith('IntakeWorkflow'))!.stateMachineArn!;
     client = new DemoClient(cloud.url);

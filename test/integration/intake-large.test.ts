@@ -5,7 +5,6 @@
 // summary counts it all.
 import fs from 'node:fs';
 import { DescribeMapRunCommand, GetExecutionHistoryCommand, ListMapRunsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAYMENT_METHODS } from '../../functions/core/payment-methods.js';
 import { listBeneficiaries } from '../../functions/data/beneficiaries.js';
@@ -106,7 +105,7 @@ describe('intake of a 20,000-row file and a GBK file on the local cloud', () => 
     cloud = await startLocalCloud({ dataDir, ephemeralPorts: true });
     const ddb = localDynamoClient(cloud.endpoints.dynamodb);
     const { ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
-    table = new Table(DynamoDBDocumentClient.from(ddb), (await ddb.send(new ListTablesCommand({}))).TableNames![0]);
+    table = new Table(ddb, (await ddb.send(new ListTablesCommand({}))).TableNames![0]);
     sfn = new SFNClient({ endpoint: cloud.endpoints.stepfunctions, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     client = new DemoClient(cloud.url);
     campaignId = await new DemoCampaign(client).create('大文件导入测试', { projects: PROJECTS, exclusivePairs: EXCLUSIVE.join(',') });

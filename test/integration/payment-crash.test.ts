@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAYMENT_METHODS } from '../../functions/core/payment-methods.js';
 import { insertBeneficiaries, type Beneficiary } from '../../functions/data/beneficiaries.js';
@@ -65,7 +64,7 @@ describe('payments when the payment Lambda dies after writing', () => {
   beforeAll(async () => {
     cloud = await startLocalCloud({ dataDir, ephemeralPorts: true });
     const ddb = localDynamoClient(cloud.endpoints.dynamodb);
-    table = new Table(DynamoDBDocumentClient.from(ddb), (await ddb.send(new ListTablesCommand({}))).TableNames![0]);
+    table = new Table(ddb, (await ddb.send(new ListTablesCommand({}))).TableNames![0]);
     paymentFunction = cloud.lambda.names().find((n) => n.startsWith('PaymentFunction'))!;
     const real = cloud.lambda.configOf(paymentFunction)!;
     const bundle = ['index.mjs', 'index.js'].map((f) => path.join(real.codeDir, f)).find((f) => fs.existsSync(f))!;

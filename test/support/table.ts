@@ -1,7 +1,6 @@
 // A fresh table in the local store (dynalite, in memory) for tests of the steps and the data layer.
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UNIT_LIST_INDEX } from '../../functions/data/keys.js';
 import { Table } from '../../functions/data/table.js';
 import { dynamoServer } from '../../infra/local/dynamodb.js';
@@ -21,7 +20,7 @@ export const tableDefinition = (name: string): CreateTableCommandInput => ({
 
 /** `make` builds the table object, for tests that need a Table subclass. */
 export async function startTable<T extends Table = Table>(
-  make: (client: DynamoDBDocumentClient, name: string) => T = (client, name) => new Table(client, name) as T,
+  make: (client: DynamoDBClient, name: string) => T = (client, name) => new Table(client, name) as T,
 ): Promise<{ table: T; close: () => Promise<void> }> {
   const server = dynamoServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -31,7 +30,7 @@ export async function startTable<T extends Table = Table>(
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   await client.send(new CreateTableCommand(tableDefinition('nuanliu')));
-  const table = make(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), 'nuanliu');
+  const table = make(client, 'nuanliu');
   return {
     table,
     close: async () => {

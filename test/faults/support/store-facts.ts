@@ -1,7 +1,6 @@
 // What a campaign left in the store, read straight from a running local cloud's DynamoDB: the
 // people stored, the payments made and the approval decisions, for comparing two runs.
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { listApprovalTasks } from '../../../functions/data/approval-tasks.js';
 import { getCampaign } from '../../../functions/data/campaigns.js';
 import { beneficiaryKey, includedBeneficiaries } from '../../../functions/data/exclusions.js';
@@ -24,7 +23,7 @@ export interface StoreFacts {
 
 async function tableAt(dynamodb: string): Promise<Table> {
   const ddb = localDynamoClient(dynamodb);
-  return new Table(DynamoDBDocumentClient.from(ddb), (await ddb.send(new ListTablesCommand({}))).TableNames![0]);
+  return new Table(ddb, (await ddb.send(new ListTablesCommand({}))).TableNames![0]);
 }
 
 export async function storeFacts(dynamodb: string, campaignId: string): Promise<StoreFacts> {

@@ -8,7 +8,6 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { Stack } from 'aws-cdk-lib';
 import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { StateGraph } from 'aws-cdk-lib/aws-stepfunctions';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoServer } from '../../../infra/local/dynamodb.js';
 import { Engine } from '../../../infra/local/stepfunctions/engine.js';
 import { LambdaRegistry } from '../../../infra/local/stepfunctions/integrations/lambda.js';
@@ -127,7 +126,7 @@ export async function startWeb(options: { publicUrl?: string } = {}) {
   await ddb.send(
     new CreateTableCommand(tableDefinition('nuanliu')),
   );
-  const table = new Table(DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } }), 'nuanliu');
+  const table = new Table(ddb, 'nuanliu');
 
   const mails: Mail[] = [];
   const sendMail = async (mail: Mail) => {
