@@ -89,9 +89,20 @@ export const saveUpload = (table: Table, upload: Upload) => table.putIfAbsent(ke
 
 export const getUpload = (table: Table, campaignId: string, id: string) => table.get<Upload>(keys.upload(campaignId, id));
 
+/** An upload as a campaign's list of uploads reads it: without its rejected rows (getUpload reads those, for the error file). */
+export type ListedUpload = Omit<Upload, 'rejectedRows'>;
+const LISTED_FIELDS = [
+  'campaignId', 'id', 'fileName', 'uploadedAt', 'uploadedBy', 'chunkCount', 'batchCount', 'rowCount', 'acceptedCount', 'storedCount', 'updatedCount', 'unchangedCount',
+  'duplicateCount', 'duplicateRows', 'rejectedCount', 'encoding', 'progress', 'errors', 'errorCount', 'processedAt', 'attempt', 'failedAt', 'failureReason',
+] as const satisfies readonly (keyof ListedUpload)[];
+// Fails to compile when an upload's field other than its rejected rows is missing above.
+const everyFieldListed: Exclude<keyof ListedUpload, (typeof LISTED_FIELDS)[number]> extends never ? true : false = true;
+void everyFieldListed;
+
+/** Every upload of a campaign, none with its rejected rows: each look at the campaign reads them all. */
 export const listUploads = (table: Table, campaignId: string) => {
   const { pk, skPrefix } = keys.uploadPrefix(campaignId);
-  return table.all<Upload>(pk, skPrefix);
+  return table.all<ListedUpload>(pk, skPrefix, LISTED_FIELDS);
 };
 
 /** Bytes of the file per chunk item, stored as binary: well within DynamoDB's 400 KB per item. */

@@ -8,8 +8,9 @@ import type { Table } from '../data/table.js';
  */
 export async function removeRejectedRowsAtClose(input: { campaignId: string }, deps: { table: Table }): Promise<{ uploadsCleared: number }> {
   let uploadsCleared = 0;
+  // Each removal is conditional on rows being there: the rows are never read here.
   for (const upload of await listUploads(deps.table, input.campaignId)) {
-    if (upload.rejectedRows && (await removeRejectedRows(deps.table, upload.campaignId, upload.id))) uploadsCleared++;
+    if (await removeRejectedRows(deps.table, upload.campaignId, upload.id)) uploadsCleared++;
   }
   return { uploadsCleared };
 }

@@ -3,7 +3,7 @@ import type { Campaign } from '../data/campaigns.js';
 import { listConflicts, type Conflict } from '../data/conflicts.js';
 import { getCoverage, type CoverageReport } from '../data/coverage.js';
 import { getGate, type Gate } from '../data/gates.js';
-import { attemptOf, getUpload, listUploads, type Upload } from '../data/uploads.js';
+import { attemptOf, getUpload, listUploads, type ListedUpload, type Upload } from '../data/uploads.js';
 import type { AppDeps } from './context.js';
 import { listObjections } from '../data/objections.js';
 import { listRemovals } from '../data/removals.js';
@@ -14,7 +14,7 @@ export type UploadState = 'processing' | 'done' | 'failed';
 export const UPLOAD_STATE_NAMES: Record<UploadState, string> = { processing: '处理中', done: '已完成', failed: '处理失败' };
 
 /** An upload as pages show it: never its rejected rows (raw ID numbers). */
-export type UploadView = Omit<Upload, 'rejectedRows'> & { state: UploadState; rejectedRowsKept: number };
+export type UploadView = ListedUpload & { state: UploadState };
 
 /** What a campaign's page and its start buttons need to know. */
 export interface CampaignFacts {
@@ -34,9 +34,8 @@ export interface CampaignFacts {
  * The state of one upload: done once intake recorded it; failed once its latest attempt recorded a
  * failure, or if that attempt's workflow ended without recording either.
  */
-export async function uploadView(deps: AppDeps, upload: Upload): Promise<UploadView> {
-  const { rejectedRows, ...shown } = upload;
-  const rest = { ...shown, rejectedRowsKept: rejectedRows?.rows.length ?? 0 };
+export async function uploadView(deps: AppDeps, upload: ListedUpload | Upload): Promise<UploadView> {
+  const { rejectedRows: _rows, ...rest } = upload as Upload;
   if (upload.processedAt) return { ...rest, state: 'done' };
   if (upload.failedAt) return { ...rest, state: 'failed' };
   const status = await intakeStatus(deps, upload);

@@ -23,7 +23,8 @@ export const ERROR_FILE_REMOVED =
 const failedBody = (upload: UploadView) => html`<p class="errors">${upload.failureReason ?? '处理失败。'}</p>
 <p>请重新上传同一个文件，系统会重新处理（已经入库的帮困对象不会重复入库）。如果文件需要修改，修改后上传即可。如多次失败，请联系系统管理员。</p>`;
 
-export function uploadPage(user: string, campaign: Campaign, upload: UploadView, options: { notice?: string; errorFiles: boolean }): Html {
+/** `rejectedRowsKept`: how many rejected rows the error file holds (the first ones, up to a limit). */
+export function uploadPage(user: string, campaign: Campaign, upload: UploadView, options: { notice?: string; errorFiles: boolean; rejectedRowsKept: number }): Html {
   const base = `/campaigns/${campaign.id}`;
   const rejected = rejectedCountOf(upload);
   const body =
@@ -44,7 +45,7 @@ export function uploadPage(user: string, campaign: Campaign, upload: UploadView,
 ${duplicatesSection(upload)}
 ${upload.errors.length
     ? html`<h2>需要修改的行</h2>
-${options.errorFiles ? errorFileSection(base, upload, rejected) : rejected > 0 ? html`<p class="hint">${ERROR_FILE_REMOVED}</p>` : ''}
+${options.errorFiles ? errorFileSection(base, upload, rejected, options.rejectedRowsKept) : rejected > 0 ? html`<p class="hint">${ERROR_FILE_REMOVED}</p>` : ''}
 ${(upload.errorCount ?? 0) > upload.errors.length
     ? html`<p class="errors">问题共 ${upload.errorCount} 条，太多无法全部列出，下面只列出前 ${upload.errors.length} 条。请先修改这些问题后重新上传，再看其余的问题。</p>`
     : ''}
@@ -76,12 +77,12 @@ ${rows.map((r) => html`<tr><td class="num">${r.row}</td><td>${r.heldByUnit}</td>
 ${more > 0 ? html`<p class="hint">另有 ${more} 行未列出。</p>` : ''}`;
 }
 
-function errorFileSection(base: string, upload: UploadView, rejected: number): Html {
-  if (upload.rejectedRowsKept === 0) return html``;
+function errorFileSection(base: string, upload: UploadView, rejected: number, kept: number): Html {
+  if (kept === 0) return html``;
   const link = `${base}/uploads/${upload.id}`;
   return html`<p><a class="button" href="${link}/errors.xlsx">下载退回的行（Excel）</a> <a class="button secondary" href="${link}/errors.csv">下载退回的行（CSV）</a></p>
 <p class="hint">错误文件是被退回的原始行，最后一列“错误原因”写明每行的问题。按原因修改后直接重新上传即可：已入库的人不会重复，修改过的信息会更新。建议使用 Excel 版本（CSV 在 Excel 中打开时，身份证号码可能变成科学计数法）。错误文件含身份证号码，请妥善保管。</p>
-${upload.rejectedRowsKept < rejected
-    ? html`<p class="errors">共退回 ${rejected} 行，错误文件只包含前 ${upload.rejectedRowsKept} 行；其余退回的行请按下方清单在原文件中修改。</p>`
+${kept < rejected
+    ? html`<p class="errors">共退回 ${rejected} 行，错误文件只包含前 ${kept} 行；其余退回的行请按下方清单在原文件中修改。</p>`
     : ''}`;
 }

@@ -95,9 +95,10 @@ export function uploadRoutes(app: Hono<WebEnv>, deps: AppDeps) {
 
   app.get('/campaigns/:id/uploads/:uploadId', async (c) => {
     const campaign = await campaignOf(c, deps);
-    const upload = await uploadView(deps, await uploadOf(c, deps, campaign.id));
+    const stored = await uploadOf(c, deps, campaign.id);
+    const upload = await uploadView(deps, stored);
     const errorFiles = await errorFilesOpen(campaign);
-    return c.html(uploadPage(c.var.coordinator.email, campaign, upload, { notice: c.req.query('notice'), errorFiles }));
+    return c.html(uploadPage(c.var.coordinator.email, campaign, upload, { notice: c.req.query('notice'), errorFiles, rejectedRowsKept: stored.rejectedRows?.rows.length ?? 0 }));
   });
 
   /**
