@@ -9,7 +9,9 @@
  *   the batch is written, with its error if it failed. A value is encoded when put, as before;
  *   until its batch is written, a get answers the latest put or delete of its key (a table made
  *   ACTIVE is ACTIVE to the next request).
- * A call without a callback, or on a store not open, is dynalite's own.
+ * A call without a callback, or while the store opens, is dynalite's own. On a store closing or
+ * closed (as a cloud stops), a call fails with an HTTP status: dynalite answers such an error, but
+ * throws any other from its request handler, which took the whole process down.
  */
 
 type Callback = (err: Error | null, value?: unknown) => void;
@@ -25,6 +27,11 @@ export interface CallbackLevel {
   batch(ops: WriteOp[], callback?: Callback): unknown;
 }
 
+const CLOSED_MESSAGE = 'The local store is closed';
+/** What a read or write on a store not open answers: an error dynalite sends back as HTTP 500. */
+const storeClosed = () =>
+  Object.assign(new Error(CLOSED_MESSAGE), { statusCode: 500, body: { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: CLOSED_MESSAGE } });
+
 export function leanLevelAccess(db: CallbackLevel): void {
   // dynalite's own, for what is not answered here.
   const get = db.get.bind(db);
@@ -33,7 +40,8 @@ export function leanLevelAccess(db: CallbackLevel): void {
   const batch = db.batch.bind(db);
 
   db.get = (key, callback) => {
-    if (typeof callback !== 'function' || db.status !== 'open') return get(key, callback);
+    if (typeof callback !== 'function' || db.status === 'opening') return get(key, callback);
+    if (db.status !== 'open') return void setImmediate(callback, storeClosed());
     try {
       const written = unwrittenValue(key);
       setImmediate(callback, null, written === undefined ? db.getSync(key) : written === null ? undefined : JSON.parse(written));
@@ -55,7 +63,8 @@ export function leanLevelAccess(db: CallbackLevel): void {
     pending = undefined;
     batch(ops, (err) => {
       unwritten.splice(unwritten.indexOf(latest), 1);
-      for (const callback of callbacks) callback(err ?? null);
+      const answer = err && db.status !== 'open' ? storeClosed() : (err ?? null);
+      for (const callback of callbacks) callback(answer);
     });
   };
   const write = (op: WriteOp, callback: Callback) => {
@@ -70,7 +79,8 @@ export function leanLevelAccess(db: CallbackLevel): void {
   };
 
   db.put = (key, value, callback) => {
-    if (typeof callback !== 'function' || db.status !== 'open') return put(key, value, callback);
+    if (typeof callback !== 'function' || db.status === 'opening') return put(key, value, callback);
+    if (db.status !== 'open') return void setImmediate(callback, storeClosed());
     let encoded: string;
     try {
       encoded = JSON.stringify(value);
@@ -80,7 +90,8 @@ export function leanLevelAccess(db: CallbackLevel): void {
     write({ type: 'put', key, value: encoded, valueEncoding: 'utf8' }, callback);
   };
   db.del = (key, callback) => {
-    if (typeof callback !== 'function' || db.status !== 'open') return del(key, callback);
+    if (typeof callback !== 'function' || db.status === 'opening') return del(key, callback);
+    if (db.status !== 'open') return void setImmediate(callback, storeClosed());
     write({ type: 'del', key }, callback);
   };
 }

@@ -258,6 +258,26 @@ describe('local DynamoDB', () => {
     }
   });
 
+  it('answers a request that reaches the store after it closed with an error, and goes on (dynalite threw, which ended the process)', async () => {
+    const { server, store } = dynamoServerWithStore(path.join(dataDir, 'closed'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+    try {
+      await ensureTables(endpoint, dynamoTables(new LocalTemplate(TEMPLATE, OPTIONS)));
+      const Key = { pk: { S: 'c' }, sk: { S: 'k' } };
+      await client.send(new PutItemCommand({ TableName: 'Test-campaigns', Item: Key }));
+      await (store.db as unknown as { close(): Promise<void> }).close();
+      const closed = { name: 'InternalServerError', message: 'The local store is closed' };
+      await expect(client.send(new PutItemCommand({ TableName: 'Test-campaigns', Item: Key }))).rejects.toMatchObject(closed);
+      await expect(client.send(new GetItemCommand({ TableName: 'Test-campaigns', Key }))).rejects.toMatchObject(closed);
+      await expect(client.send(new BatchExecuteStatementCommand({ Statements: [{ Statement: `INSERT INTO "Test-campaigns" VALUE {'pk': ?, 'sk': ?}`, Parameters: [{ S: 'c' }, { S: 'new' }] }] }))).rejects.toMatchObject({ name: 'InternalServerError' });
+    } finally {
+      client.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('closes the store iterator of every Query and Scan, also of one its Limit stops early', async () => {
     const { server, store } = dynamoServerWithStore(path.join(dataDir, 'iterators'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -74,11 +74,13 @@ describe('the local store’s LevelDB access', () => {
     expect(await get('item')).toEqual({ list: [1] });
   });
 
-  it('fails every write of a batch that fails, and leaves a closed store to dynalite', async () => {
+  it('fails every write of a batch that fails, and answers each read and write of a closed store with an error dynalite sends as HTTP 500', async () => {
     const writes = [put('a', 1), del('b')].map((p) => p.then(() => 'written', (err: Error) => err.message));
     await new Promise((resolve) => db.close(resolve));
-    expect(await Promise.all(writes)).toEqual(['Database is closed', 'Database is closed']);
-    await expect(get('a')).rejects.toThrow('Database is closed');
-    await expect(put('a', 1)).rejects.toThrow('Database is closed');
+    expect(await Promise.all(writes)).toEqual(['The local store is closed', 'The local store is closed']);
+    const closed = { message: 'The local store is closed', statusCode: 500, body: { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError' } };
+    await expect(get('a')).rejects.toMatchObject(closed);
+    await expect(put('a', 1)).rejects.toMatchObject(closed);
+    await expect(del('a')).rejects.toMatchObject(closed);
   });
 });
