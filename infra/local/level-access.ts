@@ -38,10 +38,14 @@ export function leanLevelAccess(db: CallbackLevel): void {
   const put = db.put.bind(db);
   const del = db.del.bind(db);
   const batch = db.batch.bind(db);
+  /** A call with a callback is answered here, except while the store opens: dynalite's own waits for the open. */
+  const answeredHere = (callback: Callback | undefined): callback is Callback => typeof callback === 'function' && db.status !== 'opening';
+  /** A call on a store closing or closed is answered storeClosed, a turn later; true if it was. */
+  const refusedClosed = (callback: Callback) => db.status !== 'open' && (setImmediate(callback, storeClosed()), true);
 
   db.get = (key, callback) => {
-    if (typeof callback !== 'function' || db.status === 'opening') return get(key, callback);
-    if (db.status !== 'open') return void setImmediate(callback, storeClosed());
+    if (!answeredHere(callback)) return get(key, callback);
+    if (refusedClosed(callback)) return;
     try {
       const written = unwrittenValue(key);
       setImmediate(callback, null, written === undefined ? db.getSync(key) : written === null ? undefined : JSON.parse(written));
@@ -79,8 +83,8 @@ export function leanLevelAccess(db: CallbackLevel): void {
   };
 
   db.put = (key, value, callback) => {
-    if (typeof callback !== 'function' || db.status === 'opening') return put(key, value, callback);
-    if (db.status !== 'open') return void setImmediate(callback, storeClosed());
+    if (!answeredHere(callback)) return put(key, value, callback);
+    if (refusedClosed(callback)) return;
     let encoded: string;
     try {
       encoded = JSON.stringify(value);
@@ -90,8 +94,8 @@ export function leanLevelAccess(db: CallbackLevel): void {
     write({ type: 'put', key, value: encoded, valueEncoding: 'utf8' }, callback);
   };
   db.del = (key, callback) => {
-    if (typeof callback !== 'function' || db.status === 'opening') return del(key, callback);
-    if (db.status !== 'open') return void setImmediate(callback, storeClosed());
+    if (!answeredHere(callback)) return del(key, callback);
+    if (refusedClosed(callback)) return;
     write({ type: 'del', key }, callback);
   };
 }
