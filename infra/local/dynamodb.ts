@@ -19,6 +19,7 @@ import { batchGetItems, batchedGets, type BatchGetStore } from './dynamodb-batch
 import { batchExecuteStatements, StatementRequestError, type DynaliteStore, type StatementRequest } from './dynamodb-statements.js';
 import { meterEnabled, meterRequest } from './dynamodb-meter.js';
 import { useBatchedReads } from './dynamodb-pages.js';
+import { useKeptPartitionPrefixes } from './dynamodb-keys.js';
 import { portFromEnv } from './env.js';
 import type { TableSpec } from './template-resources.js';
 
@@ -93,6 +94,7 @@ export type LocalStore = DynaliteStore & BatchGetStore & { db: StreamedLevel & C
 /** dynalite/db, whose create() makes the store that dynalite then keeps to itself. */
 const dynaliteDb = dynaliteStores as typeof dynaliteStores & { create(options: unknown): LocalStore };
 useBatchedReads();
+useKeptPartitionPrefixes();
 
 /**
  * Table files LevelDB keeps open (its default: 1,000). It maps each open file into memory, and
