@@ -26,11 +26,19 @@ const plain = <T>(item: Typed): T => unmarshall(item) as T;
 /** Statement errors of BatchExecuteStatement that say "not now", not "never". */
 const RETRYABLE = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded', 'InternalServerError', 'TransactionConflict']);
 const MAX_ATTEMPTS = 8;
+type StatementKind = 'INSERT' | 'UPDATE';
+/** The statement error that says an INSERT's key exists, or an UPDATE's condition did not hold. */
+const REFUSED: Record<StatementKind, string> = { INSERT: 'DuplicateItem', UPDATE: 'ConditionalCheckFailed' };
 /** Batch requests one call keeps in flight at once. */
 const REQUESTS_IN_FLIGHT = 4;
 /** A pause that grows with the attempt: 40 ms, 80 ms, … up to 1 s. */
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
-const definedFields = (item: Item): Item => Object.fromEntries(Object.entries(item).filter(([, v]) => v !== undefined));
+/** The item's fields that are not undefined, as [name, value] pairs. */
+function definedEntries(item: Item): [string, unknown][] {
+  const entries: [string, unknown][] = [];
+  for (const name of Object.keys(item)) if (item[name] !== undefined) entries.push([name, item[name]]);
+  return entries;
+}
 /** A read's ProjectionExpression for `attributes`, each named once (none: whole items). */
 function projectionOf(attributes: readonly string[] | undefined) {
   if (!attributes) return undefined;
@@ -119,12 +127,26 @@ export class Table {
    */
   insertMany(items: readonly (Key & Item)[]): Promise<boolean[]> {
     return this.runStatements(
+      'INSERT',
       items.map((item) => {
-        const fields = definedFields(item);
-        return { Statement: `INSERT INTO ${quoted(this.name)} VALUE {${Object.keys(fields).map((a) => `'${a.replaceAll("'", "''")}': ?`).join(', ')}}`, Parameters: Object.values(fields).map(typedValue), what: `INSERT of ${item.pk}/${item.sk}` };
+        const fields = definedEntries(item);
+        return { Statement: this.insertOf(fields.map(([name]) => name)), Parameters: fields.map(([, value]) => typedValue(value)), key: item };
       }),
-      'DuplicateItem',
     );
+  }
+
+  /** INSERT statements by their items' field names, kept: the items of one call mostly have the same fields. */
+  private readonly inserts = new Map<string, string>();
+
+  private insertOf(names: readonly string[]): string {
+    const id = JSON.stringify(names);
+    let statement = this.inserts.get(id);
+    if (statement === undefined) {
+      statement = `INSERT INTO ${quoted(this.name)} VALUE {${names.map((a) => `'${a.replaceAll("'", "''")}': ?`).join(', ')}}`;
+      if (this.inserts.size >= 100) this.inserts.clear();
+      this.inserts.set(id, statement);
+    }
+    return statement;
   }
 
   /**
@@ -134,26 +156,27 @@ export class Table {
    */
   updateMany(updates: readonly { key: Key; fields: Item; where: FieldsHold }[]): Promise<boolean[]> {
     return this.runStatements(
+      'UPDATE',
       updates.map(({ key, fields, where }) => {
-        const set = Object.entries(definedFields(fields));
+        const set = definedEntries(fields);
         const held = Object.entries(where);
         const holds = held.map(([name, h]) => (h.orMissing ? `(${quoted(name)} IS MISSING OR ${quoted(name)} = ?)` : `${quoted(name)} = ?`));
         return {
           Statement: `UPDATE ${quoted(this.name)} ${set.map(([name]) => `SET ${quoted(name)} = ?`).join(' ')} WHERE "pk" = ? AND "sk" = ?${holds.map((h) => ` AND ${h}`).join('')}`,
           Parameters: [...set.map(([, value]) => value), key.pk, key.sk, ...held.map(([, h]) => h.equals)].map(typedValue),
-          what: `UPDATE of ${key.pk}/${key.sk}`,
+          key,
         };
       }),
-      'ConditionalCheckFailed',
     );
   }
 
   /**
    * Runs statements 25 to a request, REQUESTS_IN_FLIGHT requests at once; per statement, in order:
-   * true if it ran, false if refused with `refused` (its condition). Statements the store could not
-   * run yet are sent again.
+   * true if it ran, false if refused (REFUSED: the key exists, or the condition failed).
+   * Statements the store could not run yet are sent again.
    */
-  private async runStatements(statements: readonly { Statement: string; Parameters: AttributeValue[]; what: string }[], refused: string): Promise<boolean[]> {
+  private async runStatements(kind: StatementKind, statements: readonly { Statement: string; Parameters: AttributeValue[]; key: Key }[]): Promise<boolean[]> {
+    const refused = REFUSED[kind];
     const ran: boolean[] = new Array(statements.length);
     const requests = Array.from({ length: Math.ceil(statements.length / 25) }, (_, n) => n * 25);
     await inFlight(requests, async (from) => {
@@ -169,7 +192,7 @@ export class Table {
           if (!error) ran[p.at] = true;
           else if (error.Code === refused) ran[p.at] = false;
           else if (RETRYABLE.has(error.Code ?? '') && attempt < MAX_ATTEMPTS) retry.push(p);
-          else throw new Error(`${p.statement.what} failed: ${error.Code}: ${error.Message}`);
+          else throw new Error(`${kind} of ${p.statement.key.pk}/${p.statement.key.sk} failed: ${error.Code}: ${error.Message}`);
         });
         pending = retry;
       }

@@ -209,6 +209,14 @@ describe.each(stores)('the data layer on $name', (store) => {
     // Racing inserts of one key: exactly one wins.
     const races = await Promise.all(Array.from({ length: 8 }, (_, i) => table.insertMany([item(99, `racer ${i}`)])));
     expect(races.flat().filter(Boolean)).toHaveLength(1);
+    // Items of other fields in one call: each inserted with its own fields.
+    const row = (sk: string) => ({ pk: 'v1#INSERT', sk });
+    expect(await table.insertMany([{ ...row('k40'), a: 1 }, { ...row('k41'), b: 2 }, { ...row('k42'), a: 3 }])).toEqual([true, true, true]);
+    expect(await table.getMany([row('k40'), row('k41'), row('k42')])).toEqual([{ ...row('k40'), a: 1 }, { ...row('k41'), b: 2 }, { ...row('k42'), a: 3 }]);
+    // A statement the store refuses for good (an item over 400 KB) fails the call, naming its item.
+    const big = 'x'.repeat(410_000);
+    await expect(table.insertMany([{ ...row('k50'), big }])).rejects.toThrow(/^INSERT of v1#INSERT\/k50 failed: /);
+    await expect(table.updateMany([{ key: row('k40'), fields: { big }, where: {} }])).rejects.toThrow(/^UPDATE of v1#INSERT\/k40 failed: /);
   });
 
   it.skipIf(!store.available)('reads back what each write stored, with undefined fields left out at any depth', async () => {
