@@ -124,11 +124,21 @@ export const payOnce = async (table: Table, payment: Payment) => (await issuePay
 export const listPayments = (table: Table, campaignId: string) => allInProjectPartition<Payment>(table, campaignId, keys.paymentPartition(campaignId).pk);
 
 /**
+ * A payment as the payments page and the bank files read it: where it stands, its channel, its
+ * sealed payee and why it failed; not its execution, times or account digest.
+ */
+export type PaymentListing = PaymentStanding & Pick<Payment, 'paymentMethod' | 'sealedId' | 'sealedAccount' | 'failure'>;
+const LISTED_FIELDS = [...STANDING_FIELDS, 'paymentMethod', 'sealedId', 'sealedAccount', 'failure'] as const satisfies readonly (keyof PaymentListing)[];
+
+/** Every payment of a campaign as a PaymentListing. */
+export const listPaymentListings = (table: Table, campaignId: string) => allInProjectPartition<PaymentListing>(table, campaignId, keys.paymentPartition(campaignId).pk, LISTED_FIELDS);
+
+/**
  * The payments still issued that may wait in `channel`: those issued to it, and older ones whose
  * channel only their beneficiary holds (see withPayees). What a bank file reads: no other is sent.
  */
 export const listPaymentsWaitingIn = (table: Table, campaignId: string, channel: PaymentMethod) =>
-  allInProjectPartition<Payment>(table, campaignId, keys.paymentPartition(campaignId).pk, undefined, {
+  allInProjectPartition<PaymentListing>(table, campaignId, keys.paymentPartition(campaignId).pk, LISTED_FIELDS, {
     status: { equals: 'issued', orMissing: true },
     paymentMethod: { equals: channel, orMissing: true },
   });

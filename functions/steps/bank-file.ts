@@ -3,7 +3,7 @@ import type { BankChannel, PaymentMethod } from '../core/payment-methods.js';
 import { paymentReference } from '../core/payment-reference.js';
 import type { SealKeys } from '../core/seal.js';
 import type { Campaign } from '../data/campaigns.js';
-import { attemptOf, listPayments, listPaymentsWaitingIn, statusOf, withPayees, type Payment } from '../data/payments.js';
+import { attemptOf, listPaymentListings, listPaymentsWaitingIn, statusOf, withPayees, type PaymentListing } from '../data/payments.js';
 import type { Table } from '../data/table.js';
 import { byZh } from '../core/zh-order.js';
 
@@ -22,17 +22,17 @@ export interface BankFileRow {
 
 /** A payment with whom it pays (undefined fields if that beneficiary is gone), its channel and unit. */
 export interface PaymentView {
-  payment: Payment;
+  payment: PaymentListing;
   channel?: PaymentMethod;
   unit: string;
 }
 
 /**
- * Every payment of a campaign with whom it pays (see withPayees): one read of the payments. With
- * `channel`, only those that may wait in it are sent back (a bank file's).
+ * Every payment of a campaign with whom it pays (see withPayees), as PaymentListing: one read of
+ * the payments. With `channel`, only those that may wait in it are sent back (a bank file's).
  */
 export async function loadPayments(table: Table, campaignId: string, channel?: BankChannel): Promise<PaymentView[]> {
-  const read = channel ? listPaymentsWaitingIn(table, campaignId, channel) : listPayments(table, campaignId);
+  const read = channel ? listPaymentsWaitingIn(table, campaignId, channel) : listPaymentListings(table, campaignId);
   const payments = await withPayees(table, campaignId, await read);
   return payments.map((payment) => ({ payment, channel: payment.paymentMethod, unit: payment.unit ?? '' }));
 }

@@ -47,6 +47,18 @@ describe('bank file and reconciliation', () => {
     expect(missing.map((m) => m.payment.idHash)).toEqual([hash(3)]);
   });
 
+  it('reads each payment without its execution, times or account digest, for the page and for a channel', async () => {
+    for (const views of [await loadPayments(table, CAMPAIGN.id), await loadPayments(table, CAMPAIGN.id, '银行转账')]) {
+      expect(views.map((v) => v.payment.idHash).sort()).toEqual([hash(1), hash(2), hash(3)]);
+      for (const { payment } of views) {
+        expect(payment).not.toHaveProperty('executionId');
+        expect(payment).not.toHaveProperty('paidAt');
+        expect(payment).not.toHaveProperty('accountDigest');
+        expect(payment).toMatchObject({ campaignId: CAMPAIGN.id, projectCode: 'MZ01', amountFen: 50_000, paymentMethod: '银行转账' });
+      }
+    }
+  });
+
   it('records each line once when the same file is reconciled twice at the same time', async () => {
     const lines = [
       { row: 2, reference: ref(1), amountFen: 50_000, outcome: 'paid' as const },
