@@ -1,12 +1,12 @@
-// A reader in a thread of its own, as a function is: on each message, reads a register whole with
-// the bounds given (Table.allInRanges), or the keys given (Table.getMany), and posts the seconds
-// taken and the items read.
+// A reader in a thread of its own, with a client as a function's: on each message, reads a
+// register whole with the bounds given (Table.allInRanges), or the keys given (Table.getMany), and
+// posts the seconds taken and the items read.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Table } from '../../functions/data/table.js';
-import { localDynamoClient } from '../../infra/local/dynamodb.js';
+import { functionDynamoClient } from '../../functions/shared/clients.js';
 
 const { endpoint, tableName, pk } = workerData as { endpoint: string; tableName: string; pk: string };
-const table = new Table(localDynamoClient(endpoint), tableName);
+const table = new Table(functionDynamoClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }), tableName);
 
 parentPort!.on('message', async ({ bounds, keys, attributes }: { bounds?: string[]; keys?: { pk: string; sk: string }[]; attributes?: string[] }) => {
   const started = performance.now();
