@@ -97,16 +97,17 @@ export async function freshCloud(name: string, options: { movableClock?: boolean
 }
 
 /**
- * This process's resident memory as Linux splits it, sampled from /proc/self/status until stop():
- * anonymous (heaps and native allocations) and file-backed (mapped files, chiefly the store's
- * tables, which LevelDB reads through mmap: page cache the kernel may reclaim). Peaks of each, in
- * MB; undefined where there is no /proc.
+ * This process's resident memory, sampled from /proc/self/status until stop(): in all, and as Linux
+ * splits it, anonymous (heaps and native allocations) and file-backed (mapped files, chiefly the
+ * store's tables, which LevelDB reads through mmap: page cache the kernel may reclaim). Peaks of
+ * each while sampled, in MB; undefined where there is no /proc.
  */
 export function sampleMemory(intervalMs = 250) {
-  const peak = { anonMb: 0, fileMb: 0 };
+  const peak = { rssMb: 0, anonMb: 0, fileMb: 0 };
   const sample = () => {
     const status = fs.readFileSync('/proc/self/status', 'utf8');
     const mb = (field: string) => Math.round(Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) / 1024);
+    peak.rssMb = Math.max(peak.rssMb, mb('VmRSS'));
     peak.anonMb = Math.max(peak.anonMb, mb('RssAnon'));
     peak.fileMb = Math.max(peak.fileMb, mb('RssFile'));
   };
@@ -117,7 +118,7 @@ export function sampleMemory(intervalMs = 250) {
     stop() {
       clearInterval(timer);
       sample();
-      return { peakAnonRssMb: peak.anonMb, peakFileRssMb: peak.fileMb };
+      return { sampledPeakRssMb: peak.rssMb, peakAnonRssMb: peak.anonMb, peakFileRssMb: peak.fileMb };
     },
   };
 }
