@@ -67,16 +67,29 @@ ${page.fileErrors?.length
     : ''}`;
 }
 
-function outcomeTable(outcomes: readonly LineOutcome[]): Html {
+const OUTCOME_LABELS = { paid: '成功', failed: '失败', unknown: '无法匹配' } as const;
+
+function outcomeRows(outcomes: readonly LineOutcome[]): Html {
   const text = (o: LineOutcome) =>
     o.kind === 'unknown' ? o.why : `${o.who} 第${o.attempt}次发放${o.kind === 'failed' ? `，原因：${o.reason ?? ''}` : ''}${o.changed ? '' : '（此前已记录，未重复更改）'}`;
-  const label = { paid: '成功', failed: '失败', unknown: '无法匹配' } as const;
-  return html`<h3>对账结果</h3>
-<p>成功 ${outcomes.filter((o) => o.kind === 'paid').length} 行，失败 ${outcomes.filter((o) => o.kind === 'failed').length} 行，无法匹配 ${outcomes.filter((o) => o.kind === 'unknown').length} 行。</p>
-<table class="outcomes">
+  return html`<table class="outcomes">
 <tr><th>行号</th><th>付款参考号</th><th class="num">金额</th><th>结果</th><th>说明</th></tr>
-${outcomes.map((o) => html`<tr class="${o.kind}"><td>${o.row}</td><td><code>${o.reference}</code></td><td class="num">${formatYuan(o.amountFen)}</td><td>${label[o.kind]}</td><td>${text(o)}</td></tr>`)}
+${outcomes.map((o) => html`<tr class="${o.kind}"><td>${o.row}</td><td><code>${o.reference}</code></td><td class="num">${formatYuan(o.amountFen)}</td><td>${OUTCOME_LABELS[o.kind]}</td><td>${text(o)}</td></tr>`)}
 </table>`;
+}
+
+/**
+ * A result file's lines: the counts, then the failed and unmatched lines (those to act on), then
+ * the paid ones folded away (a bank's file has tens of thousands), each list in the file's order.
+ */
+function outcomeTable(outcomes: readonly LineOutcome[]): Html {
+  const paid = outcomes.filter((o) => o.kind === 'paid');
+  const failed = outcomes.filter((o) => o.kind === 'failed').length;
+  const toCheck = outcomes.filter((o) => o.kind !== 'paid');
+  return html`<h3>对账结果</h3>
+<p>成功 ${paid.length} 行，失败 ${failed} 行，无法匹配 ${outcomes.length - paid.length - failed} 行。</p>
+${toCheck.length ? html`<h4>失败与无法匹配的行（${toCheck.length} 行）</h4>${outcomeRows(toCheck)}` : ''}
+${paid.length ? html`<details${toCheck.length ? '' : ' open'}><summary>成功的行（${paid.length} 行）</summary>${outcomeRows(paid)}</details>` : ''}`;
 }
 
 function failedSection(page: PaymentsPage): Html {

@@ -124,6 +124,11 @@ describe('payments from bank file to reconciliation', () => {
     expect(page).toContain('账户已销户');
     // Each matched line names whom it pays, masked.
     expect(page).toMatch(/ 张\*（[0-9*X]{18}） 第1次发放/);
+    // The lines to act on come first, in the file's order; the paid ones are folded below them.
+    const [toCheck, folded] = page.split('<details');
+    expect([...toCheck.matchAll(/<tr class="(\w+)"><td>(\d+)</g)].map((m) => [m[1], Number(m[2])])).toEqual([['failed', 3], ['failed', 4], ['unknown', 6]]);
+    expect([...folded.matchAll(/<tr class="(\w+)"><td>(\d+)</g)].map((m) => [m[1], Number(m[2])])).toEqual([['paid', 2], ['paid', 5]]);
+    expect(folded).toContain('成功的行（2 行）');
     const after = await payments();
     expect(Object.fromEntries(Object.entries(after).map(([n, p]) => [n, [statusOf(p), p.failure ?? '']]))).toEqual({
       张三: ['paid', ''], 李四: ['failed', '账户已销户'], 王五: ['paid', ''], 赵六: ['failed', '户名与账号不符'], 孙七: ['issued', ''],
