@@ -20,7 +20,12 @@ export const dynaliteRequire = createRequire(createRequire(import.meta.url).reso
 export const dynaliteDb = dynaliteRequire('./db') as {
   validateKey(key: Item, table: DynaliteTable): Error | undefined;
   validateKeyPaths(nestedPaths: Record<string, unknown> | undefined, table: DynaliteTable): Error | undefined;
-  createKey(key: Item, table: DynaliteTable): string;
+  /** An item's key in the store: its partition's hash prefix, then its key values (see dynamodb-keys.ts). */
+  createKey(key: Item, table: DynaliteTable, keySchema?: DynaliteTable['KeySchema']): string;
+  hashPrefix(value: unknown, type: string): string;
+  toRangeStr(value: unknown, type: string): string;
+  /** Visits each key attribute of `keySchema` with its type; the partition key first. */
+  traverseKey(table: DynaliteTable, keySchema: DynaliteTable['KeySchema'], visit: (attr: string, type: string, isHash: boolean) => unknown): unknown;
   itemSize(item: Item, compress?: boolean, addMetaSize?: boolean, rangeKey?: string): number;
   matchesExprFilter(item: Item, expression: unknown): boolean;
   matchesFilter(item: Item, filter: unknown, conditionalOperator?: string): boolean;

@@ -1,4 +1,4 @@
-import { dynaliteDb as db, type DynaliteTable, type Item } from './dynalite-internals.js';
+import { dynaliteDb as db } from './dynalite-internals.js';
 
 /*
  * dynalite stores an item under an MD5 of its partition key value (its "hash prefix") followed by
@@ -8,20 +8,12 @@ import { dynaliteDb as db, type DynaliteTable, type Item } from './dynalite-inte
  * partition's prefix is hashed once and kept; the keys are the same as dynalite's own.
  */
 
-type KeyElement = DynaliteTable['KeySchema'][number];
-type CreateKey = (item: Item, table: DynaliteTable, keySchema?: KeyElement[]) => string;
-
-const keyDb = db as typeof db & {
-  createKey: CreateKey;
-  hashPrefix(value: unknown, type: string): string;
-  toRangeStr(value: unknown, type: string): string;
-  traverseKey(table: DynaliteTable, keySchema: KeyElement[], visit: (attr: string, type: string, isHash: boolean) => unknown): unknown;
-};
+type CreateKey = typeof db.createKey;
 
 /** Partitions whose prefix is kept, at most: past it, the kept ones are forgotten (then kept again as used). */
 const KEPT_PREFIXES = 10_000;
 
-const hashedCreateKey = keyDb.createKey;
+const hashedCreateKey = db.createKey;
 const prefixes = new Map<string, string>();
 
 function prefixOf(value: unknown, type: string): string {
@@ -29,7 +21,7 @@ function prefixOf(value: unknown, type: string): string {
   let prefix = prefixes.get(id);
   if (prefix === undefined) {
     if (prefixes.size >= KEPT_PREFIXES) prefixes.clear();
-    prefix = keyDb.hashPrefix(value, type);
+    prefix = db.hashPrefix(value, type);
     prefixes.set(id, prefix);
   }
   return prefix;
@@ -38,15 +30,15 @@ function prefixOf(value: unknown, type: string): string {
 /** dynalite's createKey, with each partition's prefix kept (see above). */
 const keptPrefixCreateKey: CreateKey = (item, table, keySchema = table.KeySchema) => {
   let key = '';
-  keyDb.traverseKey(table, keySchema, (attr, type, isHash) => {
+  db.traverseKey(table, keySchema, (attr, type, isHash) => {
     const value = (item[attr] as Record<string, unknown>)[type];
     if (isHash) key = `${prefixOf(value, type)}/`;
-    key += `${keyDb.toRangeStr(value, type)}/`;
+    key += `${db.toRangeStr(value, type)}/`;
   });
   return key;
 };
 
 /** Turns the kept prefixes on (the default), or back to dynalite's hashing every time. */
 export function useKeptPartitionPrefixes(on = true): void {
-  keyDb.createKey = on ? keptPrefixCreateKey : hashedCreateKey;
+  db.createKey = on ? keptPrefixCreateKey : hashedCreateKey;
 }

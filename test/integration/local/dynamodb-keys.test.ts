@@ -2,8 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { dynaliteDb, type DynaliteTable, type Item } from '../../../infra/local/dynalite-internals.js';
 import { useKeptPartitionPrefixes } from '../../../infra/local/dynamodb-keys.js';
 
-const createKey = (item: Item, table: DynaliteTable, keySchema?: DynaliteTable['KeySchema']) =>
-  (dynaliteDb.createKey as (i: Item, t: DynaliteTable, k?: DynaliteTable['KeySchema']) => string)(item, table, keySchema);
+const createKey = (item: Item, table: DynaliteTable, keySchema?: DynaliteTable['KeySchema']) => dynaliteDb.createKey(item, table, keySchema);
 
 type Types = { hash: 'S' | 'N' | 'B'; range?: 'S' | 'N' | 'B' };
 const tableOf = ({ hash, range }: Types) => ({
