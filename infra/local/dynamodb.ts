@@ -159,9 +159,12 @@ async function answerJson(req: IncomingMessage, res: ServerResponse, act: (body:
   }
 }
 
-/** A client for a local endpoint (any credentials are accepted). */
+/** A client's settings for a local endpoint (any credentials are accepted). */
+export const localDynamoConfig = (endpoint: string, region = 'us-east-1') => ({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+
+/** A client for a local endpoint. */
 export function localDynamoClient(endpoint: string, region = 'us-east-1'): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  return new DynamoDBClient(localDynamoConfig(endpoint, region));
 }
 
 /**

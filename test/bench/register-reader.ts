@@ -4,9 +4,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Table } from '../../functions/data/table.js';
 import { functionDynamoClient } from '../../functions/shared/clients.js';
+import { localDynamoConfig } from '../../infra/local/dynamodb.js';
 
 const { endpoint, tableName, pk } = workerData as { endpoint: string; tableName: string; pk: string };
-const table = new Table(functionDynamoClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }), tableName);
+const table = new Table(functionDynamoClient(localDynamoConfig(endpoint)), tableName);
 
 parentPort!.on('message', async ({ bounds, keys, attributes }: { bounds?: string[]; keys?: { pk: string; sk: string }[]; attributes?: string[] }) => {
   const started = performance.now();
